@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `alluxio fs` dispatcher: option parsing, argument-count checks and error reporting as in
+// Alluxio's AbstractShell (messages on stdout, exit 255 on any error).
+#include "cli/fs/shell.h"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace alluxio::cli::fs {
+
+namespace {
+
+const OptionSpec* FindOption(const FsCommand& cmd, const std::string& name, bool long_form) {
+  for (const OptionSpec& o : cmd.options) {
+    if ((long_form && o.long_name == name) || (!long_form && o.short_name == name)) return &o;
+  }
+  // Alluxio's parser also accepts a long option with one dash ("-action free").
+  if (!long_form) {
+    for (const OptionSpec& o : cmd.options) {
+      if (!o.long_name.empty() && o.long_name == name) return &o;
+    }
+  }
+  return nullptr;
+}
+
+std::string Key(const OptionSpec& o) { return o.short_name.empty() ? o.long_name : o.short_name; }
+
+Result<ParsedArgs> Parse(const FsCommand& cmd, const std::vector<std::string>& argv) {
+  ParsedArgs out;
+  auto fail = [&](const std::string& why) {
+    return InvalidArgumentError(fmt::format("Failed to parse args for {}: {}", cmd.name, why));
+  };
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a.size() < 2 || a[0] != '-' || a == "--") {
+      out.args.push_back(a);
+      continue;
+    }
+    if (a.rfind("--", 0) == 0) {
+      std::string name = a.substr(2), value;
+      bool has_value = false;
+      if (size_t eq = name.find('='); eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+        has_value = true;
+      }
+      const OptionSpec* o = FindOption(cmd, name, true);
+      if (o == nullptr) return fail("Unrecognized option: " + a);
+      if (o->has_arg) {
+        if (!has_value) {
+          if (i + 1 >= argv.size()) return fail("Missing argument for option: " + name);
+          value = argv[++i];
+        }
+        out.options[Key(*o)].push_back(value);
+      } else {
+        out.options[Key(*o)];
+      }
+      continue;
+    }
+    std::string body = a.substr(1);
+    if (const OptionSpec* o = FindOption(cmd, body, false); o != nullptr) {
+      if (o->has_arg) {
+        if (i + 1 >= argv.size()) return fail("Missing argument for option: " + body);
+        out.options[Key(*o)].push_back(argv[++i]);
+      } else {
+        out.options[Key(*o)];
+      }
+      continue;
+    }
+    // Bundled short flags: -pR.
+    for (size_t j = 0; j < body.size(); ++j) {
+      const OptionSpec* o = FindOption(cmd, std::string(1, body[j]), false);
+      if (o == nullptr) return fail("Unrecognized option: -" + std::string(1, body[j]));
+      if (o->has_arg) {
+        std::string value = body.substr(j + 1);
+        if (value.empty()) {
+          if (i + 1 >= argv.size()) return fail("Missing argument for option: " + o->short_name);
+          value = argv[++i];
+        }
+        out.options[Key(*o)].push_back(value);
+        break;
+      }
+      out.options[Key(*o)];
+    }
+  }
+  return out;
+}
+
+Status CheckArgCount(const FsCommand& cmd, size_t n) {
+  if (cmd.min_args == cmd.max_args && static_cast<int>(n) != cmd.min_args) {
+    return InvalidArgumentError(
+        fmt::format("Command {} takes {} arguments, not {}", cmd.name, cmd.min_args, n));
+  }
+  if (static_cast<int>(n) < cmd.min_args) {
+    return InvalidArgumentError(fmt::format("Command {} requires at least {} arguments ({} provided)",
+                                            cmd.name, cmd.min_args, n));
+  }
+  if (cmd.max_args >= 0 && static_cast<int>(n) > cmd.max_args) {
+    return InvalidArgumentError(fmt::format("Command {} requires at most {} arguments ({} provided)",
+                                            cmd.name, cmd.max_args, n));
+  }
+  return Status();
+}
+
+void PrintUsage(std::ostream& out, const std::vector<FsCommand>& commands) {
+  out << "Usage: alluxio fs [generic options]\n";
+  std::vector<const FsCommand*> sorted;
+  for (const FsCommand& c : commands) sorted.push_back(&c);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const FsCommand* a, const FsCommand* b) { return a->name < b->name; });
+  for (const FsCommand* c : sorted) out << fmt::format("{:<60}\n", "\t [" + c->usage + "]");
+}
+
+void PrintCommandHelp(std::ostream& out, const FsCommand& c) {
+  out << c.name << ": " << c.description << "\n";
+  out << "usage: " << c.usage << "\n";
+  std::vector<std::pair<std::string, std::string>> lines;
+  size_t width = 0;
+  for (const OptionSpec& o : c.options) {
+    std::string prefix = o.short_name.empty() ? "    --" + o.long_name
+                                              : " -" + o.short_name +
+                                                    (o.long_name.empty() ? "" : ",--" + o.long_name);
+    if (o.has_arg) prefix += " <arg>";
+    width = std::max(width, prefix.size());
+    lines.emplace_back(prefix, o.description);
+  }
+  for (const auto& [prefix, desc] : lines) {
+    out << fmt::format("{:<{}}   {}\n", prefix, width, desc);
+  }
+}
+
+}  // namespace
+
+std::vector<FsCommand> AllCommands() {
+  std::vector<FsCommand> commands;
+  AddLsCommands(&commands);
+  AddNamespaceCommands(&commands);
+  AddAttributeCommands(&commands);
+  AddMountCommands(&commands);
+  return commands;
+}
+
+int RunFsShell(CommandContext& ctx, const std::vector<std::string>& args) {
+  std::vector<FsCommand> commands = AllCommands();
+  FsCommand help{"help", "help [<command>]",
+                 "Prints help message for the given command. If there isn't given command, prints "
+                 "help messages for all supported commands.",
+                 {}, 0, 1, nullptr};
+  help.run = [&commands](ShellContext& sc, const ParsedArgs& p) -> Result<int> {
+    std::vector<const FsCommand*> sorted;
+    for (const FsCommand& c : commands) sorted.push_back(&c);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const FsCommand* a, const FsCommand* b) { return a->name < b->name; });
+    if (p.args.empty()) {
+      for (const FsCommand* c : sorted) {
+        PrintCommandHelp(sc.out(), *c);
+        sc.out() << "\n";
+      }
+      return 0;
+    }
+    for (const FsCommand* c : sorted) {
+      if (c->name == p.args[0]) {
+        PrintCommandHelp(sc.out(), *c);
+        return 0;
+      }
+    }
+    sc.out() << p.args[0] << " is an unknown command.\n";
+    return 255;
+  };
+  commands.push_back(help);
+  std::ostream& out = *ctx.out;
+  if (args.empty()) {
+    PrintUsage(out, commands);
+    return 255;
+  }
+  std::string name = args[0] == "umount" ? "unmount" : args[0];
+  auto it = std::find_if(commands.begin(), commands.end(),
+                         [&](const FsCommand& c) { return c.name == name; });
+  if (it == commands.end()) {
+    *ctx.err << name << " is an unknown command.\n";
+    PrintUsage(out, commands);
+    return 255;
+  }
+  const FsCommand& cmd = *it;
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  Result<ParsedArgs> parsed = Parse(cmd, rest);
+  Status check = parsed.ok() ? CheckArgCount(cmd, parsed->args.size()) : parsed.status();
+  if (!check.ok()) {
+    out << check.message() << "\n";
+    out << "Usage: " << cmd.usage << "\n";
+    out << cmd.description << "\n";
+    return 255;
+  }
+  std::unique_ptr<client::FileSystem> fs;
+  ShellContext sc{&ctx, [&]() -> Result<client::FileSystem*> {
+                    if (!fs) {
+                      ASSIGN_OR_RETURN(fs, client::FileSystem::Create(*ctx.conf));
+                    }
+                    return fs.get();
+                  }};
+  Result<int> rc = cmd.run(sc, *parsed);
+  if (!rc.ok()) {
+    out << rc.status().message() << "\n";
+    return 255;
+  }
+  return *rc;
+}
+
+// --- helpers ---
+
+std::string AlluxioPath(const std::string& arg) {
+  if (arg.rfind("alluxio://", 0) == 0) {
+    size_t slash = arg.find('/', 10);
+    return slash == std::string::npos ? "/" : arg.substr(slash);
+  }
+  return arg;
+}
+
+namespace {
+// Java's %.2f: HALF_UP on the decimal expansion (fmt rounds ties to even on the binary value).
+std::string TwoDecimals(double v) {
+  double rounded = std::floor(v * 100.0 + 0.5 + 1e-9) / 100.0;
+  return fmt::format("{:.2f}", rounded);
+}
+}  // namespace
+
+std::string FormatSize(int64_t bytes) {
+  double ret = static_cast<double>(bytes);
+  if (ret <= 1024 * 5) return fmt::format("{}B", bytes);
+  static const char* kUnits[] = {"KB", "MB", "GB", "TB"};
+  for (const char* unit : kUnits) {
+    ret /= 1024;
+    if (ret <= 1024 * 5) return TwoDecimals(ret) + unit;
+  }
+  ret /= 1024;
+  return TwoDecimals(ret) + "PB";
+}
+
+std::string FormatDate(int64_t ms, const std::string& pattern) {
+  time_t secs = static_cast<time_t>(ms / 1000);
+  struct tm tm {};
+  localtime_r(&secs, &tm);
+  int millis = static_cast<int>(ms % 1000);
+  std::string out;
+  for (size_t i = 0; i < pattern.size();) {
+    char c = pattern[i];
+    size_t j = i;
+    while (j < pattern.size() && pattern[j] == c) ++j;
+    size_t n = j - i;
+    switch (c) {
+      case 'y': out += n == 2 ? fmt::format("{:02}", (tm.tm_year + 1900) % 100)
+                              : fmt::format("{:0{}}", tm.tm_year + 1900, n); break;
+      case 'M': out += fmt::format("{:0{}}", tm.tm_mon + 1, n); break;
+      case 'd': out += fmt::format("{:0{}}", tm.tm_mday, n); break;
+      case 'H': out += fmt::format("{:0{}}", tm.tm_hour, n); break;
+      case 'm': out += fmt::format("{:0{}}", tm.tm_min, n); break;
+      case 's': out += fmt::format("{:0{}}", tm.tm_sec, n); break;
+      case 'S': out += fmt::format("{:0{}}", millis, n); break;
+      default: out.append(n, c);
+    }
+    i = j;
+  }
+  return out;
+}
+
+std::string FormatPermission(int32_t mode, bool directory) {
+  static const char* kBits[] = {"---", "--x", "-w-", "-wx", "r--", "r-x", "rw-", "rwx"};
+  std::string s = directory ? "d" : "-";
+  s += kBits[(mode >> 6) & 7];
+  s += kBits[(mode >> 3) & 7];
+  s += kBits[mode & 7];
+  return s;
+}
+
+bool SecurityEnabled(const conf::Configuration& conf) {
+  auto auth = conf.GetEnum(conf::keys::kSecurityAuthenticationType);
+  auto enabled = conf.GetBool(conf::keys::kSecurityAuthorizationPermissionEnabled);
+  return auth.ok() && *auth != "NOSASL" && enabled.ok() && *enabled;
+}
+
+}  // namespace alluxio::cli::fs

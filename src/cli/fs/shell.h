@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `alluxio fs` shell: a table of commands with Alluxio's names, usages, options, messages and
+// exit codes (reference §2.2). Each command family lives in its own file; this header holds the
+// small framework they share.
+// Thread-safety: a shell runs one command on one thread.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "client/api/file_system.h"
+
+namespace alluxio::cli::fs {
+
+struct OptionSpec {
+  std::string short_name;  // "R" (may be empty)
+  std::string long_name;   // "sort" (may be empty)
+  bool has_arg = false;
+  std::string description;
+};
+
+struct ParsedArgs {
+  std::map<std::string, std::vector<std::string>> options;  // by short or long name
+  std::vector<std::string> args;
+  bool Has(const std::string& name) const { return options.count(name) > 0; }
+  std::string Get(const std::string& name, const std::string& dflt = "") const {
+    auto it = options.find(name);
+    return it == options.end() || it->second.empty() ? dflt : it->second.back();
+  }
+  size_t option_count() const { return options.size(); }
+};
+
+struct ShellContext {
+  CommandContext* base;
+  // Created on first use (commands like help need no master).
+  std::function<Result<client::FileSystem*>()> fs;
+  std::ostream& out() { return *base->out; }
+  std::ostream& err() { return *base->err; }
+  const conf::Configuration& conf() { return *base->conf; }
+};
+
+struct FsCommand {
+  std::string name;
+  std::string usage;
+  std::string description;
+  std::vector<OptionSpec> options;
+  int min_args = 0;
+  int max_args = 0;  // -1: unbounded
+  // Returns the exit code; a non-OK Status prints its message and exits 255.
+  std::function<Result<int>(ShellContext&, const ParsedArgs&)> run;
+};
+
+// Command families, registered by the shell.
+void AddLsCommands(std::vector<FsCommand>* commands);          // ls, count, du, stat
+void AddNamespaceCommands(std::vector<FsCommand>* commands);   // mkdir, touch, rm, mv, test
+void AddAttributeCommands(std::vector<FsCommand>* commands);   // chmod, chown, chgrp, setTtl, ...
+void AddMountCommands(std::vector<FsCommand>* commands);       // mount, unmount, masterInfo, leader
+
+// Runs `alluxio fs <args>`.
+int RunFsShell(CommandContext& ctx, const std::vector<std::string>& args);
+
+// --- helpers shared by command files ---
+// Strips "alluxio://host:port" from a path argument.
+std::string AlluxioPath(const std::string& arg);
+// FormatUtils.getSizeFromBytes: "5120B", "5.00KB", "9.26MB".
+std::string FormatSize(int64_t bytes);
+// Formats epoch ms in local time with a Java SimpleDateFormat pattern (y M d H m s S tokens).
+std::string FormatDate(int64_t ms, const std::string& pattern);
+// "drwxr-xr-x".
+std::string FormatPermission(int32_t mode, bool directory);
+// `authType != NOSASL && permission.enabled`.
+bool SecurityEnabled(const conf::Configuration& conf);
+
+}  // namespace alluxio::cli::fs

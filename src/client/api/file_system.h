@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// FileSystem: the C++ client API of Alluxio, used by the CLI, FUSE and the S3 gateway. Options are
+// Alluxio's own POptions messages (as in Alluxio's Java API). Each call finds the primary master
+// among alluxio.master.rpc.addresses, retries on Unavailable with exponential backoff
+// (alluxio.user.rpc.retry.*), and sends one operation id per mutating call so that a retry of an
+// acknowledged call succeeds. Calls block until the master replies.
+//
+// Thread-safety: thread-safe; share one instance.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "alluxio/grpc/file_system_master.pb.h"
+#include "alluxio/grpc/meta_master.pb.h"
+#include "common/conf/configuration.h"
+#include "common/result.h"
+
+namespace alluxio::client {
+
+using FileInfo = ::alluxio::grpc::FileInfo;
+using MountPointInfo = ::alluxio::grpc::MountPointInfo;
+namespace fsopts = ::alluxio::grpc::file;
+
+class MasterClient;
+
+class FileSystem {
+ public:
+  // Reads addresses, user, retry and metadata-sync settings from `conf`. Does not connect yet.
+  static Result<std::unique_ptr<FileSystem>> Create(const conf::Configuration& conf);
+  ~FileSystem();
+
+  Status CreateDirectory(const std::string& path, fsopts::CreateDirectoryPOptions options = {});
+  // Creates an (incomplete) file; CompleteFile makes it visible as complete.
+  Result<FileInfo> CreateFile(const std::string& path, fsopts::CreateFilePOptions options = {});
+  Status CompleteFile(const std::string& path, fsopts::CompleteFilePOptions options = {});
+  Result<FileInfo> GetStatus(const std::string& path, fsopts::GetStatusPOptions options = {});
+  Result<bool> Exists(const std::string& path, fsopts::ExistsPOptions options = {});
+  // Whole listing in memory.
+  Result<std::vector<FileInfo>> ListStatus(const std::string& path,
+                                           fsopts::ListStatusPOptions options = {});
+  // Streams the listing: `fn` is called per entry as batches arrive.
+  Status IterateStatus(const std::string& path, fsopts::ListStatusPOptions options,
+                       const std::function<void(FileInfo&&)>& fn);
+  Status Delete(const std::string& path, fsopts::DeletePOptions options = {});
+  Status Rename(const std::string& src, const std::string& dst,
+                fsopts::RenamePOptions options = {});
+  Status SetAttribute(const std::string& path, fsopts::SetAttributePOptions options);
+  Status Mount(const std::string& alluxio_path, const std::string& ufs_path,
+               fsopts::MountPOptions options = {});
+  Status Unmount(const std::string& alluxio_path);
+  Result<std::map<std::string, MountPointInfo>> GetMountTable();
+
+  // Meta master.
+  Result<::alluxio::grpc::meta::MasterInfo> GetMasterInfo();
+  // Asks the primary to write a checkpoint now; returns its hostname.
+  Result<std::string> Checkpoint();
+  // "host:port" of the primary master (connecting if needed).
+  Result<std::string> GetPrimaryAddress();
+
+ private:
+  FileSystem(const conf::Configuration& conf, std::unique_ptr<MasterClient> master);
+  template <typename Options>
+  void FillCommon(Options* options, bool mutating);
+
+  std::unique_ptr<MasterClient> master_;
+  int64_t sync_interval_ms_;
+  ::alluxio::grpc::LoadMetadataPType load_type_;
+};
+
+}  // namespace alluxio::client

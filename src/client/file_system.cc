@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "client/api/file_system.h"
+
+#include <random>
+
+#include <grpcpp/grpcpp.h>
+
+#include "alluxio/grpc/file_system_master.grpc.pb.h"
+#include "alluxio/grpc/meta_master.grpc.pb.h"
+#include "client/master_client.h"
+
+namespace alluxio::client {
+
+namespace {
+
+using FsStub = grpc::file::FileSystemMasterClientService::Stub;
+
+std::unique_ptr<FsStub> FsStubFor(const std::shared_ptr<::grpc::Channel>& ch) {
+  return grpc::file::FileSystemMasterClientService::NewStub(ch);
+}
+
+::alluxio::grpc::OperationId NewOperationId() {
+  thread_local std::mt19937_64 rng(std::random_device{}() ^
+                                   (static_cast<uint64_t>(std::random_device{}()) << 32));
+  ::alluxio::grpc::OperationId id;
+  id.set_most_significant_bits(static_cast<int64_t>(rng() | 1));
+  id.set_least_significant_bits(static_cast<int64_t>(rng()));
+  return id;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<FileSystem>> FileSystem::Create(const conf::Configuration& conf) {
+  ASSIGN_OR_RETURN(auto master, MasterClient::Create(conf));
+  auto fs = std::unique_ptr<FileSystem>(new FileSystem(conf, std::move(master)));
+  ASSIGN_OR_RETURN(fs->sync_interval_ms_,
+                   conf.GetDurationMs(conf::keys::kUserFileMetadataSyncInterval));
+  ASSIGN_OR_RETURN(std::string load, conf.GetEnum(conf::keys::kUserFileMetadataLoadType));
+  ::alluxio::grpc::LoadMetadataPType_Parse(load, &fs->load_type_);
+  return fs;
+}
+
+FileSystem::FileSystem(const conf::Configuration&, std::unique_ptr<MasterClient> master)
+    : master_(std::move(master)), sync_interval_ms_(-1), load_type_(::alluxio::grpc::ONCE) {}
+
+FileSystem::~FileSystem() = default;
+
+template <typename Options>
+void FileSystem::FillCommon(Options* options, bool mutating) {
+  auto* common = options->mutable_common_options();
+  if (!common->has_sync_interval_ms()) common->set_sync_interval_ms(sync_interval_ms_);
+  if (mutating && !common->has_operation_id()) *common->mutable_operation_id() = NewOperationId();
+}
+
+Status FileSystem::CreateDirectory(const std::string& path,
+                                   fsopts::CreateDirectoryPOptions options) {
+  FillCommon(&options, true);
+  grpc::file::CreateDirectoryPRequest req;
+  req.set_path(path);
+  *req.mutable_options() = std::move(options);
+  return master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    grpc::file::CreateDirectoryPResponse resp;
+    return FsStubFor(ch)->CreateDirectory(ctx, req, &resp);
+  });
+}
+
+Result<FileInfo> FileSystem::CreateFile(const std::string& path,
+                                        fsopts::CreateFilePOptions options) {
+  FillCommon(&options, true);
+  grpc::file::CreateFilePRequest req;
+  req.set_path(path);
+  *req.mutable_options() = std::move(options);
+  grpc::file::CreateFilePResponse resp;
+  RETURN_IF_ERROR(master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    return FsStubFor(ch)->CreateFile(ctx, req, &resp);
+  }));
+  return std::move(*resp.mutable_file_info());
+}
+
+Status FileSystem::CompleteFile(const std::string& path, fsopts::CompleteFilePOptions options) {
+  FillCommon(&options, true);
+  grpc::file::CompleteFilePRequest req;
+  req.set_path(path);
+  *req.mutable_options() = std::move(options);
+  return master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    grpc::file::CompleteFilePResponse resp;
+    return FsStubFor(ch)->CompleteFile(ctx, req, &resp);
+  });
+}
+
+Result<FileInfo> FileSystem::GetStatus(const std::string& path, fsopts::GetStatusPOptions options) {
+  FillCommon(&options, false);
+  if (!options.has_load_metadata_type()) options.set_load_metadata_type(load_type_);
+  grpc::file::GetStatusPRequest req;
+  req.set_path(path);
+  *req.mutable_options() = std::move(options);
+  grpc::file::GetStatusPResponse resp;
+  RETURN_IF_ERROR(master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    return FsStubFor(ch)->GetStatus(ctx, req, &resp);
+  }));
+  return std::move(*resp.mutable_file_info());
+}
+
+Result<bool> FileSystem::Exists(const std::string& path, fsopts::ExistsPOptions options) {
+  FillCommon(&options, false);
+  if (!options.has_load_metadata_type()) options.set_load_metadata_type(load_type_);
+  grpc::file::ExistsPRequest req;
+  req.set_path(path);
+  *req.mutable_options() = std::move(options);
+  grpc::file::ExistsPResponse resp;
+  RETURN_IF_ERROR(master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    return FsStubFor(ch)->Exists(ctx, req, &resp);
+  }));
+  return resp.exists();
+}
+
+Status FileSystem::IterateStatus(const std::string& path, fsopts::ListStatusPOptions options,
+                                 const std::function<void(FileInfo&&)>& fn) {
+  FillCommon(&options, false);
+  if (!options.has_load_metadata_type()) options.set_load_metadata_type(load_type_);
+  grpc::file::ListStatusPRequest req;
+  req.set_path(path);
+  *req.mutable_options() = std::move(options);
+  bool delivered = false;
+  return master_->Call(
+      [&](const auto& ch, ::grpc::ClientContext* ctx) {
+        auto reader = FsStubFor(ch)->ListStatus(ctx, req);
+        grpc::file::ListStatusPResponse batch;
+        while (reader->Read(&batch)) {
+          delivered = true;
+          for (FileInfo& f : *batch.mutable_file_infos()) fn(std::move(f));
+        }
+        ::grpc::Status s = reader->Finish();
+        // Once entries were delivered a retry would repeat them: report instead.
+        if (!s.ok() && delivered && s.error_code() == ::grpc::StatusCode::UNAVAILABLE) {
+          return ::grpc::Status(::grpc::StatusCode::ABORTED,
+                                "listing interrupted: " + s.error_message());
+        }
+        return s;
+      },
+      /*streaming=*/true);
+}
+
+Result<std::vector<FileInfo>> FileSystem::ListStatus(const std::string& path,
+                                                     fsopts::ListStatusPOptions options) {
+  std::vector<FileInfo> out;
+  RETURN_IF_ERROR(IterateStatus(path, std::move(options),
+                                [&](FileInfo&& f) { out.push_back(std::move(f)); }));
+  return out;
+}
+
+Status FileSystem::Delete(const std::string& path, fsopts::DeletePOptions options) {
+  FillCommon(&options, true);
+  grpc::file::DeletePRequest req;
+  req.set_path(path);
+  *req.mutable_options() = std::move(options);
+  return master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    grpc::file::DeletePResponse resp;
+    return FsStubFor(ch)->Remove(ctx, req, &resp);
+  });
+}
+
+Status FileSystem::Rename(const std::string& src, const std::string& dst,
+                          fsopts::RenamePOptions options) {
+  FillCommon(&options, true);
+  grpc::file::RenamePRequest req;
+  req.set_path(src);
+  req.set_dst_path(dst);
+  *req.mutable_options() = std::move(options);
+  return master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    grpc::file::RenamePResponse resp;
+    return FsStubFor(ch)->Rename(ctx, req, &resp);
+  });
+}
+
+Status FileSystem::SetAttribute(const std::string& path, fsopts::SetAttributePOptions options) {
+  FillCommon(&options, true);
+  grpc::file::SetAttributePRequest req;
+  req.set_path(path);
+  *req.mutable_options() = std::move(options);
+  return master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    grpc::file::SetAttributePResponse resp;
+    return FsStubFor(ch)->SetAttribute(ctx, req, &resp);
+  });
+}
+
+Status FileSystem::Mount(const std::string& alluxio_path, const std::string& ufs_path,
+                         fsopts::MountPOptions options) {
+  FillCommon(&options, true);
+  grpc::file::MountPRequest req;
+  req.set_alluxio_path(alluxio_path);
+  req.set_ufs_path(ufs_path);
+  *req.mutable_options() = std::move(options);
+  return master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    grpc::file::MountPResponse resp;
+    return FsStubFor(ch)->Mount(ctx, req, &resp);
+  });
+}
+
+Status FileSystem::Unmount(const std::string& alluxio_path) {
+  grpc::file::UnmountPRequest req;
+  req.set_alluxio_path(alluxio_path);
+  FillCommon(req.mutable_options(), true);
+  return master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    grpc::file::UnmountPResponse resp;
+    return FsStubFor(ch)->Unmount(ctx, req, &resp);
+  });
+}
+
+Result<std::map<std::string, MountPointInfo>> FileSystem::GetMountTable() {
+  grpc::file::GetMountTablePResponse resp;
+  RETURN_IF_ERROR(master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    return FsStubFor(ch)->GetMountTable(ctx, grpc::file::GetMountTablePRequest(), &resp);
+  }));
+  return std::map<std::string, MountPointInfo>(resp.mount_points().begin(),
+                                               resp.mount_points().end());
+}
+
+Result<::alluxio::grpc::meta::MasterInfo> FileSystem::GetMasterInfo() {
+  grpc::meta::GetMasterInfoPResponse resp;
+  RETURN_IF_ERROR(master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    return grpc::meta::MetaMasterClientService::NewStub(ch)->GetMasterInfo(
+        ctx, grpc::meta::GetMasterInfoPOptions(), &resp);
+  }));
+  return std::move(*resp.mutable_master_info());
+}
+
+Result<std::string> FileSystem::Checkpoint() {
+  grpc::meta::CheckpointPResponse resp;
+  RETURN_IF_ERROR(master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    return grpc::meta::MetaMasterClientService::NewStub(ch)->Checkpoint(
+        ctx, grpc::meta::CheckpointPOptions(), &resp);
+  }));
+  return resp.master_hostname();
+}
+
+Result<std::string> FileSystem::GetPrimaryAddress() { return master_->PrimaryAddress(); }
+
+}  // namespace alluxio::client

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+// MasterClient: finds the primary master among the configured addresses, checks the service
+// version once per connection, and runs calls with retries. Internal to the client library.
+// Thread-safety: thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/conf/configuration.h"
+#include "common/result.h"
+
+namespace grpc {
+class Channel;
+class ClientContext;
+class Status;
+}  // namespace grpc
+
+namespace alluxio::client {
+
+struct RetryPolicy {
+  int64_t base_sleep_ms = 50;
+  int64_t max_sleep_ms = 3000;
+  int64_t max_duration_ms = 120000;
+};
+
+class MasterClient {
+ public:
+  static Result<std::unique_ptr<MasterClient>> Create(const conf::Configuration& conf);
+
+  // Runs `call` on a channel to the primary until it succeeds, fails with a non-retryable code,
+  // or the retry budget runs out. `call` gets a fresh ClientContext per attempt (with the user
+  // metadata and a deadline) and must be safe to repeat.
+  Status Call(const std::function<::grpc::Status(const std::shared_ptr<::grpc::Channel>&,
+                                                 ::grpc::ClientContext*)>& call,
+              bool streaming = false);
+
+  // The primary's address, connecting if needed.
+  Result<std::string> PrimaryAddress();
+  const std::vector<std::string>& addresses() const { return addresses_; }
+  const std::string& user() const { return user_; }
+
+  // Addresses from alluxio.master.rpc.addresses, else hostname:rpc.port (localhost when the
+  // hostname is unset).
+  static Result<std::vector<std::string>> MasterAddresses(const conf::Configuration& conf);
+
+ private:
+  MasterClient(std::vector<std::string> addresses, std::string user, RetryPolicy retry);
+  // Connects to the first address that answers the version check.
+  Status Connect();
+  void Disconnect(const std::shared_ptr<::grpc::Channel>& failed);
+
+  const std::vector<std::string> addresses_;
+  const std::string user_;
+  const RetryPolicy retry_;
+  std::mutex mu_;
+  std::shared_ptr<::grpc::Channel> channel_;  // GUARDED_BY(mu_)
+  std::string primary_;                       // GUARDED_BY(mu_)
+};
+
+}  // namespace alluxio::client

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: Apache-2.0
+// The registry: every configuration key, declared once with Alluxio's name, type and default.
+// To add a key, add one Define() below (and its constant to property_key.h).
+#include "common/conf/property_key.h"
+
+#include <map>
+#include <memory>
+#include <utility>
+
+namespace alluxio::conf {
+namespace {
+
+struct Registry {
+  std::vector<std::unique_ptr<PropertyKey>> owned;                 // stable addresses
+  std::vector<const PropertyKey*> all;                             // declaration order
+  std::map<std::string, const PropertyKey*, std::less<>> by_name;  // names and aliases
+};
+
+// Never destroyed, so keys stay valid during static destruction of other files.
+Registry& GetRegistry() {
+  static Registry* registry = new Registry();
+  return *registry;
+}
+
+const PropertyKey& Define(PropertyKey key) {
+  Registry& r = GetRegistry();
+  const PropertyKey* k = r.owned.emplace_back(std::make_unique<PropertyKey>(std::move(key))).get();
+  r.all.push_back(k);
+  r.by_name.emplace(k->name, k);
+  for (const std::string& alias : k->aliases) r.by_name.emplace(alias, k);
+  return *k;
+}
+
+using T = PropertyType;
+constexpr int64_t kMaxPort = 65535;
+
+}  // namespace
+
+const std::vector<const PropertyKey*>& AllPropertyKeys() { return GetRegistry().all; }
+
+const PropertyKey* FindPropertyKey(std::string_view name) {
+  const Registry& r = GetRegistry();
+  auto it = r.by_name.find(name);
+  return it == r.by_name.end() ? nullptr : it->second;
+}
+
+namespace keys {
+
+// Paths and identity
+const PropertyKey& kHome = Define({
+    .name = "alluxio.home",
+    .type = T::kString,
+    .default_value = "/opt/alluxio",
+    .description = "Alluxio installation directory.",
+    .env_var = "ALLUXIO_HOME",
+});
+const PropertyKey& kWorkDir = Define({
+    .name = "alluxio.work.dir",
+    .type = T::kString,
+    .default_value = "${alluxio.home}",
+    .description =
+        "Directory under which Alluxio stores its journal, UFS and metastore by default.",
+});
+const PropertyKey& kConfDir = Define({
+    .name = "alluxio.conf.dir",
+    .type = T::kString,
+    .default_value = "${alluxio.home}/conf",
+    .description = "Directory holding alluxio-site.properties and the other configuration files.",
+    .env_var = "ALLUXIO_CONF_DIR",
+});
+const PropertyKey& kLogsDir = Define({
+    .name = "alluxio.logs.dir",
+    .type = T::kString,
+    .default_value = "${alluxio.work.dir}/logs",
+    .description = "Directory for the server log files.",
+    .env_var = "ALLUXIO_LOGS_DIR",
+});
+const PropertyKey& kTmpDirs = Define({
+    .name = "alluxio.tmp.dirs",
+    .type = T::kList,
+    .default_value = "/tmp",
+    .description = "Comma-separated local directories for temporary files.",
+});
+const PropertyKey& kMasterHostname = Define({
+    .name = "alluxio.master.hostname",
+    .type = T::kString,
+    .description = "Hostname clients and workers use to reach the master.",
+    .env_var = "ALLUXIO_MASTER_HOSTNAME",
+});
+const PropertyKey& kMasterBindHost = Define({
+    .name = "alluxio.master.bind.host",
+    .type = T::kString,
+    .default_value = "0.0.0.0",
+    .description = "Address the master's RPC server binds to.",
+});
+const PropertyKey& kMasterRpcPort = Define({
+    .name = "alluxio.master.rpc.port",
+    .type = T::kInt,
+    .default_value = "19998",
+    .description = "Port of the master's RPC server.",
+    .min_value = 0,
+    .max_value = kMaxPort,
+});
+const PropertyKey& kMasterWebPort = Define({
+    .name = "alluxio.master.web.port",
+    .type = T::kInt,
+    .default_value = "19999",
+    .description = "Port of the master's web server.",
+    .min_value = 0,
+    .max_value = kMaxPort,
+});
+const PropertyKey& kMasterRpcAddresses = Define({
+    .name = "alluxio.master.rpc.addresses",
+    .type = T::kList,
+    .description = "Comma-separated host:port RPC addresses of all masters (HA without ZooKeeper).",
+});
+const PropertyKey& kMasterMountTableRootUfs = Define({
+    .name = "alluxio.master.mount.table.root.ufs",
+    .type = T::kString,
+    .default_value = "${alluxio.work.dir}/underFSStorage",
+    .description = "URI of the under file system mounted at the Alluxio root.",
+    .env_var = "ALLUXIO_MASTER_MOUNT_TABLE_ROOT_UFS",
+    .deprecated_env_vars = {"ALLUXIO_UNDERFS_ADDRESS"},
+    .aliases = {"alluxio.underfs.address"},
+});
+const PropertyKey& kMasterMountTableRootReadonly = Define({
+    .name = "alluxio.master.mount.table.root.readonly",
+    .type = T::kBool,
+    .default_value = "false",
+    .description = "Whether the root mount is read-only.",
+});
+const PropertyKey& kMasterMountTableRootShared = Define({
+    .name = "alluxio.master.mount.table.root.shared",
+    .type = T::kBool,
+    .default_value = "false",
+    .description = "Whether the root mount is shared with all Alluxio users.",
+});
+
+// Journal
+const PropertyKey& kMasterJournalType = Define({
+    .name = "alluxio.master.journal.type",
+    .type = T::kEnum,
+    // Alluxio defaults to EMBEDDED since 2.2; UFS until the embedded journal is implemented.
+    .default_value = "UFS",
+    .description = "Journal type: UFS, EMBEDDED or NOOP.",
+    .enum_values = {"UFS", "EMBEDDED", "NOOP"},
+});
+const PropertyKey& kMasterJournalFolder = Define({
+    .name = "alluxio.master.journal.folder",
+    .type = T::kString,
+    .default_value = "${alluxio.work.dir}/journal",
+    .description = "Journal location: a UFS URI for the UFS journal, a local directory otherwise.",
+});
+const PropertyKey& kMasterJournalLogSizeBytesMax = Define({
+    .name = "alluxio.master.journal.log.size.bytes.max",
+    .type = T::kBytes,
+    .default_value = "10MB",
+    .description = "Size at which a journal log file is completed and a new one started.",
+});
+const PropertyKey& kMasterJournalCheckpointPeriodEntries = Define({
+    .name = "alluxio.master.journal.checkpoint.period.entries",
+    .type = T::kInt,
+    .default_value = "2000000",
+    .description = "Number of journal entries after which the primary writes a checkpoint.",
+    .min_value = 1,
+});
+const PropertyKey& kMasterJournalFlushBatchTime = Define({
+    .name = "alluxio.master.journal.flush.batch.time",
+    .type = T::kDuration,
+    .default_value = "100ms",
+    .description = "Time to wait for more entries to batch into one journal flush.",
+});
+const PropertyKey& kMasterJournalFlushTimeout = Define({
+    .name = "alluxio.master.journal.flush.timeout",
+    .type = T::kDuration,
+    .default_value = "5min",
+    .description = "Time to retry a failed journal flush before the master exits.",
+});
+const PropertyKey& kMasterJournalTolerateCorruption = Define({
+    .name = "alluxio.master.journal.tolerate.corruption",
+    .type = T::kBool,
+    .default_value = "false",
+    .description = "Whether to skip corrupted journal entries during replay instead of failing.",
+});
+const PropertyKey& kMasterFormatFilePrefix = Define({
+    .name = "alluxio.master.format.file.prefix",
+    .type = T::kString,
+    .default_value = "_format_",
+    .description = "Prefix of the marker file written when the journal is formatted.",
+});
+
+// Master behaviour
+const PropertyKey& kMasterTtlCheckerInterval = Define({
+    .name = "alluxio.master.ttl.checker.interval",
+    .type = T::kDuration,
+    .default_value = "1hour",
+    .description = "Interval between checks for files whose TTL has expired.",
+});
+const PropertyKey& kMasterWorkerConnectWaitTime = Define({
+    .name = "alluxio.master.worker.connect.wait.time",
+    .type = T::kDuration,
+    .default_value = "5sec",
+    .description = "Time a starting master stays in safe mode waiting for workers to register.",
+});
+
+// Client
+const PropertyKey& kUserFileMetadataLoadType = Define({
+    .name = "alluxio.user.file.metadata.load.type",
+    .type = T::kEnum,
+    .default_value = "ONCE",
+    .description = "When to load metadata from the UFS for paths Alluxio does not know.",
+    .enum_values = {"NEVER", "ONCE", "ALWAYS"},
+});
+const PropertyKey& kUserFileMetadataSyncInterval = Define({
+    .name = "alluxio.user.file.metadata.sync.interval",
+    .type = T::kDuration,
+    .default_value = "-1",
+    .description = "Minimum time between metadata syncs with the UFS for a path; -1 never syncs.",
+});
+const PropertyKey& kUserBlockSizeBytesDefault = Define({
+    .name = "alluxio.user.block.size.bytes.default",
+    .type = T::kBytes,
+    .default_value = "64MB",
+    .description = "Default block size of new files.",
+});
+const PropertyKey& kUserFileWriteTypeDefault = Define({
+    .name = "alluxio.user.file.writetype.default",
+    .type = T::kEnum,
+    .default_value = "ASYNC_THROUGH",
+    .description = "Default write type of new files.",
+    .enum_values = {"MUST_CACHE", "CACHE_THROUGH", "THROUGH", "ASYNC_THROUGH", "NONE"},
+});
+const PropertyKey& kUserFileReadTypeDefault = Define({
+    .name = "alluxio.user.file.readtype.default",
+    .type = T::kEnum,
+    .default_value = "CACHE",
+    .description = "Default read type.",
+    .enum_values = {"NO_CACHE", "CACHE", "CACHE_PROMOTE"},
+});
+const PropertyKey& kUserFileCreateTtl = Define({
+    .name = "alluxio.user.file.create.ttl",
+    .type = T::kDuration,
+    .default_value = "-1",
+    .description = "Default time to live of new files; -1 means none.",
+});
+const PropertyKey& kUserFileCreateTtlAction = Define({
+    .name = "alluxio.user.file.create.ttl.action",
+    .type = T::kEnum,
+    .default_value = "FREE",
+    .description = "What happens to a file when its TTL expires.",
+    .enum_values = {"DELETE", "FREE", "DELETE_ALLUXIO"},
+});
+const PropertyKey& kUserRpcRetryBaseSleep = Define({
+    .name = "alluxio.user.rpc.retry.base.sleep",
+    .type = T::kDuration,
+    .default_value = "50ms",
+    .description = "Initial sleep of the client's exponential RPC retry backoff.",
+});
+const PropertyKey& kUserRpcRetryMaxSleep = Define({
+    .name = "alluxio.user.rpc.retry.max.sleep",
+    .type = T::kDuration,
+    .default_value = "3sec",
+    .description = "Maximum sleep between client RPC retries.",
+});
+const PropertyKey& kUserRpcRetryMaxDuration = Define({
+    .name = "alluxio.user.rpc.retry.max.duration",
+    .type = T::kDuration,
+    .default_value = "2min",
+    .description = "Total time a client retries an RPC before giving up.",
+});
+const PropertyKey& kUserDateFormatPattern = Define({
+    .name = "alluxio.user.date.format.pattern",
+    .type = T::kString,
+    .default_value = "MM-dd-yyyy HH:mm:ss:SSS",
+    .description = "Date format the shell uses to print times.",
+});
+
+// Security
+const PropertyKey& kSecurityAuthenticationType = Define({
+    .name = "alluxio.security.authentication.type",
+    .type = T::kEnum,
+    .default_value = "SIMPLE",
+    .description = "Authentication mode: NOSASL, SIMPLE or CUSTOM.",
+    .enum_values = {"NOSASL", "SIMPLE", "CUSTOM"},
+});
+const PropertyKey& kSecurityLoginUsername = Define({
+    .name = "alluxio.security.login.username",
+    .type = T::kString,
+    .description = "User name a client logs in as; unset means the OS user.",
+});
+const PropertyKey& kSecurityAuthorizationPermissionEnabled = Define({
+    .name = "alluxio.security.authorization.permission.enabled",
+    .type = T::kBool,
+    .default_value = "true",
+    .description = "Whether the master checks POSIX-style permissions.",
+});
+const PropertyKey& kSecurityAuthorizationPermissionUmask = Define({
+    .name = "alluxio.security.authorization.permission.umask",
+    .type = T::kString,
+    .default_value = "022",
+    .description = "Octal umask applied to the mode of new files and directories.",
+});
+const PropertyKey& kSecurityAuthorizationPermissionSupergroup = Define({
+    .name = "alluxio.security.authorization.permission.supergroup",
+    .type = T::kString,
+    .default_value = "supergroup",
+    .description = "Group whose members are superusers.",
+});
+
+}  // namespace keys
+}  // namespace alluxio::conf

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+// The registry of configuration keys. Every key is declared exactly once, in property_key.cc, with
+// its Alluxio name, type, default, description and whether it may change at runtime. Code refers to
+// keys through the constants in namespace `alluxio::conf::keys`.
+// Thread-safety: the registry is immutable after static initialisation.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace alluxio::conf {
+
+enum class PropertyType {
+  kString,
+  kInt,       // signed 64-bit integer
+  kBool,      // true/false, case-insensitive
+  kBytes,     // "64MB", "4KB", "100" (bytes)
+  kDuration,  // "5min", "10sec", "100ms", "-1"; a bare number means milliseconds
+  kEnum,      // one of `enum_values`, case-insensitive
+  kList,      // comma-separated
+};
+
+struct PropertyKey {
+  std::string name;
+  PropertyType type;
+  // Default value as Alluxio writes it; may contain ${other.key}. nullopt means "no default".
+  std::optional<std::string> default_value = std::nullopt;
+  std::string description = {};
+  std::vector<std::string> enum_values = {};  // for kEnum
+  bool runtime_mutable = false;
+  // Environment variable that sets this key (e.g. ALLUXIO_MASTER_HOSTNAME), if any.
+  std::string env_var = {};
+  // Deprecated environment variables, read only when `env_var` is unset (first set one wins).
+  std::vector<std::string> deprecated_env_vars = {};
+  // Other names accepted for this key (site file, -D, getConf); values are stored under `name`.
+  std::vector<std::string> aliases = {};
+  // For kInt: inclusive bounds, checked whenever a value is loaded or Set (ports: 0..65535).
+  int64_t min_value = std::numeric_limits<int64_t>::min();
+  int64_t max_value = std::numeric_limits<int64_t>::max();
+};
+
+// Every registered key, in declaration order.
+// The registry is filled during static initialisation of property_key.cc: do not use it (or the
+// constants below) from static initialisers in other files.
+const std::vector<const PropertyKey*>& AllPropertyKeys();
+// nullptr when `name` is neither a registered key nor an alias of one.
+const PropertyKey* FindPropertyKey(std::string_view name);
+
+namespace keys {
+// Paths and identity
+extern const PropertyKey& kHome;                     // alluxio.home
+extern const PropertyKey& kWorkDir;                  // alluxio.work.dir
+extern const PropertyKey& kConfDir;                  // alluxio.conf.dir
+extern const PropertyKey& kLogsDir;                  // alluxio.logs.dir
+extern const PropertyKey& kTmpDirs;                  // alluxio.tmp.dirs
+extern const PropertyKey& kMasterHostname;           // alluxio.master.hostname
+extern const PropertyKey& kMasterBindHost;           // alluxio.master.bind.host
+extern const PropertyKey& kMasterRpcPort;            // alluxio.master.rpc.port
+extern const PropertyKey& kMasterWebPort;            // alluxio.master.web.port
+extern const PropertyKey& kMasterRpcAddresses;       // alluxio.master.rpc.addresses
+extern const PropertyKey& kMasterMountTableRootUfs;  // alluxio.master.mount.table.root.ufs
+extern const PropertyKey& kMasterMountTableRootReadonly;
+extern const PropertyKey& kMasterMountTableRootShared;
+// Journal
+extern const PropertyKey& kMasterJournalType;    // alluxio.master.journal.type
+extern const PropertyKey& kMasterJournalFolder;  // alluxio.master.journal.folder
+extern const PropertyKey& kMasterJournalLogSizeBytesMax;
+extern const PropertyKey& kMasterJournalCheckpointPeriodEntries;
+extern const PropertyKey& kMasterJournalFlushBatchTime;
+extern const PropertyKey& kMasterJournalFlushTimeout;
+extern const PropertyKey& kMasterJournalTolerateCorruption;
+extern const PropertyKey& kMasterFormatFilePrefix;
+// Master behaviour
+extern const PropertyKey& kMasterTtlCheckerInterval;
+extern const PropertyKey& kMasterWorkerConnectWaitTime;
+// Client
+extern const PropertyKey& kUserFileMetadataLoadType;  // NEVER|ONCE|ALWAYS
+extern const PropertyKey& kUserFileMetadataSyncInterval;
+extern const PropertyKey& kUserBlockSizeBytesDefault;
+extern const PropertyKey& kUserFileWriteTypeDefault;
+extern const PropertyKey& kUserFileReadTypeDefault;
+extern const PropertyKey& kUserFileCreateTtl;
+extern const PropertyKey& kUserFileCreateTtlAction;
+extern const PropertyKey& kUserRpcRetryBaseSleep;
+extern const PropertyKey& kUserRpcRetryMaxSleep;
+extern const PropertyKey& kUserRpcRetryMaxDuration;
+extern const PropertyKey& kUserDateFormatPattern;
+// Security
+extern const PropertyKey& kSecurityAuthenticationType;
+extern const PropertyKey& kSecurityLoginUsername;
+extern const PropertyKey& kSecurityAuthorizationPermissionEnabled;
+extern const PropertyKey& kSecurityAuthorizationPermissionUmask;
+extern const PropertyKey& kSecurityAuthorizationPermissionSupergroup;
+}  // namespace keys
+
+}  // namespace alluxio::conf

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "master/file/file_system_master.h"
+
+#include <atomic>
+
+#include <gtest/gtest.h>
+
+#include "journal/memory/memory_journal.h"
+#include "master/testing/namespace_dump.h"
+#include "ufs/memory/memory_ufs.h"
+
+namespace alluxio::master {
+namespace {
+
+namespace fo = ::alluxio::grpc::file;
+
+class FileSystemMasterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    authority_ = "fsmt" + std::to_string(counter++);
+    ufs_ = ufs::MemoryUfs::Shared(authority_);
+    Start();
+  }
+
+  FileSystemMasterOptions Options() {
+    FileSystemMasterOptions o;
+    o.root_ufs = "memory://" + authority_ + "/";
+    o.superuser = "admin";
+    o.supergroup = "supergroup";
+    o.clock = [this] { return now_.load(); };
+    return o;
+  }
+
+  void Start() {
+    if (master_) master_->Stop();
+    master_.reset();
+    auto m = FileSystemMaster::Create(Options(), &journal_);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    master_ = std::move(*m);
+    ASSERT_TRUE(journal_.Start(master_.get()).ok());
+    ASSERT_TRUE(master_->Initialize().ok());
+  }
+
+  Status Mkdir(const std::string& p, bool recursive = true, const std::string& user = "") {
+    fo::CreateDirectoryPOptions o;
+    o.set_recursive(recursive);
+    return master_->CreateDirectory(Ctx(user), p, o);
+  }
+  Status Touch(const std::string& p, const std::string& user = "") {
+    fo::CreateFilePOptions o;
+    o.set_recursive(true);
+    auto r = master_->CreateFile(Ctx(user), p, o);
+    if (!r.ok()) return r.status();
+    return master_->CompleteFile(Ctx(user), p, fo::CompleteFilePOptions());
+  }
+  Result<FileInfo> Stat(const std::string& p, int64_t sync = -1) {
+    fo::GetStatusPOptions o;
+    o.mutable_common_options()->set_sync_interval_ms(sync);
+    return master_->GetStatus(Ctx(""), p, o);
+  }
+  std::vector<std::string> List(const std::string& p, bool recursive = false, int64_t sync = -1) {
+    std::vector<std::string> out;
+    fo::ListStatusPOptions o;
+    o.set_recursive(recursive);
+    o.mutable_common_options()->set_sync_interval_ms(sync);
+    Status s = master_->ListStatus(Ctx(""), p, o, [&](std::vector<FileInfo>&& batch) {
+      for (auto& f : batch) out.push_back(f.path());
+      return Status();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return out;
+  }
+  std::string Dump() {
+    return testing::DumpNamespace([&](const auto& fn) {
+      fo::ListStatusPOptions o;
+      o.set_recursive(true);
+      o.set_load_metadata_type(::alluxio::grpc::NEVER);
+      ASSERT_TRUE(master_->ListStatus(Ctx(""), "/", o, [&](std::vector<FileInfo>&& b) {
+        for (auto& f : b) fn(f);
+        return Status();
+      }).ok());
+    });
+  }
+  OperationContext Ctx(const std::string& user, OperationId id = {0, 0}) {
+    return OperationContext{user, id};
+  }
+  void WriteUfsFile(const std::string& path, const std::string& data) {
+    auto out = ufs_->Create(path, ufs::CreateOptions());
+    ASSERT_TRUE(out.ok());
+    ASSERT_TRUE((*out)->Write(data).ok());
+    ASSERT_TRUE((*out)->Close().ok());
+  }
+
+  std::string authority_;
+  std::shared_ptr<ufs::MemoryUfs> ufs_;
+  std::atomic<int64_t> now_{1'000'000};
+  journal::MemoryJournal journal_;
+  std::unique_ptr<FileSystemMaster> master_;
+};
+
+TEST_F(FileSystemMasterTest, CreatesDirectoriesInAlluxioAndTheUfs) {
+  ASSERT_TRUE(Mkdir("/a/b/c").ok());
+  auto st = Stat("/a/b");
+  ASSERT_TRUE(st.ok());
+  EXPECT_TRUE(st->folder());
+  EXPECT_EQ(st->length(), 1);  // a directory's length is its child count
+  EXPECT_EQ(st->persistence_state(), "PERSISTED");
+  EXPECT_EQ(st->owner(), "admin");
+  EXPECT_EQ(st->mode(), 0755);
+  EXPECT_TRUE(ufs_->GetStatus("/a/b/c").ok());
+  Status again = Mkdir("/a/b");
+  EXPECT_EQ(again.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(again.message(), "Not allowed to create directory because path already exists: /a/b");
+}
+
+TEST_F(FileSystemMasterTest, NonRecursiveCreateNeedsParent) {
+  Status s = Mkdir("/x/y", false);
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.message(), "File /x/y creation failed. Component 1(x) does not exist");
+}
+
+TEST_F(FileSystemMasterTest, FileAsParentIsRejected) {
+  ASSERT_TRUE(Touch("/f").ok());
+  Status s = Mkdir("/f/x");
+  EXPECT_EQ(s.message(), "Traversal failed for path /f/x. Component 1(f) is a file, not a directory.");
+}
+
+TEST_F(FileSystemMasterTest, BadPathsGiveClearErrors) {
+  EXPECT_EQ(Mkdir("relative/path").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Mkdir("").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Mkdir("/" + std::string(256, 'n')).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Mkdir("/..").code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(Mkdir("//a//./b/../c/").ok());
+  EXPECT_TRUE(Stat("/a/c").ok());
+  ASSERT_TRUE(Mkdir("/with space/ünïcødé ✓").ok());
+  EXPECT_TRUE(Stat("/with space/ünïcødé ✓").ok());
+  EXPECT_TRUE(ufs_->GetStatus("/with space/ünïcødé ✓").ok());
+}
+
+TEST_F(FileSystemMasterTest, TouchCreatesEmptyPersistedFile) {
+  ASSERT_TRUE(Touch("/d/empty").ok());
+  auto st = Stat("/d/empty");
+  ASSERT_TRUE(st.ok());
+  EXPECT_FALSE(st->folder());
+  EXPECT_TRUE(st->completed());
+  EXPECT_EQ(st->persistence_state(), "PERSISTED");
+  EXPECT_EQ(st->mode(), 0644);
+  EXPECT_EQ(st->in_alluxio_percentage(), 100);
+  auto u = ufs_->GetStatus("/d/empty");
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->length, 0);
+  EXPECT_EQ(master_->CompleteFile(Ctx(""), "/d/empty", fo::CompleteFilePOptions()).code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(FileSystemMasterTest, RenameFilesAndDirectories) {
+  ASSERT_TRUE(Touch("/a/f").ok());
+  ASSERT_TRUE(Mkdir("/b").ok());
+  ASSERT_TRUE(master_->Rename(Ctx(""), "/a/f", "/b/g", fo::RenamePOptions()).ok());
+  EXPECT_FALSE(Stat("/a/f").ok());
+  EXPECT_TRUE(Stat("/b/g").ok());
+  EXPECT_TRUE(ufs_->GetStatus("/b/g").ok());
+  ASSERT_TRUE(master_->Rename(Ctx(""), "/b", "/a/b2", fo::RenamePOptions()).ok());
+  EXPECT_TRUE(Stat("/a/b2/g").ok());
+  EXPECT_TRUE(ufs_->GetStatus("/a/b2/g").ok());
+}
+
+TEST_F(FileSystemMasterTest, RenameIntoOwnSubtreeOrOntoExistingFails) {
+  ASSERT_TRUE(Mkdir("/a/b").ok());
+  Status s = master_->Rename(Ctx(""), "/a", "/a/b/c", fo::RenamePOptions());
+  EXPECT_EQ(s.message(), "Cannot rename because /a is a prefix of /a/b/c");
+  ASSERT_TRUE(Mkdir("/c").ok());
+  s = master_->Rename(Ctx(""), "/a", "/c", fo::RenamePOptions());
+  EXPECT_EQ(s.message(), "Cannot rename because destination already exists. src: /a dst: /c");
+  EXPECT_EQ(master_->Rename(Ctx(""), "/", "/z", fo::RenamePOptions()).message(),
+            "The root directory cannot be renamed");
+  EXPECT_EQ(master_->Rename(Ctx(""), "/nope", "/z", fo::RenamePOptions()).message(),
+            "Path \"/nope\" does not exist.");
+  EXPECT_EQ(master_->Rename(Ctx(""), "/a", "/missing/z", fo::RenamePOptions()).message(),
+            "Path \"/missing\" does not exist.");
+}
+
+TEST_F(FileSystemMasterTest, DeleteNeedsRecursiveForNonEmptyDirectories) {
+  ASSERT_TRUE(Touch("/d/f").ok());
+  fo::DeletePOptions o;
+  Status s = master_->Delete(Ctx(""), "/d", o);
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "Cannot delete non-empty directory d because recursive is set to false");
+  o.set_recursive(true);
+  ASSERT_TRUE(master_->Delete(Ctx(""), "/d", o).ok());
+  EXPECT_FALSE(Stat("/d").ok());
+  EXPECT_EQ(ufs_->GetStatus("/d").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(master_->Delete(Ctx(""), "/", o).message(), "Cannot delete the root directory");
+}
+
+TEST_F(FileSystemMasterTest, AlluxioOnlyDeleteKeepsUfsAndReloads) {
+  ASSERT_TRUE(Touch("/keep").ok());
+  fo::DeletePOptions o;
+  o.set_alluxio_only(true);
+  ASSERT_TRUE(master_->Delete(Ctx(""), "/keep", o).ok());
+  EXPECT_TRUE(ufs_->GetStatus("/keep").ok());
+  // ONCE: the root's children were loaded before, so the path is not looked up again ...
+  fo::GetStatusPOptions never;
+  never.set_load_metadata_type(::alluxio::grpc::NEVER);
+  EXPECT_FALSE(master_->GetStatus(Ctx(""), "/keep", never).ok());
+  // ... but ALWAYS finds it in the UFS.
+  fo::GetStatusPOptions always;
+  always.set_load_metadata_type(::alluxio::grpc::ALWAYS);
+  EXPECT_TRUE(master_->GetStatus(Ctx(""), "/keep", always).ok());
+}
+
+TEST_F(FileSystemMasterTest, LoadsMetadataFromTheUfsOnFirstAccess) {
+  ASSERT_TRUE(ufs_->Mkdirs("/ext/sub", true, ufs::CreateOptions()).ok());
+  WriteUfsFile("/ext/sub/data.csv", "12345");
+  auto st = Stat("/ext/sub/data.csv");
+  ASSERT_TRUE(st.ok()) << st.status().ToString();
+  EXPECT_EQ(st->length(), 5);
+  EXPECT_EQ(st->persistence_state(), "PERSISTED");
+  EXPECT_TRUE(st->completed());
+  WriteUfsFile("/ext/sub/more.csv", "1");
+  std::vector<std::string> names = List("/ext/sub");
+  EXPECT_EQ(names, (std::vector<std::string>{"/ext/sub/data.csv", "/ext/sub/more.csv"}));
+  // Loading is journaled: a restart keeps the loaded inodes with the same ids.
+  int64_t id = st->file_id();
+  Start();
+  fo::GetStatusPOptions never;
+  never.set_load_metadata_type(::alluxio::grpc::NEVER);
+  auto again = master_->GetStatus(Ctx(""), "/ext/sub/data.csv", never);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->file_id(), id);
+}
+
+TEST_F(FileSystemMasterTest, SyncReflectsChangesMadeOutsideAlluxio) {
+  WriteUfsFile("/s/a", "aaa");
+  WriteUfsFile("/s/b", "bbb");
+  EXPECT_EQ(List("/s").size(), 2u);
+  // Changed outside: b removed, a rewritten, c added.
+  ASSERT_TRUE(ufs_->DeleteFile("/s/b").ok());
+  WriteUfsFile("/s/a", "aaaaaa");
+  WriteUfsFile("/s/c", "c");
+  EXPECT_EQ(List("/s").size(), 2u) << "without sync Alluxio keeps its view";
+  EXPECT_EQ(List("/s", false, 0), (std::vector<std::string>{"/s/a", "/s/c"}));
+  EXPECT_EQ(Stat("/s/a")->length(), 6);
+  // A file removed in the UFS disappears on a synced getStatus too.
+  ASSERT_TRUE(ufs_->DeleteFile("/s/c").ok());
+  EXPECT_EQ(Stat("/s/c", 0).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(FileSystemMasterTest, SyncIntervalLimitsHowOftenTheUfsIsChecked) {
+  WriteUfsFile("/t/a", "a");
+  EXPECT_EQ(List("/t", false, 60000).size(), 1u);
+  WriteUfsFile("/t/b", "b");
+  EXPECT_EQ(List("/t", false, 60000).size(), 1u);  // synced less than a minute ago
+  now_ += 61000;
+  EXPECT_EQ(List("/t", false, 60000).size(), 2u);
+}
+
+TEST_F(FileSystemMasterTest, ListingIsRecursivePostOrderAndStreamsInBatches) {
+  ASSERT_TRUE(Mkdir("/r/b/c").ok());
+  ASSERT_TRUE(Touch("/r/d").ok());
+  EXPECT_EQ(List("/r", true), (std::vector<std::string>{"/r/b/c", "/r/b", "/r/d"}));
+  ASSERT_TRUE(Mkdir("/big").ok());
+  for (int i = 0; i < 2500; ++i) ASSERT_TRUE(Touch(fmt::format("/big/f{:05}", i)).ok());
+  int batches = 0;
+  size_t total = 0;
+  fo::ListStatusPOptions o;
+  ASSERT_TRUE(master_->ListStatus(Ctx(""), "/big", o, [&](std::vector<FileInfo>&& b) {
+    ++batches;
+    total += b.size();
+    EXPECT_LE(b.size(), FileSystemMaster::kListBatchSize);
+    return Status();
+  }).ok());
+  EXPECT_EQ(total, 2500u);
+  EXPECT_EQ(batches, 3);
+}
+
+TEST_F(FileSystemMasterTest, SetAttributeChangesModeOwnerPinAndTtl) {
+  ASSERT_TRUE(Touch("/p/q/f").ok());
+  fo::SetAttributePOptions o;
+  o.set_mode(0700);
+  o.set_owner("bob");
+  o.set_recursive(true);
+  ASSERT_TRUE(master_->SetAttribute(Ctx(""), "/p", o).ok());
+  EXPECT_EQ(Stat("/p/q/f")->mode(), 0700);
+  EXPECT_EQ(Stat("/p/q/f")->owner(), "bob");
+  fo::SetAttributePOptions pin;
+  pin.set_pinned(true);
+  ASSERT_TRUE(master_->SetAttribute(Ctx(""), "/p", pin).ok());
+  EXPECT_TRUE(Stat("/p/q/f")->pinned()) << "pinning a directory pins what is below it";
+  fo::SetAttributePOptions ttl;
+  ttl.mutable_common_options()->set_ttl(5000);
+  ttl.mutable_common_options()->set_ttl_action(::alluxio::grpc::FREE);
+  ASSERT_TRUE(master_->SetAttribute(Ctx(""), "/p/q/f", ttl).ok());
+  EXPECT_EQ(Stat("/p/q/f")->ttl(), 5000);
+  EXPECT_EQ(Stat("/p/q/f")->ttl_action(), ::alluxio::grpc::FREE);
+}
+
+TEST_F(FileSystemMasterTest, TtlCheckerDeletesOrFreesExpiredFiles) {
+  ASSERT_TRUE(Touch("/ttl/del").ok());
+  ASSERT_TRUE(Touch("/ttl/free").ok());
+  ASSERT_TRUE(Touch("/ttl/keep").ok());
+  fo::SetAttributePOptions del;
+  del.mutable_common_options()->set_ttl(1000);
+  del.mutable_common_options()->set_ttl_action(::alluxio::grpc::DELETE);
+  ASSERT_TRUE(master_->SetAttribute(Ctx(""), "/ttl/del", del).ok());
+  fo::SetAttributePOptions fr;
+  fr.mutable_common_options()->set_ttl(1000);
+  fr.mutable_common_options()->set_ttl_action(::alluxio::grpc::FREE);
+  ASSERT_TRUE(master_->SetAttribute(Ctx(""), "/ttl/free", fr).ok());
+  fo::SetAttributePOptions keep;
+  keep.mutable_common_options()->set_ttl(100000);
+  ASSERT_TRUE(master_->SetAttribute(Ctx(""), "/ttl/keep", keep).ok());
+  ASSERT_TRUE(master_->CheckTtl(now_ + 500).ok());
+  EXPECT_TRUE(Stat("/ttl/del").ok());
+  ASSERT_TRUE(master_->CheckTtl(now_ + 2000).ok());
+  EXPECT_EQ(Stat("/ttl/del").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(ufs_->GetStatus("/ttl/del").status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(Stat("/ttl/free").ok());
+  EXPECT_EQ(Stat("/ttl/free")->ttl(), -1);
+  EXPECT_EQ(Stat("/ttl/keep")->ttl(), 100000);
+}
+
+TEST_F(FileSystemMasterTest, MountsNestedUfsAndChecksPrefixes) {
+  auto other = ufs::MemoryUfs::Shared(authority_ + "-other");
+  ASSERT_TRUE(other->Mkdirs("/data/x", true, ufs::CreateOptions()).ok());
+  const std::string uri = "memory://" + authority_ + "-other/data";
+  ASSERT_TRUE(master_->Mount(Ctx(""), "/mnt", uri, fo::MountPOptions()).ok());
+  EXPECT_EQ(List("/mnt"), (std::vector<std::string>{"/mnt/x"}));
+  auto st = Stat("/mnt");
+  EXPECT_TRUE(st->mount_point());
+  Status s = master_->Mount(Ctx(""), "/mnt2", uri + "/x", fo::MountPOptions());
+  EXPECT_EQ(s.message(), fmt::format("Mount point {} is a prefix of {}/x", uri, uri));
+  s = master_->Mount(Ctx(""), "/mnt", uri, fo::MountPOptions());
+  EXPECT_EQ(s.code(), StatusCode::kAlreadyExists);
+  s = master_->Mount(Ctx(""), "/m3", "memory://" + authority_ + "-other/none", fo::MountPOptions());
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  // Cross-mount renames are refused; deleting a mount point needs unmount.
+  ASSERT_TRUE(Mkdir("/local").ok());
+  EXPECT_EQ(master_->Rename(Ctx(""), "/mnt/x", "/local/x", fo::RenamePOptions()).message(),
+            "Renaming /mnt/x to /local/x is a cross mount operation");
+  fo::DeletePOptions rec;
+  rec.set_recursive(true);
+  EXPECT_EQ(master_->Delete(Ctx(""), "/mnt", rec).code(), StatusCode::kFailedPrecondition);
+  // Survives a restart, then unmount removes it (the UFS data stays).
+  Start();
+  EXPECT_EQ(master_->GetMountTable().size(), 2u);
+  ASSERT_TRUE(master_->Unmount(Ctx(""), "/mnt").ok());
+  EXPECT_FALSE(Stat("/mnt").ok());
+  EXPECT_TRUE(other->GetStatus("/data/x").ok());
+  EXPECT_EQ(master_->Unmount(Ctx(""), "/local").message(),
+            "Failed to unmount /local. Please ensure the path is an existing mount point.");
+}
+
+TEST_F(FileSystemMasterTest, ReadOnlyMountRejectsWrites) {
+  auto other = ufs::MemoryUfs::Shared(authority_ + "-ro");
+  ASSERT_TRUE(other->Mkdirs("/d", true, ufs::CreateOptions()).ok());
+  fo::MountPOptions o;
+  o.set_read_only(true);
+  ASSERT_TRUE(master_->Mount(Ctx(""), "/ro", "memory://" + authority_ + "-ro/d", o).ok());
+  Status s = Mkdir("/ro/x");
+  EXPECT_EQ(s.message(), "A write operation on /ro/x under a readonly mount point /ro is not allowed");
+}
+
+TEST_F(FileSystemMasterTest, RetriedOperationSucceedsOnce) {
+  OperationId id{42, 7};
+  fo::CreateDirectoryPOptions o;
+  ASSERT_TRUE(master_->CreateDirectory(Ctx("", id), "/once", o).ok());
+  EXPECT_TRUE(master_->CreateDirectory(Ctx("", id), "/once", o).ok()) << "a retry succeeds";
+  EXPECT_EQ(master_->CreateDirectory(Ctx("", {42, 8}), "/once", o).code(),
+            StatusCode::kAlreadyExists);
+  // The retry cache survives restarts and checkpoints.
+  ASSERT_TRUE(journal_.Checkpoint().ok());
+  Start();
+  EXPECT_TRUE(master_->CreateDirectory(Ctx("", id), "/once", o).ok());
+  fo::DeletePOptions d;
+  ASSERT_TRUE(master_->Delete(Ctx("", {1, 1}), "/once", d).ok());
+  EXPECT_TRUE(master_->Delete(Ctx("", {1, 1}), "/once", d).ok());
+}
+
+TEST_F(FileSystemMasterTest, PermissionsAreChecked) {
+  ASSERT_TRUE(Mkdir("/home").ok());
+  Status s = Mkdir("/home/x", true, "alice");
+  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(s.message().find("user=alice, access=-w-, path=/home/x"), std::string_view::npos);
+  fo::SetAttributePOptions o;
+  o.set_mode(0777);
+  ASSERT_TRUE(master_->SetAttribute(Ctx(""), "/home", o).ok());
+  ASSERT_TRUE(Mkdir("/home/alice", true, "alice").ok());
+  EXPECT_EQ(Stat("/home/alice")->owner(), "alice");
+  // Only the owner (or the superuser) changes modes; only the superuser changes owners.
+  fo::SetAttributePOptions chmod;
+  chmod.set_mode(0700);
+  EXPECT_EQ(master_->SetAttribute(Ctx("bob"), "/home/alice", chmod).code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_TRUE(master_->SetAttribute(Ctx("alice"), "/home/alice", chmod).ok());
+  fo::SetAttributePOptions chown;
+  chown.set_owner("bob");
+  EXPECT_EQ(master_->SetAttribute(Ctx("alice"), "/home/alice", chown).code(),
+            StatusCode::kPermissionDenied);
+  // Traversal needs execute on every ancestor.
+  ASSERT_TRUE(Touch("/home/alice/secret", "alice").ok());
+  EXPECT_EQ(Stat("/home/alice/secret").status().code(), StatusCode::kOk);
+  fo::GetStatusPOptions g;
+  EXPECT_EQ(master_->GetStatus(Ctx("bob"), "/home/alice/secret", g).status().code(),
+            StatusCode::kPermissionDenied);
+}
+
+TEST_F(FileSystemMasterTest, RestartAndCheckpointRebuildTheSameNamespace) {
+  ASSERT_TRUE(Mkdir("/a/b").ok());
+  ASSERT_TRUE(Touch("/a/b/f1").ok());
+  ASSERT_TRUE(Touch("/a/f2").ok());
+  fo::SetAttributePOptions o;
+  o.set_pinned(true);
+  ASSERT_TRUE(master_->SetAttribute(Ctx(""), "/a/f2", o).ok());
+  ASSERT_TRUE(master_->Rename(Ctx(""), "/a/b", "/c", fo::RenamePOptions()).ok());
+  std::string before = Dump();
+  std::string cluster = master_->cluster_id();
+  Start();
+  EXPECT_EQ(Dump(), before);
+  EXPECT_EQ(master_->cluster_id(), cluster);
+  ASSERT_TRUE(journal_.Checkpoint().ok());
+  EXPECT_EQ(journal_.log_size(), 0u);
+  Start();
+  EXPECT_EQ(Dump(), before);
+  // New inodes after a checkpoint get fresh ids.
+  ASSERT_TRUE(Touch("/after").ok());
+  auto ids = std::set<int64_t>();
+  for (const std::string& p : List("/", true)) ids.insert(Stat(p)->file_id());
+  EXPECT_EQ(ids.size(), List("/", true).size());
+}
+
+}  // namespace
+}  // namespace alluxio::master

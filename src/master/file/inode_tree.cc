@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "master/file/inode_tree.h"
+
+#include <deque>
+
+#include <fmt/format.h>
+
+#include "common/path.h"
+
+namespace alluxio::master {
+
+namespace pj = ::alluxio::proto::journal;
+
+namespace {
+
+template <typename E>
+void FillCommon(const E& e, Inode* inode) {
+  inode->id = e.id();
+  inode->parent_id = e.parent_id();
+  inode->name = e.name();
+  inode->persistence_state = e.persistence_state();
+  inode->pinned = e.pinned();
+  inode->creation_time_ms = e.creation_time_ms();
+  inode->last_modification_time_ms = e.last_modification_time_ms();
+  inode->owner = e.owner();
+  inode->group = e.group();
+  inode->mode = e.mode();
+  inode->ttl = e.ttl();
+  inode->ttl_action = e.ttl_action();
+}
+
+template <typename E>
+void ToCommon(const InodeAttributes& inode, E* e) {
+  e->set_id(inode.id);
+  e->set_parent_id(inode.parent_id);
+  e->set_name(inode.name);
+  e->set_persistence_state(inode.persistence_state);
+  e->set_pinned(inode.pinned);
+  e->set_creation_time_ms(inode.creation_time_ms);
+  e->set_last_modification_time_ms(inode.last_modification_time_ms);
+  e->set_owner(inode.owner);
+  e->set_group(inode.group);
+  e->set_mode(inode.mode);
+  e->set_ttl(inode.ttl);
+  e->set_ttl_action(inode.ttl_action);
+}
+
+}  // namespace
+
+void InodeTree::Reset() {
+  inodes_.clear();
+  ttl_inodes_.clear();
+  root_ = nullptr;
+  next_container_id_ = 0;
+}
+
+const Inode* InodeTree::Get(InodeId id) const {
+  auto it = inodes_.find(id);
+  return it == inodes_.end() ? nullptr : &it->second;
+}
+
+Inode* InodeTree::Mutable(InodeId id) {
+  auto it = inodes_.find(id);
+  return it == inodes_.end() ? nullptr : &it->second;
+}
+
+const Inode* InodeTree::Child(const Inode* dir, std::string_view name) const {
+  if (!dir->is_directory) return nullptr;
+  auto it = dir->children.find(name);
+  return it == dir->children.end() ? nullptr : Get(it->second);
+}
+
+ResolvedPath InodeTree::Resolve(std::string_view normalized_path) const {
+  ResolvedPath r;
+  std::vector<std::string_view> comps = PathComponents(normalized_path);
+  r.num_components = comps.size();
+  if (root_ == nullptr) return r;
+  r.inodes.reserve(comps.size() + 1);
+  r.inodes.push_back(root_);
+  const Inode* cur = root_;
+  for (std::string_view c : comps) {
+    cur = Child(cur, c);
+    if (cur == nullptr) break;
+    r.inodes.push_back(cur);
+  }
+  return r;
+}
+
+std::string InodeTree::PathOf(const Inode* inode) const {
+  std::vector<const std::string*> names;
+  while (inode != nullptr && inode != root_) {
+    names.push_back(&inode->name);
+    inode = Get(inode->parent_id);
+  }
+  if (names.empty()) return "/";
+  std::string out;
+  for (auto it = names.rbegin(); it != names.rend(); ++it) {
+    out += '/';
+    out += **it;
+  }
+  return out;
+}
+
+void InodeTree::TrackTtl(const Inode& inode) {
+  if (inode.ttl >= 0) {
+    ttl_inodes_.insert(inode.id);
+  } else {
+    ttl_inodes_.erase(inode.id);
+  }
+}
+
+Status InodeTree::AddInode(Inode inode) {
+  if (inodes_.contains(inode.id)) {
+    return InternalError(fmt::format("inode id {} already exists", inode.id));
+  }
+  next_container_id_ = std::max(next_container_id_, ContainerIdOf(inode.id) + 1);
+  if (inode.parent_id == kInvalidInodeId) {
+    if (root_ != nullptr) return InternalError("a second root inode");
+    inode.name.clear();
+    auto [it, _] = inodes_.emplace(inode.id, std::move(inode));
+    root_ = &it->second;
+    return Status();
+  }
+  Inode* parent = Mutable(inode.parent_id);
+  if (parent == nullptr || !parent->is_directory) {
+    return InternalError(fmt::format("parent {} of inode {} ('{}') is missing or not a directory",
+                                     inode.parent_id, inode.id, inode.name));
+  }
+  if (parent->children.contains(inode.name)) {
+    return InternalError(fmt::format("inode {} already has a child named '{}'", parent->id,
+                                     inode.name));
+  }
+  parent->children.emplace(inode.name, inode.id);
+  InodeId id = inode.id;
+  auto [it, _] = inodes_.emplace(id, std::move(inode));
+  TrackTtl(it->second);
+  return Status();
+}
+
+void InodeTree::RemoveSubtree(Inode* inode) {
+  std::vector<InodeId> stack{inode->id};
+  std::vector<InodeId> order;
+  while (!stack.empty()) {
+    InodeId id = stack.back();
+    stack.pop_back();
+    order.push_back(id);
+    const Inode* n = Get(id);
+    for (const auto& [name, child] : n->children) stack.push_back(child);
+  }
+  if (Inode* parent = Mutable(inode->parent_id)) parent->children.erase(inode->name);
+  for (InodeId id : order) {
+    ttl_inodes_.erase(id);
+    inodes_.erase(id);
+  }
+}
+
+Status InodeTree::Apply(const journal::JournalEntry& entry) {
+  switch (entry.payload_case()) {
+    case pj::JournalEntry::kInodeDirectory: {
+      const auto& e = entry.inode_directory();
+      Inode inode;
+      FillCommon(e, &inode);
+      inode.is_directory = true;
+      inode.mount_point = e.mount_point();
+      inode.direct_children_loaded = e.direct_children_loaded();
+      inode.ufs_fingerprint = e.ufs_fingerprint();
+      if (!e.has_parent_id()) inode.parent_id = kInvalidInodeId;
+      return AddInode(std::move(inode));
+    }
+    case pj::JournalEntry::kInodeFile: {
+      const auto& e = entry.inode_file();
+      Inode inode;
+      FillCommon(e, &inode);
+      inode.block_size_bytes = e.block_size_bytes();
+      inode.length = e.length();
+      inode.completed = e.completed();
+      inode.cacheable = e.cacheable();
+      inode.block_ids.assign(e.block_ids().begin(), e.block_ids().end());
+      inode.ufs_fingerprint = e.ufs_fingerprint();
+      return AddInode(std::move(inode));
+    }
+    case pj::JournalEntry::kUpdateInode: {
+      const auto& e = entry.update_inode();
+      Inode* inode = Mutable(e.id());
+      if (inode == nullptr) return InternalError(fmt::format("update of missing inode {}", e.id()));
+      if (e.has_last_modification_time_ms()) {
+        inode->last_modification_time_ms = e.last_modification_time_ms();
+      }
+      if (e.has_owner()) inode->owner = e.owner();
+      if (e.has_group()) inode->group = e.group();
+      if (e.has_mode()) inode->mode = e.mode();
+      if (e.has_pinned()) inode->pinned = e.pinned();
+      if (e.has_ttl()) inode->ttl = e.ttl();
+      if (e.has_ttl_action()) inode->ttl_action = e.ttl_action();
+      if (e.has_persistence_state()) inode->persistence_state = e.persistence_state();
+      if (e.has_ufs_fingerprint()) inode->ufs_fingerprint = e.ufs_fingerprint();
+      if (e.has_direct_children_loaded()) inode->direct_children_loaded = e.direct_children_loaded();
+      if (e.has_length()) inode->length = e.length();
+      TrackTtl(*inode);
+      return Status();
+    }
+    case pj::JournalEntry::kCompleteFile: {
+      const auto& e = entry.complete_file();
+      Inode* inode = Mutable(e.id());
+      if (inode == nullptr || inode->is_directory) {
+        return InternalError(fmt::format("complete of missing file {}", e.id()));
+      }
+      inode->length = e.length();
+      inode->completed = true;
+      inode->block_ids.assign(e.block_ids().begin(), e.block_ids().end());
+      inode->last_modification_time_ms = e.op_time_ms();
+      if (e.has_ufs_fingerprint()) inode->ufs_fingerprint = e.ufs_fingerprint();
+      return Status();
+    }
+    case pj::JournalEntry::kDeleteFile: {
+      const auto& e = entry.delete_file();
+      Inode* inode = Mutable(e.id());
+      if (inode == nullptr) return InternalError(fmt::format("delete of missing inode {}", e.id()));
+      if (inode == root_) return InternalError("delete of the root inode");
+      if (Inode* parent = Mutable(inode->parent_id)) {
+        parent->last_modification_time_ms = e.op_time_ms();
+      }
+      RemoveSubtree(inode);
+      return Status();
+    }
+    case pj::JournalEntry::kRename: {
+      const auto& e = entry.rename();
+      Inode* inode = Mutable(e.id());
+      Inode* new_parent = Mutable(e.new_parent_id());
+      if (inode == nullptr || new_parent == nullptr || !new_parent->is_directory ||
+          inode == root_) {
+        return InternalError(fmt::format("rename of inode {} into {} does not fit the tree",
+                                         e.id(), e.new_parent_id()));
+      }
+      if (new_parent->children.contains(e.new_name())) {
+        return InternalError(fmt::format("rename target '{}' exists", e.new_name()));
+      }
+      for (const Inode* p = new_parent; p != nullptr; p = Get(p->parent_id)) {
+        if (p == inode) return InternalError("rename into own subtree");
+      }
+      Inode* old_parent = Mutable(inode->parent_id);
+      old_parent->children.erase(inode->name);
+      old_parent->last_modification_time_ms = e.op_time_ms();
+      inode->name = e.new_name();
+      inode->parent_id = new_parent->id;
+      inode->last_modification_time_ms = e.op_time_ms();
+      new_parent->children.emplace(inode->name, inode->id);
+      new_parent->last_modification_time_ms = e.op_time_ms();
+      return Status();
+    }
+    case pj::JournalEntry::kInodeIdGenerator:
+      next_container_id_ = std::max(next_container_id_, entry.inode_id_generator().next_container_id());
+      return Status();
+    default:
+      return InvalidArgumentError(
+          fmt::format("not an inode entry (payload {})", static_cast<int>(entry.payload_case())));
+  }
+}
+
+void InodeTree::ForEachTopDown(const std::function<void(const Inode&)>& fn) const {
+  if (root_ == nullptr) return;
+  std::deque<const Inode*> queue{root_};
+  while (!queue.empty()) {
+    const Inode* n = queue.front();
+    queue.pop_front();
+    fn(*n);
+    for (const auto& [name, id] : n->children) queue.push_back(Get(id));
+  }
+}
+
+journal::JournalEntry InodeTree::ToEntry(const InodeAttributes& inode) {
+  journal::JournalEntry entry;
+  if (inode.is_directory) {
+    auto* e = entry.mutable_inode_directory();
+    ToCommon(inode, e);
+    if (inode.parent_id == kInvalidInodeId) e->clear_parent_id();
+    e->set_mount_point(inode.mount_point);
+    e->set_direct_children_loaded(inode.direct_children_loaded);
+    if (!inode.ufs_fingerprint.empty()) e->set_ufs_fingerprint(inode.ufs_fingerprint);
+  } else {
+    auto* e = entry.mutable_inode_file();
+    ToCommon(inode, e);
+    e->set_block_size_bytes(inode.block_size_bytes);
+    e->set_length(inode.length);
+    e->set_completed(inode.completed);
+    e->set_cacheable(inode.cacheable);
+    for (int64_t b : inode.block_ids) e->add_block_ids(b);
+    if (!inode.ufs_fingerprint.empty()) e->set_ufs_fingerprint(inode.ufs_fingerprint);
+  }
+  return entry;
+}
+
+}  // namespace alluxio::master

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+// InodeTree: the namespace as a tree of inodes, changed only by applying journal entries.
+// Apply is deterministic (no clock, no I/O) and is shared by the primary and by replay.
+//
+// Thread-safety: externally synchronised (FileSystemMaster's state lock: shared for reads,
+// exclusive for Apply).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <absl/container/flat_hash_set.h>
+#include <absl/container/node_hash_map.h>
+
+#include "common/result.h"
+#include "journal/journal.h"
+#include "master/file/inode.h"
+
+namespace alluxio::master {
+
+// The inodes along a path: inodes[0] is the root; `found` tells whether the last component exists
+// (then inodes.size() == components + 1), otherwise inodes holds the existing prefix.
+struct ResolvedPath {
+  std::vector<const Inode*> inodes;
+  size_t num_components = 0;
+  bool found() const { return inodes.size() == num_components + 1; }
+  const Inode* target() const { return found() ? inodes.back() : nullptr; }
+  // Deepest existing inode.
+  const Inode* last() const { return inodes.back(); }
+};
+
+class InodeTree {
+ public:
+  InodeTree() = default;
+  InodeTree(const InodeTree&) = delete;
+  InodeTree& operator=(const InodeTree&) = delete;
+
+  // Applies one non-batch inode entry (inode_directory, inode_file, update_inode, complete_file,
+  // delete_file, rename, inode_id_generator). InvalidArgument for other payloads; Internal when the
+  // entry does not fit the state (missing parent, duplicate name, ...).
+  Status Apply(const journal::JournalEntry& entry);
+  void Reset();
+
+  const Inode* root() const { return root_; }
+  const Inode* Get(InodeId id) const;
+  // Resolves a normalised path.
+  ResolvedPath Resolve(std::string_view normalized_path) const;
+  // Full path of an inode.
+  std::string PathOf(const Inode* inode) const;
+  const Inode* Child(const Inode* dir, std::string_view name) const;
+
+  // Allocates the id for a new inode. Deterministic given the applied history; the id is only
+  // taken when an entry carrying it is applied.
+  InodeId NextInodeId() const { return InodeIdForContainer(next_container_id_); }
+  // For a batch that creates several inodes before applying: the k-th id from now.
+  InodeId PeekInodeId(int k) const { return InodeIdForContainer(next_container_id_ + k); }
+
+  size_t size() const { return inodes_.size(); }
+  // Ids of inodes with a TTL.
+  const absl::flat_hash_set<InodeId>& ttl_inodes() const { return ttl_inodes_; }
+
+  // Visits every inode, parents before children (breadth first).
+  void ForEachTopDown(const std::function<void(const Inode&)>& fn) const;
+  // Entries that rebuild this inode (inode_directory / inode_file).
+  static journal::JournalEntry ToEntry(const InodeAttributes& inode);
+  int64_t next_container_id() const { return next_container_id_; }
+
+ private:
+  Inode* Mutable(InodeId id);
+  Status AddInode(Inode inode);
+  void RemoveSubtree(Inode* inode);
+  void TrackTtl(const Inode& inode);
+
+  absl::node_hash_map<InodeId, Inode> inodes_;
+  Inode* root_ = nullptr;
+  int64_t next_container_id_ = 0;
+  absl::flat_hash_set<InodeId> ttl_inodes_;
+};
+
+}  // namespace alluxio::master

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "master/master_process.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "common/version.h"
+#include "env/env.h"
+#include "journal/local/local_journal.h"
+#include "master/service/file_system_master_service.h"
+#include "master/service/meta_master_service.h"
+#include "rpc/server.h"
+
+namespace alluxio::master {
+
+namespace k = conf::keys;
+
+Result<std::string> LocalJournalFolder(const conf::Configuration& conf) {
+  std::string folder = conf.Get(k::kMasterJournalFolder);
+  if (folder.rfind("file://", 0) == 0) folder = folder.substr(7);
+  if (folder.empty() || folder.front() != '/') {
+    return InvalidArgumentError(fmt::format(
+        "Invalid value '{}' for {}: expected an absolute local path (or file:// URI)", folder,
+        k::kMasterJournalFolder.name));
+  }
+  return folder;
+}
+
+MasterProcess::MasterProcess(conf::Configuration conf) : conf_(std::move(conf)) {}
+
+MasterProcess::~MasterProcess() { Stop(); }
+
+Result<std::unique_ptr<MasterProcess>> MasterProcess::Create(const conf::Configuration& conf) {
+  std::unique_ptr<MasterProcess> p(new MasterProcess(conf));
+  ASSIGN_OR_RETURN(std::string type, conf.GetEnum(k::kMasterJournalType));
+  if (type != "UFS") {
+    return UnimplementedError(fmt::format(
+        "{}={} is not supported yet; use UFS (a local journal folder)", k::kMasterJournalType.name,
+        type));
+  }
+  ASSIGN_OR_RETURN(std::string folder, LocalJournalFolder(conf));
+  journal::LocalJournalOptions jo;
+  jo.folder = folder;
+  jo.format_prefix = conf.Get(k::kMasterFormatFilePrefix);
+  ASSIGN_OR_RETURN(jo.log_size_bytes_max, conf.GetBytes(k::kMasterJournalLogSizeBytesMax));
+  ASSIGN_OR_RETURN(jo.checkpoint_period_entries,
+                   conf.GetInt(k::kMasterJournalCheckpointPeriodEntries));
+  ASSIGN_OR_RETURN(jo.flush_batch_time_ms, conf.GetDurationMs(k::kMasterJournalFlushBatchTime));
+  ASSIGN_OR_RETURN(jo.tolerate_corruption, conf.GetBool(k::kMasterJournalTolerateCorruption));
+  jo.on_fatal_error = [](const Status& s) {
+    // Nothing more can be acknowledged safely; a restart replays what is durable.
+    spdlog::critical("Journal failed, the master exits: {}", s.ToString());
+    spdlog::default_logger()->flush();
+    std::_Exit(1);
+  };
+  p->journal_ = std::make_unique<journal::LocalJournal>(std::move(jo));
+  ASSIGN_OR_RETURN(FileSystemMasterOptions fo, FileSystemMasterOptions::FromConfiguration(conf));
+  ASSIGN_OR_RETURN(p->fs_master_, FileSystemMaster::Create(std::move(fo), p->journal_.get()));
+  ASSIGN_OR_RETURN(int64_t port, conf.GetInt(k::kMasterRpcPort));
+  ASSIGN_OR_RETURN(int64_t web_port, conf.GetInt(k::kMasterWebPort));
+  p->rpc_port_ = static_cast<int>(port);
+  p->web_port_ = static_cast<int>(web_port);
+  if (conf.IsSet(k::kMasterHostname)) {
+    p->hostname_ = conf.Get(k::kMasterHostname);
+  } else {
+    char buf[256] = {0};
+    p->hostname_ = gethostname(buf, sizeof(buf) - 1) == 0 ? buf : "localhost";
+  }
+  return p;
+}
+
+Status MasterProcess::Start() {
+  start_time_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  auto t0 = std::chrono::steady_clock::now();
+  RETURN_IF_ERROR(journal_->Start(fs_master_.get()));
+  auto replay_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - t0)
+                       .count();
+  spdlog::info("Journal replayed in {} ms: {} inodes, next sequence number {}", replay_ms,
+               fs_master_->inode_count(), journal_->NextSequenceNumber());
+  RETURN_IF_ERROR(fs_master_->Initialize());
+  fs_service_ = std::make_unique<FileSystemMasterService>(fs_master_.get());
+  meta_service_ = std::make_unique<MetaMasterService>(this);
+  version_service_ = std::make_unique<ServiceVersionService>();
+  ASSIGN_OR_RETURN(server_,
+                   rpc::RpcServer::Start(conf_.Get(k::kMasterBindHost), rpc_port_,
+                                         {fs_service_.get(), meta_service_.get(),
+                                          version_service_.get()}));
+  rpc_port_ = server_->port();
+  spdlog::info("Alluxio master {} serving RPCs on {}:{} (cluster id {})", kVersion,
+               conf_.Get(k::kMasterBindHost), rpc_port_, fs_master_->cluster_id());
+  return Status();
+}
+
+void MasterProcess::Stop() {
+  if (server_) {
+    server_->Shutdown();
+    server_.reset();
+  }
+  if (fs_master_) fs_master_->Stop();
+  if (journal_) {
+    Status s = journal_->Stop();
+    if (!s.ok()) spdlog::error("Stopping the journal: {}", s.ToString());
+  }
+}
+
+std::string MasterProcess::rpc_address() const { return fmt::format("{}:{}", hostname_, rpc_port_); }
+
+grpc::meta::MasterInfo MasterProcess::GetMasterInfo() const {
+  grpc::meta::MasterInfo info;
+  info.set_leader_master_address(rpc_address());
+  auto* a = info.add_master_addresses();
+  a->set_host(hostname_);
+  a->set_rpc_port(rpc_port_);
+  info.set_rpc_port(rpc_port_);
+  info.set_web_port(web_port_);
+  info.set_safe_mode(false);
+  info.set_start_time_ms(start_time_ms_);
+  info.set_up_time_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count() -
+                      start_time_ms_);
+  info.set_version(std::string(kVersion));
+  info.set_cluster_id(fs_master_->cluster_id());
+  return info;
+}
+
+}  // namespace alluxio::master

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+// MasterProcess: one Alluxio master. Builds the journal and the masters from configuration,
+// replays the journal, then serves RPCs; Stop() reverses it. Used by the alluxio-master binary and
+// by the in-process minicluster.
+// Thread-safety: Start/Stop from one thread; accessors are thread-safe after Start.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "alluxio/grpc/meta_master.pb.h"
+#include "common/conf/configuration.h"
+#include "journal/journal.h"
+#include "master/file/file_system_master.h"
+
+namespace alluxio::rpc {
+class RpcServer;
+}
+
+namespace alluxio::master {
+
+class FileSystemMasterService;
+class MetaMasterService;
+class ServiceVersionService;
+
+class MasterProcess {
+ public:
+  // Validates the configuration; does not touch the disk.
+  static Result<std::unique_ptr<MasterProcess>> Create(const conf::Configuration& conf);
+  ~MasterProcess();
+
+  // Opens and replays the journal, initialises the namespace and starts serving on the RPC port
+  // (0 in the configuration picks a free port). FailedPrecondition when the journal is not
+  // formatted or is in use by another master.
+  Status Start();
+  // Stops serving and flushes the journal. Idempotent.
+  void Stop();
+
+  int rpc_port() const { return rpc_port_; }
+  const std::string& hostname() const { return hostname_; }
+  std::string rpc_address() const;
+  FileSystemMaster* file_system_master() { return fs_master_.get(); }
+  journal::Journal* journal() { return journal_.get(); }
+  grpc::meta::MasterInfo GetMasterInfo() const;
+
+ private:
+  explicit MasterProcess(conf::Configuration conf);
+
+  conf::Configuration conf_;
+  std::string hostname_;
+  int rpc_port_ = 0;
+  int web_port_ = 0;
+  int64_t start_time_ms_ = 0;
+  std::unique_ptr<journal::Journal> journal_;
+  std::unique_ptr<FileSystemMaster> fs_master_;
+  std::unique_ptr<FileSystemMasterService> fs_service_;
+  std::unique_ptr<MetaMasterService> meta_service_;
+  std::unique_ptr<ServiceVersionService> version_service_;
+  std::unique_ptr<rpc::RpcServer> server_;
+};
+
+// Folder of the local journal, from alluxio.master.journal.folder (a path or file:// URI).
+Result<std::string> LocalJournalFolder(const conf::Configuration& conf);
+
+}  // namespace alluxio::master
