@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: Apache-2.0
+// The namespace survives restarts, checkpoints and log garbage collection: a random history of
+// metadata operations through the client, then restart, gives the identical namespace (every
+// attribute of every inode).
+#include <filesystem>
+#include <random>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "master/testing/namespace_dump.h"
+#include "tests/minicluster/mini_cluster.h"
+
+namespace alluxio::testing {
+namespace {
+
+namespace fo = ::alluxio::grpc::file;
+
+std::string Dump(client::FileSystem* fs) {
+  return master::testing::DumpNamespace([&](const auto& fn) {
+    fo::ListStatusPOptions o;
+    o.set_recursive(true);
+    o.set_load_metadata_type(::alluxio::grpc::NEVER);
+    Status s = fs->IterateStatus("/", o, [&](client::FileInfo&& f) { fn(f); });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  });
+}
+
+// Runs `n` random operations, keeping a model of the tree so that every operation is valid.
+void RandomHistory(client::FileSystem* fs, std::mt19937_64& rng, int n) {
+  std::vector<std::string> dirs{"/"};
+  std::vector<std::string> files;
+  int counter = 0;
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  auto join = [](const std::string& d, const std::string& name) {
+    return d == "/" ? "/" + name : d + "/" + name;
+  };
+  auto under = [](const std::string& p, const std::string& dir) {
+    return p == dir || p.rfind(dir + "/", 0) == 0;
+  };
+  for (int i = 0; i < n; ++i) {
+    int op = static_cast<int>(rng() % 100);
+    std::string name = fmt::format("n{} {}", counter++, (rng() % 7 == 0) ? "ünï ✓" : "x");
+    if (op < 25) {
+      std::string p = join(pick(dirs), name);
+      ASSERT_TRUE(fs->CreateDirectory(p).ok()) << p;
+      dirs.push_back(p);
+    } else if (op < 55) {
+      std::string p = join(pick(dirs), name);
+      fo::CreateFilePOptions o;
+      if (rng() % 3 == 0) o.set_persist(false);
+      ASSERT_TRUE(fs->CreateFile(p, o).ok()) << p;
+      ASSERT_TRUE(fs->CompleteFile(p).ok()) << p;
+      files.push_back(p);
+    } else if (op < 65 && !files.empty()) {
+      size_t idx = rng() % files.size();
+      std::string dst = join(pick(dirs), name);
+      ASSERT_TRUE(fs->Rename(files[idx], dst).ok()) << files[idx] << " -> " << dst;
+      files[idx] = dst;
+    } else if (op < 72 && dirs.size() > 1) {
+      size_t idx = 1 + rng() % (dirs.size() - 1);
+      std::string src = dirs[idx];
+      std::string parent = pick(dirs);
+      if (under(parent, src)) continue;
+      std::string dst = join(parent, name);
+      ASSERT_TRUE(fs->Rename(src, dst).ok()) << src << " -> " << dst;
+      for (auto* v : {&dirs, &files}) {
+        for (std::string& p : *v) {
+          if (under(p, src)) p = dst + p.substr(src.size());
+        }
+      }
+    } else if (op < 80 && !files.empty()) {
+      size_t idx = rng() % files.size();
+      ASSERT_TRUE(fs->Delete(files[idx]).ok()) << files[idx];
+      files.erase(files.begin() + static_cast<long>(idx));
+    } else if (op < 84 && dirs.size() > 1) {
+      std::string d = dirs[1 + rng() % (dirs.size() - 1)];
+      fo::DeletePOptions o;
+      o.set_recursive(true);
+      ASSERT_TRUE(fs->Delete(d, o).ok()) << d;
+      for (auto* v : {&dirs, &files}) {
+        v->erase(std::remove_if(v->begin(), v->end(), [&](const std::string& p) { return under(p, d); }),
+                 v->end());
+      }
+    } else {
+      std::vector<std::string> all = dirs;
+      all.insert(all.end(), files.begin(), files.end());
+      std::string p = pick(all);
+      fo::SetAttributePOptions o;
+      switch (rng() % 4) {
+        case 0: o.set_mode(static_cast<int32_t>(0700 + rng() % 0100)); break;
+        case 1: o.set_pinned(rng() % 2 == 0); break;
+        case 2:
+          o.mutable_common_options()->set_ttl(static_cast<int64_t>(1e12 + rng() % 1000));
+          o.mutable_common_options()->set_ttl_action(::alluxio::grpc::FREE);
+          break;
+        default: o.set_group(fmt::format("g{}", rng() % 5)); break;
+      }
+      ASSERT_TRUE(fs->SetAttribute(p, o).ok()) << p;
+    }
+  }
+}
+
+TEST(NamespaceDurabilityTest, RandomHistorySurvivesRestart) {
+  auto cluster = MiniCluster::Start();
+  ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+  client::FileSystem* fs = (*cluster)->client();
+  uint64_t seed = std::random_device{}();
+  SCOPED_TRACE(fmt::format("seed {}", seed));
+  std::mt19937_64 rng(seed);
+  RandomHistory(fs, rng, 1200);
+  std::string before = Dump(fs);
+  ASSERT_GT(std::count(before.begin(), before.end(), '\n'), 100);
+  ASSERT_TRUE((*cluster)->RestartMaster().ok());
+  EXPECT_EQ(Dump(fs), before);
+  // And again: a restart right after a restart (completed segments only) changes nothing.
+  ASSERT_TRUE((*cluster)->RestartMaster().ok());
+  EXPECT_EQ(Dump(fs), before);
+}
+
+size_t CountFiles(const std::string& dir) {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    (void)e;
+    ++n;
+  }
+  return n;
+}
+
+TEST(NamespaceDurabilityTest, SameAfterCheckpointsAndLogGc) {
+  auto cluster = MiniCluster::Start(
+      {{{"alluxio.master.journal.checkpoint.period.entries", "200"},
+        {"alluxio.master.journal.log.size.bytes.max", "4KB"}}});
+  ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+  client::FileSystem* fs = (*cluster)->client();
+  uint64_t seed = std::random_device{}();
+  SCOPED_TRACE(fmt::format("seed {}", seed));
+  std::mt19937_64 rng(seed);
+  RandomHistory(fs, rng, 1000);
+  auto host = fs->Checkpoint();
+  ASSERT_TRUE(host.ok()) << host.status().ToString();
+  EXPECT_FALSE(host->empty());
+  std::string journal = (*cluster)->work_dir() + "/journal";
+  EXPECT_GE(CountFiles(journal + "/checkpoints"), 1u);
+  EXPECT_LE(CountFiles(journal + "/checkpoints"), 2u) << "at most two checkpoints are kept";
+  // 1000 operations in 4 KB segments make dozens of segments; GC leaves only the recent ones.
+  EXPECT_LT(CountFiles(journal + "/logs"), 10u);
+  std::string before = Dump(fs);
+  ASSERT_TRUE((*cluster)->RestartMaster().ok());
+  EXPECT_EQ(Dump(fs), before);
+  RandomHistory(fs, rng, 300);
+  before = Dump(fs);
+  ASSERT_TRUE((*cluster)->RestartMaster().ok());
+  EXPECT_EQ(Dump(fs), before);
+}
+
+TEST(NamespaceDurabilityTest, ClientRetriesWhileTheMasterRestarts) {
+  auto cluster = MiniCluster::Start();
+  ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+  client::FileSystem* fs = (*cluster)->client();
+  ASSERT_TRUE(fs->CreateDirectory("/before").ok());
+  ASSERT_TRUE((*cluster)->StopMaster().ok());
+  Status result;
+  std::thread t([&] { result = fs->CreateDirectory("/during"); });
+  ASSERT_TRUE((*cluster)->StartMaster().ok());
+  t.join();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+  EXPECT_TRUE(*fs->Exists("/during"));
+  EXPECT_TRUE(*fs->Exists("/before"));
+}
+
+TEST(NamespaceDurabilityTest, UnreachableMasterGivesAClearError) {
+  auto cluster = MiniCluster::Start({{{"alluxio.user.rpc.retry.max.duration", "300ms"}}});
+  ASSERT_TRUE(cluster.ok());
+  client::FileSystem* fs = (*cluster)->client();
+  ASSERT_TRUE((*cluster)->StopMaster().ok());
+  Status s = fs->CreateDirectory("/x");
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("Failed to connect to master"), std::string_view::npos) << s.message();
+}
+
+TEST(NamespaceDurabilityTest, LargeDirectoryListsCompletelyAndUfsFilesLoad) {
+  auto cluster = MiniCluster::Start();
+  ASSERT_TRUE(cluster.ok());
+  client::FileSystem* fs = (*cluster)->client();
+  // 3000 files made directly in the UFS are loaded by one listing, as one journal batch.
+  std::string dir = (*cluster)->ufs_root() + "/ufsdir";
+  std::filesystem::create_directories(dir);
+  for (int i = 0; i < 3000; ++i) {
+    std::FILE* f = std::fopen(fmt::format("{}/f{}", dir, i).c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fclose(f);
+  }
+  auto list = fs->ListStatus("/ufsdir");
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  EXPECT_EQ(list->size(), 3000u);
+  std::string before = Dump(fs);
+  ASSERT_TRUE((*cluster)->RestartMaster().ok());
+  EXPECT_EQ(Dump(fs), before);
+}
+
+}  // namespace
+}  // namespace alluxio::testing
