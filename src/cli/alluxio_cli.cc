@@ -23,8 +23,10 @@ const std::map<std::string, TopCommand>& Commands() {
       {"getConf", {RunGetConf, "Look up a configuration key, or print all configuration."}},
       {"validateConf", {RunValidateConf, "Validate Alluxio conf and exit."}},
       {"version", {RunVersion, "Print Alluxio version and exit."}},
-      {"format", {RunFormat, "Format Alluxio master and all workers (if -s specified, only format "
-                             "if underfs is local and doesn't already exist)"}},
+      {"format",
+       {RunFormat,
+        "Format Alluxio master and all workers (if -s specified, only format "
+        "if underfs is local and doesn't already exist)"}},
       {"formatJournal", {RunFormatJournal, "Format Alluxio master journal locally"}},
       {"formatMasters", {RunFormatJournal, "Format Alluxio master journal on all master nodes"}},
   };

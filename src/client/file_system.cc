@@ -144,8 +144,8 @@ Status FileSystem::IterateStatus(const std::string& path, fsopts::ListStatusPOpt
 Result<std::vector<FileInfo>> FileSystem::ListStatus(const std::string& path,
                                                      fsopts::ListStatusPOptions options) {
   std::vector<FileInfo> out;
-  RETURN_IF_ERROR(IterateStatus(path, std::move(options),
-                                [&](FileInfo&& f) { out.push_back(std::move(f)); }));
+  RETURN_IF_ERROR(
+      IterateStatus(path, std::move(options), [&](FileInfo&& f) { out.push_back(std::move(f)); }));
   return out;
 }
 

@@ -47,9 +47,9 @@ Result<std::vector<std::string>> MasterClient::MasterAddresses(const conf::Confi
     for (const std::string& a : out) {
       size_t colon = a.rfind(':');
       if (colon == std::string::npos || colon == 0 || colon + 1 == a.size()) {
-        return InvalidArgumentError(fmt::format(
-            "Invalid value '{}' for {}: expected a comma-separated list of host:port", a,
-            k::kMasterRpcAddresses.name));
+        return InvalidArgumentError(
+            fmt::format("Invalid value '{}' for {}: expected a comma-separated list of host:port",
+                        a, k::kMasterRpcAddresses.name));
       }
     }
     if (!out.empty()) return out;
@@ -67,9 +67,10 @@ Result<std::unique_ptr<MasterClient>> MasterClient::Create(const conf::Configura
   ASSIGN_OR_RETURN(retry.base_sleep_ms, conf.GetDurationMs(k::kUserRpcRetryBaseSleep));
   ASSIGN_OR_RETURN(retry.max_sleep_ms, conf.GetDurationMs(k::kUserRpcRetryMaxSleep));
   ASSIGN_OR_RETURN(retry.max_duration_ms, conf.GetDurationMs(k::kUserRpcRetryMaxDuration));
-  std::string user = conf.IsSet(k::kSecurityLoginUsername) ? conf.Get(k::kSecurityLoginUsername)
-                                                           : OsUser();
-  return std::unique_ptr<MasterClient>(new MasterClient(std::move(addresses), std::move(user), retry));
+  std::string user =
+      conf.IsSet(k::kSecurityLoginUsername) ? conf.Get(k::kSecurityLoginUsername) : OsUser();
+  return std::unique_ptr<MasterClient>(
+      new MasterClient(std::move(addresses), std::move(user), retry));
 }
 
 MasterClient::MasterClient(std::vector<std::string> addresses, std::string user, RetryPolicy retry)
@@ -81,7 +82,8 @@ Status MasterClient::Connect() {
     std::shared_ptr<::grpc::Channel> channel = rpc::CreateChannel(address);
     auto stub = grpc::version::ServiceVersionClientService::NewStub(channel);
     ::grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(kConnectTimeoutMs));
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::milliseconds(kConnectTimeoutMs));
     ctx.set_wait_for_ready(false);
     grpc::version::GetServiceVersionPRequest req;
     req.set_service_type(grpc::version::FILE_SYSTEM_MASTER_CLIENT_SERVICE);
@@ -89,8 +91,8 @@ Status MasterClient::Connect() {
     Status s = rpc::FromGrpcStatus(stub->getServiceVersion(&ctx, req, &resp));
     if (!s.ok()) {
       last = s.code() == StatusCode::kDeadlineExceeded
-                 ? UnavailableError(fmt::format("Failed to connect to master ({}): {}", address,
-                                                s.message()))
+                 ? UnavailableError(
+                       fmt::format("Failed to connect to master ({}): {}", address, s.message()))
                  : s.WithContext(fmt::format("Failed to connect to master ({})", address));
       if (s.code() == StatusCode::kNotFound) return last;  // a server, but not a master
       continue;
@@ -164,15 +166,15 @@ Status MasterClient::Call(
     if (s.ok() || !Retryable(s.code())) return s;
     last = s;
     if (Clock::now() >= give_up) break;
-    int64_t jitter = sleep_ms > 1 ? static_cast<int64_t>(rng() % static_cast<uint64_t>(sleep_ms / 2 + 1)) : 0;
+    int64_t jitter =
+        sleep_ms > 1 ? static_cast<int64_t>(rng() % static_cast<uint64_t>(sleep_ms / 2 + 1)) : 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms / 2 + jitter));
     sleep_ms = std::min(sleep_ms * 2, retry_.max_sleep_ms);
   }
   std::string addrs;
   for (const std::string& a : addresses_) addrs += (addrs.empty() ? "" : ",") + a;
-  return UnavailableError(fmt::format(
-      "Failed to connect to master ({}) after {} ms of retries: {}", addrs,
-      retry_.max_duration_ms, last.message()));
+  return UnavailableError(fmt::format("Failed to connect to master ({}) after {} ms of retries: {}",
+                                      addrs, retry_.max_duration_ms, last.message()));
 }
 
 }  // namespace alluxio::client

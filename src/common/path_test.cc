@@ -18,8 +18,7 @@ TEST(PathTest, RejectsRelativeEmptyAndEscapingPaths) {
   EXPECT_EQ(NormalizePath("").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(NormalizePath("a/b").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(NormalizePath("/..").status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(NormalizePath(std::string("/a\0b", 4)).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(NormalizePath(std::string("/a\0b", 4)).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(PathTest, RejectsNamesOver255Bytes) {

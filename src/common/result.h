@@ -19,10 +19,10 @@ class [[nodiscard]] Result {
     if (std::get<Status>(v_).ok()) std::abort();
   }
   Result(T value) : v_(std::move(value)) {}  // NOLINT(runtime/explicit)
-  template <typename U, typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                                    !std::is_same_v<std::decay_t<U>, Status> &&
-                                                    !std::is_same_v<std::decay_t<U>, T> &&
-                                                    !std::is_same_v<std::decay_t<U>, Result>>>
+  template <typename U,
+            typename = std::enable_if_t<
+                std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, Status> &&
+                !std::is_same_v<std::decay_t<U>, T> && !std::is_same_v<std::decay_t<U>, Result>>>
   Result(U&& value) : v_(T(std::forward<U>(value))) {}  // NOLINT(runtime/explicit)
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -43,7 +43,9 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
 
   template <typename U>
-  T value_or(U&& other) const& { return ok() ? value() : T(std::forward<U>(other)); }
+  T value_or(U&& other) const& {
+    return ok() ? value() : T(std::forward<U>(other));
+  }
 
  private:
   std::variant<Status, T> v_;
@@ -56,6 +58,6 @@ class [[nodiscard]] Result {
 #define ASSIGN_OR_RETURN(lhs, rexpr) \
   ALLUXIO_ASSIGN_OR_RETURN_IMPL_(ALLUXIO_CONCAT_(_alluxio_result_, __LINE__), lhs, rexpr)
 #define ALLUXIO_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, rexpr) \
-  auto tmp = (rexpr);                                  \
-  if (!tmp.ok()) return tmp.error();                   \
+  auto tmp = (rexpr);                                   \
+  if (!tmp.ok()) return tmp.error();                    \
   lhs = std::move(tmp).value()

@@ -8,23 +8,40 @@ namespace alluxio {
 
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "OK";
-    case StatusCode::kCancelled: return "CANCELLED";
-    case StatusCode::kUnknown: return "UNKNOWN";
-    case StatusCode::kInvalidArgument: return "INVALID_ARGUMENT";
-    case StatusCode::kDeadlineExceeded: return "DEADLINE_EXCEEDED";
-    case StatusCode::kNotFound: return "NOT_FOUND";
-    case StatusCode::kAlreadyExists: return "ALREADY_EXISTS";
-    case StatusCode::kPermissionDenied: return "PERMISSION_DENIED";
-    case StatusCode::kResourceExhausted: return "RESOURCE_EXHAUSTED";
-    case StatusCode::kFailedPrecondition: return "FAILED_PRECONDITION";
-    case StatusCode::kAborted: return "ABORTED";
-    case StatusCode::kOutOfRange: return "OUT_OF_RANGE";
-    case StatusCode::kUnimplemented: return "UNIMPLEMENTED";
-    case StatusCode::kInternal: return "INTERNAL";
-    case StatusCode::kUnavailable: return "UNAVAILABLE";
-    case StatusCode::kDataLoss: return "DATA_LOSS";
-    case StatusCode::kUnauthenticated: return "UNAUTHENTICATED";
+    case StatusCode::kOk:
+      return "OK";
+    case StatusCode::kCancelled:
+      return "CANCELLED";
+    case StatusCode::kUnknown:
+      return "UNKNOWN";
+    case StatusCode::kInvalidArgument:
+      return "INVALID_ARGUMENT";
+    case StatusCode::kDeadlineExceeded:
+      return "DEADLINE_EXCEEDED";
+    case StatusCode::kNotFound:
+      return "NOT_FOUND";
+    case StatusCode::kAlreadyExists:
+      return "ALREADY_EXISTS";
+    case StatusCode::kPermissionDenied:
+      return "PERMISSION_DENIED";
+    case StatusCode::kResourceExhausted:
+      return "RESOURCE_EXHAUSTED";
+    case StatusCode::kFailedPrecondition:
+      return "FAILED_PRECONDITION";
+    case StatusCode::kAborted:
+      return "ABORTED";
+    case StatusCode::kOutOfRange:
+      return "OUT_OF_RANGE";
+    case StatusCode::kUnimplemented:
+      return "UNIMPLEMENTED";
+    case StatusCode::kInternal:
+      return "INTERNAL";
+    case StatusCode::kUnavailable:
+      return "UNAVAILABLE";
+    case StatusCode::kDataLoss:
+      return "DATA_LOSS";
+    case StatusCode::kUnauthenticated:
+      return "UNAUTHENTICATED";
   }
   return "UNKNOWN";
 }
@@ -85,13 +102,28 @@ Status ErrnoToStatus(int err, std::string_view op, std::string_view path) {
   msg += ": ";
   msg += std::strerror(err);
   switch (err) {
-    case ENOENT: case ENOTDIR: return NotFoundError(msg);
-    case EEXIST: return AlreadyExistsError(msg);
-    case EACCES: case EPERM: case EROFS: return PermissionDeniedError(msg);
-    case ENOSPC: case EDQUOT: return ResourceExhaustedError(msg);
-    case ENOTEMPTY: case EISDIR: case EBUSY: case EWOULDBLOCK: return FailedPreconditionError(msg);
-    case EINVAL: case ENAMETOOLONG: return InvalidArgumentError(msg);
-    default: return InternalError(msg);
+    case ENOENT:
+    case ENOTDIR:
+      return NotFoundError(msg);
+    case EEXIST:
+      return AlreadyExistsError(msg);
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return PermissionDeniedError(msg);
+    case ENOSPC:
+    case EDQUOT:
+      return ResourceExhaustedError(msg);
+    case ENOTEMPTY:
+    case EISDIR:
+    case EBUSY:
+    case EWOULDBLOCK:
+      return FailedPreconditionError(msg);
+    case EINVAL:
+    case ENAMETOOLONG:
+      return InvalidArgumentError(msg);
+    default:
+      return InternalError(msg);
   }
 }
 

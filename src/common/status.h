@@ -103,8 +103,8 @@ Status ErrnoToStatus(int err, std::string_view op, std::string_view path);
 #define ALLUXIO_CONCAT_(a, b) ALLUXIO_CONCAT_INNER_(a, b)
 
 // Returns the status from the current function if it is not OK.
-#define RETURN_IF_ERROR(expr)                                            \
-  do {                                                                   \
-    ::alluxio::Status _alluxio_status = (expr);                          \
-    if (!_alluxio_status.ok()) return _alluxio_status;                   \
+#define RETURN_IF_ERROR(expr)                          \
+  do {                                                 \
+    ::alluxio::Status _alluxio_status = (expr);        \
+    if (!_alluxio_status.ok()) return _alluxio_status; \
   } while (0)

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Env helpers shared by every implementation: whole-file read and atomic durable write.
+#include <unistd.h>
+
+#include <atomic>
 #include <string>
 
 #include "env/env.h"
@@ -33,8 +36,8 @@ Result<std::string> ReadFileToString(Env* env, const std::string& path) {
 Status WriteStringToFileSync(Env* env, const std::string& path, std::string_view data) {
   // The temp name is unique per writer so that concurrent writers of the same path do not
   // interleave their temp files; the rename decides the winner.
-  std::string tmp = path + ".tmp." + std::to_string(env->NowMillis()) + "." +
-                    std::to_string(reinterpret_cast<uintptr_t>(&data));
+  static std::atomic<uint64_t> counter{0};
+  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   Status s = [&]() -> Status {
     ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, env->NewWritableFile(tmp));
     RETURN_IF_ERROR(file->Append(data));

@@ -267,16 +267,15 @@ class PosixEnv final : public Env {
     }
     if (!locks_.Insert(st.st_dev, st.st_ino)) {
       ::close(fd);
-      return FailedPreconditionError("lock " + path + ": " + path +
-                                     " is locked by another process (or by this one)");
+      return FailedPreconditionError(path +
+                                     " is locked by another process (or already by this one)");
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       int err = errno;
       ::close(fd);
       locks_.Erase(st.st_dev, st.st_ino);
       if (err == EWOULDBLOCK) {
-        return FailedPreconditionError("lock " + path + ": " + path +
-                                       " is locked by another process");
+        return FailedPreconditionError(path + " is locked by another process");
       }
       return PosixError("flock", path, err);
     }

@@ -24,9 +24,9 @@ Result<std::string> LocalJournalFolder(const conf::Configuration& conf) {
   std::string folder = conf.Get(k::kMasterJournalFolder);
   if (folder.rfind("file://", 0) == 0) folder = folder.substr(7);
   if (folder.empty() || folder.front() != '/') {
-    return InvalidArgumentError(fmt::format(
-        "Invalid value '{}' for {}: expected an absolute local path (or file:// URI)", folder,
-        k::kMasterJournalFolder.name));
+    return InvalidArgumentError(
+        fmt::format("Invalid value '{}' for {}: expected an absolute local path (or file:// URI)",
+                    folder, k::kMasterJournalFolder.name));
   }
   return folder;
 }
@@ -39,9 +39,9 @@ Result<std::unique_ptr<MasterProcess>> MasterProcess::Create(const conf::Configu
   std::unique_ptr<MasterProcess> p(new MasterProcess(conf));
   ASSIGN_OR_RETURN(std::string type, conf.GetEnum(k::kMasterJournalType));
   if (type != "UFS") {
-    return UnimplementedError(fmt::format(
-        "{}={} is not supported yet; use UFS (a local journal folder)", k::kMasterJournalType.name,
-        type));
+    return UnimplementedError(
+        fmt::format("{}={} is not supported yet; use UFS (a local journal folder)",
+                    k::kMasterJournalType.name, type));
   }
   ASSIGN_OR_RETURN(std::string folder, LocalJournalFolder(conf));
   journal::LocalJournalOptions jo;
@@ -80,19 +80,18 @@ Status MasterProcess::Start() {
                        .count();
   auto t0 = std::chrono::steady_clock::now();
   RETURN_IF_ERROR(journal_->Start(fs_master_.get()));
-  auto replay_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::steady_clock::now() - t0)
-                       .count();
+  auto replay_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   spdlog::info("Journal replayed in {} ms: {} inodes, next sequence number {}", replay_ms,
                fs_master_->inode_count(), journal_->NextSequenceNumber());
   RETURN_IF_ERROR(fs_master_->Initialize());
   fs_service_ = std::make_unique<FileSystemMasterService>(fs_master_.get());
   meta_service_ = std::make_unique<MetaMasterService>(this);
   version_service_ = std::make_unique<ServiceVersionService>();
-  ASSIGN_OR_RETURN(server_,
-                   rpc::RpcServer::Start(conf_.Get(k::kMasterBindHost), rpc_port_,
-                                         {fs_service_.get(), meta_service_.get(),
-                                          version_service_.get()}));
+  ASSIGN_OR_RETURN(server_, rpc::RpcServer::Start(
+                                conf_.Get(k::kMasterBindHost), rpc_port_,
+                                {fs_service_.get(), meta_service_.get(), version_service_.get()}));
   rpc_port_ = server_->port();
   spdlog::info("Alluxio master {} serving RPCs on {}:{} (cluster id {})", kVersion,
                conf_.Get(k::kMasterBindHost), rpc_port_, fs_master_->cluster_id());
@@ -111,7 +110,9 @@ void MasterProcess::Stop() {
   }
 }
 
-std::string MasterProcess::rpc_address() const { return fmt::format("{}:{}", hostname_, rpc_port_); }
+std::string MasterProcess::rpc_address() const {
+  return fmt::format("{}:{}", hostname_, rpc_port_);
+}
 
 grpc::meta::MasterInfo MasterProcess::GetMasterInfo() const {
   grpc::meta::MasterInfo info;

@@ -5,7 +5,8 @@ namespace alluxio::rpc {
 
 ::grpc::Status ToGrpcStatus(const Status& status) {
   if (status.ok()) return ::grpc::Status::OK;
-  return ::grpc::Status(static_cast<::grpc::StatusCode>(status.code()), std::string(status.message()));
+  return ::grpc::Status(static_cast<::grpc::StatusCode>(status.code()),
+                        std::string(status.message()));
 }
 
 Status FromGrpcStatus(const ::grpc::Status& status) {

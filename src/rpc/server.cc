@@ -27,8 +27,8 @@ Result<std::unique_ptr<RpcServer>> RpcServer::Start(const std::string& bind_host
   for (::grpc::Service* s : services) builder.RegisterService(s);
   std::unique_ptr<::grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
-    return UnavailableError(
-        fmt::format("Failed to bind the RPC server to {}:{} (is the port in use?)", bind_host, port));
+    return UnavailableError(fmt::format(
+        "Failed to bind the RPC server to {}:{} (is the port in use?)", bind_host, port));
   }
   return std::unique_ptr<RpcServer>(new RpcServer(std::move(server), bound_port));
 }

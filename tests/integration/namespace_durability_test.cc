@@ -81,8 +81,9 @@ void RandomHistory(client::FileSystem* fs, std::mt19937_64& rng, int n) {
       o.set_recursive(true);
       ASSERT_TRUE(fs->Delete(d, o).ok()) << d;
       for (auto* v : {&dirs, &files}) {
-        v->erase(std::remove_if(v->begin(), v->end(), [&](const std::string& p) { return under(p, d); }),
-                 v->end());
+        v->erase(
+            std::remove_if(v->begin(), v->end(), [&](const std::string& p) { return under(p, d); }),
+            v->end());
       }
     } else {
       std::vector<std::string> all = dirs;
@@ -90,13 +91,19 @@ void RandomHistory(client::FileSystem* fs, std::mt19937_64& rng, int n) {
       std::string p = pick(all);
       fo::SetAttributePOptions o;
       switch (rng() % 4) {
-        case 0: o.set_mode(static_cast<int32_t>(0700 + rng() % 0100)); break;
-        case 1: o.set_pinned(rng() % 2 == 0); break;
+        case 0:
+          o.set_mode(static_cast<int32_t>(0700 + rng() % 0100));
+          break;
+        case 1:
+          o.set_pinned(rng() % 2 == 0);
+          break;
         case 2:
           o.mutable_common_options()->set_ttl(static_cast<int64_t>(1e12 + rng() % 1000));
           o.mutable_common_options()->set_ttl_action(::alluxio::grpc::FREE);
           break;
-        default: o.set_group(fmt::format("g{}", rng() % 5)); break;
+        default:
+          o.set_group(fmt::format("g{}", rng() % 5));
+          break;
       }
       ASSERT_TRUE(fs->SetAttribute(p, o).ok()) << p;
     }
@@ -130,9 +137,8 @@ size_t CountFiles(const std::string& dir) {
 }
 
 TEST(NamespaceDurabilityTest, SameAfterCheckpointsAndLogGc) {
-  auto cluster = MiniCluster::Start(
-      {{{"alluxio.master.journal.checkpoint.period.entries", "200"},
-        {"alluxio.master.journal.log.size.bytes.max", "4KB"}}});
+  auto cluster = MiniCluster::Start({{{"alluxio.master.journal.checkpoint.period.entries", "200"},
+                                      {"alluxio.master.journal.log.size.bytes.max", "4KB"}}});
   ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
   client::FileSystem* fs = (*cluster)->client();
   uint64_t seed = std::random_device{}();

@@ -25,8 +25,8 @@ Result<std::unique_ptr<MiniCluster>> MiniCluster::Start(MiniClusterOptions optio
   RETURN_IF_ERROR(c->conf_.Set(k::kMasterJournalFlushBatchTime, "5ms"));
   for (const auto& [key, value] : options.properties) RETURN_IF_ERROR(c->conf_.Set(key, value));
   RETURN_IF_ERROR(env::Env::Default()->CreateDirs(c->work_dir_ + "/underFSStorage"));
-  RETURN_IF_ERROR(journal::FormatLocalJournal(env::Env::Default(),
-                                              c->conf_.Get(k::kMasterJournalFolder)));
+  RETURN_IF_ERROR(
+      journal::FormatLocalJournal(env::Env::Default(), c->conf_.Get(k::kMasterJournalFolder)));
   RETURN_IF_ERROR(c->StartMaster());
   return c;
 }

@@ -28,7 +28,8 @@ Result<int32_t> ParseMode(const std::string& value) {
   size_t start = 0;
   while (start <= value.size()) {
     size_t comma = value.find(',', start);
-    std::string seg = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string seg =
+        value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     size_t eq = seg.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == seg.size() ||
         seg.find('=', eq + 1) != std::string::npos) {
@@ -38,9 +39,12 @@ Result<int32_t> ParseMode(const std::string& value) {
     std::string targets = seg.substr(0, eq), perms = seg.substr(eq + 1);
     int bits = 0;
     for (char c : perms) {
-      if (c == 'r') bits |= 4;
-      else if (c == 'w') bits |= 2;
-      else if (c == 'x') bits |= 1;
+      if (c == 'r')
+        bits |= 4;
+      else if (c == 'w')
+        bits |= 2;
+      else if (c == 'x')
+        bits |= 1;
       else {
         return InvalidArgumentError(fmt::format(
             "Invalid mode {} - contains invalid segment {} which has invalid permissions {}", value,
@@ -48,10 +52,14 @@ Result<int32_t> ParseMode(const std::string& value) {
       }
     }
     for (char c : targets) {
-      if (c == 'u') mode |= bits << 6;
-      else if (c == 'g') mode |= bits << 3;
-      else if (c == 'o') mode |= bits;
-      else if (c == 'a') mode |= bits << 6 | bits << 3 | bits;
+      if (c == 'u')
+        mode |= bits << 6;
+      else if (c == 'g')
+        mode |= bits << 3;
+      else if (c == 'o')
+        mode |= bits;
+      else if (c == 'a')
+        mode |= bits << 6 | bits << 3 | bits;
       else {
         return InvalidArgumentError(fmt::format(
             "Invalid mode {} - contains invalid segment {} which has invalid targets {}", value,
@@ -78,12 +86,18 @@ Result<int64_t> ParseTtl(std::string value) {
   std::string unit = m[2].str();
   std::transform(unit.begin(), unit.end(), unit.begin(), ::tolower);
   int64_t mult;
-  if (unit.empty() || unit == "ms" || unit == "millisecond") mult = 1;
-  else if (unit == "s" || unit == "sec" || unit == "second") mult = 1000;
-  else if (unit == "m" || unit == "min" || unit == "minute") mult = 60000;
-  else if (unit == "h" || unit == "hr" || unit == "hour") mult = 3600000;
-  else if (unit == "d" || unit == "day") mult = 86400000;
-  else return InvalidArgumentError(fmt::format("{} is not valid time", value));
+  if (unit.empty() || unit == "ms" || unit == "millisecond")
+    mult = 1;
+  else if (unit == "s" || unit == "sec" || unit == "second")
+    mult = 1000;
+  else if (unit == "m" || unit == "min" || unit == "minute")
+    mult = 60000;
+  else if (unit == "h" || unit == "hr" || unit == "hour")
+    mult = 3600000;
+  else if (unit == "d" || unit == "day")
+    mult = 86400000;
+  else
+    return InvalidArgumentError(fmt::format("{} is not valid time", value));
   try {
     return std::stoll(m[1].str()) * mult;
   } catch (...) {
@@ -103,7 +117,8 @@ Result<int> RunChmod(ShellContext& sc, const ParsedArgs& p) {
 }
 
 Result<int> RunChown(ShellContext& sc, const ParsedArgs& p) {
-  static const std::regex kRe(R"(([A-Za-z0-9_][A-Za-z0-9_-]*\$?)(:([A-Za-z0-9_][A-Za-z0-9_-]*\$?))?)");
+  static const std::regex kRe(
+      R"(([A-Za-z0-9_][A-Za-z0-9_-]*\$?)(:([A-Za-z0-9_][A-Za-z0-9_-]*\$?))?)");
   std::smatch m;
   if (!std::regex_match(p.args[0], m, kRe)) {
     sc.out() << "Failed to parse " << p.args[0] << " as user or user:group\n";
@@ -145,8 +160,7 @@ Result<int> RunSetTtl(ShellContext& sc, const ParsedArgs& p) {
   std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
   ::alluxio::grpc::TtlAction ttl_action;
   if (!::alluxio::grpc::TtlAction_Parse(upper, &ttl_action)) {
-    return InvalidArgumentError(
-        fmt::format("TTL action should be DELETE OR FREE, not {}", action));
+    return InvalidArgumentError(fmt::format("TTL action should be DELETE OR FREE, not {}", action));
   }
   ASSIGN_OR_RETURN(int64_t ttl, ParseTtl(p.args[1]));
   ASSIGN_OR_RETURN(client::FileSystem * fs, sc.fs());
@@ -190,46 +204,75 @@ Result<int> RunPin(ShellContext& sc, const ParsedArgs& p, bool pin) {
   client::fsopts::SetAttributePOptions o;
   o.set_pinned(pin);
   RETURN_IF_ERROR(fs->SetAttribute(AlluxioPath(p.args[0]), o));
-  sc.out() << "File '" << p.args[0] << (pin ? "' was successfully pinned.\n"
-                                            : "' was successfully unpinned.\n");
+  sc.out() << "File '" << p.args[0]
+           << (pin ? "' was successfully pinned.\n" : "' was successfully unpinned.\n");
   return 0;
 }
 
 }  // namespace
 
 void AddAttributeCommands(std::vector<FsCommand>* c) {
-  c->push_back(FsCommand{"chmod", "chmod [-R] <mode> <path>",
+  c->push_back(FsCommand{"chmod",
+                         "chmod [-R] <mode> <path>",
                          "Changes the permission of a file or directory specified by args. "
                          "Specify -R to change the permission recursively.",
-                         {{"R", "", false, "change mode recursively"}}, 2, 2, RunChmod});
-  c->push_back(FsCommand{"chown", "chown [-R] <owner>[:<group>] <path>",
+                         {{"R", "", false, "change mode recursively"}},
+                         2,
+                         2,
+                         RunChmod});
+  c->push_back(FsCommand{"chown",
+                         "chown [-R] <owner>[:<group>] <path>",
                          "Changes the owner of a file or directory specified by args. Specify -R "
                          "to change the owner recursively.",
-                         {{"R", "", false, "change owner recursively"}}, 2, 2, RunChown});
-  c->push_back(FsCommand{"chgrp", "chgrp [-R] <group> <path>",
+                         {{"R", "", false, "change owner recursively"}},
+                         2,
+                         2,
+                         RunChown});
+  c->push_back(FsCommand{"chgrp",
+                         "chgrp [-R] <group> <path>",
                          "Changes the group of a file or directory specified by args. Specify -R "
                          "to change the group recursively.",
-                         {{"R", "", false, "change group recursively"}}, 2, 2, RunChgrp});
+                         {{"R", "", false, "change group recursively"}},
+                         2,
+                         2,
+                         RunChgrp});
   c->push_back(FsCommand{
-      "setTtl", "setTtl [--action delete|free] <path> <time to live>",
+      "setTtl",
+      "setTtl [--action delete|free] <path> <time to live>",
       "Sets a new TTL value for the file at path, performing an action, delete(default)/free "
       "after TTL expiry. The TTL to set can be in one of the unit: ms, millisecond, s, second, "
       "m, min, minute, h, hour, d, day, default to ms",
-      {{"", "action", true, "Action to take after TTL expiry. Delete (default) or free the target"}},
-      2, 2, RunSetTtl});
-  c->push_back(FsCommand{"unsetTtl", "unsetTtl <path>", "Unsets the TTL value for the given path.",
-                         {}, 1, 1, RunUnsetTtl});
-  c->push_back(FsCommand{"pin", "pin <path> media1 media2 media3 ...",
-                         "Pins the given file or directory in memory (works recursively for "
-                         "directories). Pinned files are never evicted from memory, unless TTL is "
-                         "set.",
-                         {}, 1, -1,
-                         [](ShellContext& sc, const ParsedArgs& p) { return RunPin(sc, p, true); }});
-  c->push_back(FsCommand{"unpin", "unpin <path>",
-                         "Unpins the given file or folder from memory (works recursively for a "
-                         "directory).",
-                         {}, 1, -1,
-                         [](ShellContext& sc, const ParsedArgs& p) { return RunPin(sc, p, false); }});
+      {{"", "action", true,
+        "Action to take after TTL expiry. Delete (default) or free the target"}},
+      2,
+      2,
+      RunSetTtl});
+  c->push_back(FsCommand{"unsetTtl",
+                         "unsetTtl <path>",
+                         "Unsets the TTL value for the given path.",
+                         {},
+                         1,
+                         1,
+                         RunUnsetTtl});
+  c->push_back(
+      FsCommand{"pin",
+                "pin <path> media1 media2 media3 ...",
+                "Pins the given file or directory in memory (works recursively for "
+                "directories). Pinned files are never evicted from memory, unless TTL is "
+                "set.",
+                {},
+                1,
+                -1,
+                [](ShellContext& sc, const ParsedArgs& p) { return RunPin(sc, p, true); }});
+  c->push_back(
+      FsCommand{"unpin",
+                "unpin <path>",
+                "Unpins the given file or folder from memory (works recursively for a "
+                "directory).",
+                {},
+                1,
+                -1,
+                [](ShellContext& sc, const ParsedArgs& p) { return RunPin(sc, p, false); }});
 }
 
 }  // namespace alluxio::cli::fs

@@ -25,7 +25,8 @@ std::string LsLine(const conf::Configuration& conf, const FileInfo& f, bool huma
   std::string size = f.folder() ? std::to_string(f.length())
                                 : (human ? FormatSize(f.length()) : std::to_string(f.length()));
   std::string state = f.folder() ? "DIR" : fmt::format("{}%", f.in_alluxio_percentage());
-  std::string date = FormatDate(Timestamp(f, timestamp), conf.Get(conf::keys::kUserDateFormatPattern));
+  std::string date =
+      FormatDate(Timestamp(f, timestamp), conf.Get(conf::keys::kUserDateFormatPattern));
   if (SecurityEnabled(conf)) {
     return fmt::format("{:<12}{:<15}{:<15}{:>15}{:>16}{:>24}{:>5} {:<5}\n",
                        FormatPermission(f.mode(), f.folder()), f.owner(), f.group(), size,
@@ -42,9 +43,13 @@ Result<int> RunLs(ShellContext& sc, const ParsedArgs& p) {
     return InvalidArgumentError(fmt::format("Unrecognized timestamp option {}", timestamp));
   }
   std::string sort = p.Get("sort");
-  static const std::vector<std::string> kSorts = {"creationTime", "inMemoryPercentage",
-                                                  "lastAccessTime", "lastModificationTime",
-                                                  "name", "path", "size"};
+  static const std::vector<std::string> kSorts = {"creationTime",
+                                                  "inMemoryPercentage",
+                                                  "lastAccessTime",
+                                                  "lastModificationTime",
+                                                  "name",
+                                                  "path",
+                                                  "size"};
   if (p.Has("sort") && std::find(kSorts.begin(), kSorts.end(), sort) == kSorts.end()) {
     return InvalidArgumentError(fmt::format("Invalid sort option `{}` for --sort", sort));
   }
@@ -80,7 +85,8 @@ Result<int> RunLs(ShellContext& sc, const ParsedArgs& p) {
         if (sort == "size") return a.length() < b.length();
         if (sort == "creationTime") return a.creation_time_ms() < b.creation_time_ms();
         if (sort == "lastAccessTime") return a.last_access_time_ms() < b.last_access_time_ms();
-        if (sort == "inMemoryPercentage") return a.in_memory_percentage() < b.in_memory_percentage();
+        if (sort == "inMemoryPercentage")
+          return a.in_memory_percentage() < b.in_memory_percentage();
         return a.last_modification_time_ms() < b.last_modification_time_ms();
       };
       std::stable_sort(infos.begin(), infos.end(), key_less);
@@ -120,8 +126,8 @@ std::string ValueAndPercent(bool human, int64_t value, int64_t total) {
 
 Result<int> RunDu(ShellContext& sc, const ParsedArgs& p) {
   const bool human = p.Has("h"), memory = p.Has("m");
-  auto line = [&](const std::string& size, const std::string& in_alluxio,
-                  const std::string& in_mem, const std::string& path) {
+  auto line = [&](const std::string& size, const std::string& in_alluxio, const std::string& in_mem,
+                  const std::string& path) {
     if (memory) return fmt::format("{:<13} {:<16} {:<16} {}\n", size, in_alluxio, in_mem, path);
     return fmt::format("{:<13} {:<16} {}\n", size, in_alluxio, path);
   };
@@ -158,7 +164,8 @@ Result<int> RunDu(ShellContext& sc, const ParsedArgs& p) {
 
 std::string JoinIds(const FileInfo& f) {
   std::string s = "[";
-  for (int i = 0; i < f.block_ids_size(); ++i) s += (i ? ", " : "") + std::to_string(f.block_ids(i));
+  for (int i = 0; i < f.block_ids_size(); ++i)
+    s += (i ? ", " : "") + std::to_string(f.block_ids(i));
   return s + "]";
 }
 
@@ -182,8 +189,8 @@ std::string FileInfoString(const FileInfo& f) {
       f.creation_time_ms(), b(f.completed()), b(f.folder()), b(f.pinned()), b(f.cacheable()),
       b(f.persisted()), JoinIds(f), f.in_memory_percentage(), f.last_modification_time_ms(),
       f.ttl(), f.last_access_time_ms(), kTtlActions[f.ttl_action() % 3], f.owner(), f.group(),
-      f.mode(), f.persistence_state(), b(f.mount_point()), f.mount_id(),
-      f.in_alluxio_percentage(), f.ufs_fingerprint(), acl());
+      f.mode(), f.persistence_state(), b(f.mount_point()), f.mount_id(), f.in_alluxio_percentage(),
+      f.ufs_fingerprint(), acl());
 }
 
 Result<int> RunStat(ShellContext& sc, const ParsedArgs& p) {
@@ -198,13 +205,27 @@ Result<int> RunStat(ShellContext& sc, const ParsedArgs& p) {
           std::string("bguyzNY").find(format[i + 1]) != std::string::npos) {
         char c = format[++i];
         switch (c) {
-          case 'N': out += f.name(); break;
-          case 'z': out += f.folder() ? "NA" : std::to_string(f.length()); break;
-          case 'b': out += f.folder() ? "NA" : std::to_string(f.block_ids_size()); break;
-          case 'u': out += f.owner(); break;
-          case 'g': out += f.group(); break;
-          case 'y': out += FormatDate(f.last_modification_time_ms(), "yyyy-MM-dd HH:mm:ss"); break;
-          case 'Y': out += std::to_string(f.last_modification_time_ms()); break;
+          case 'N':
+            out += f.name();
+            break;
+          case 'z':
+            out += f.folder() ? "NA" : std::to_string(f.length());
+            break;
+          case 'b':
+            out += f.folder() ? "NA" : std::to_string(f.block_ids_size());
+            break;
+          case 'u':
+            out += f.owner();
+            break;
+          case 'g':
+            out += f.group();
+            break;
+          case 'y':
+            out += FormatDate(f.last_modification_time_ms(), "yyyy-MM-dd HH:mm:ss");
+            break;
+          case 'Y':
+            out += std::to_string(f.last_modification_time_ms());
+            break;
         }
         continue;
       }
@@ -223,7 +244,8 @@ Result<int> RunStat(ShellContext& sc, const ParsedArgs& p) {
       for (int i = 0; i < f.block_ids_size(); ++i) {
         int64_t offset = i * f.block_size_bytes();
         int64_t len = std::min(f.block_size_bytes(), f.length() - offset);
-        sc.out() << fmt::format("BlockInfo{{id={}, length={}, locations=[]}}\n", f.block_ids(i), len);
+        sc.out() << fmt::format("BlockInfo{{id={}, length={}, locations=[]}}\n", f.block_ids(i),
+                                len);
       }
     }
   }
@@ -234,7 +256,8 @@ Result<int> RunStat(ShellContext& sc, const ParsedArgs& p) {
 
 void AddLsCommands(std::vector<FsCommand>* c) {
   c->push_back(FsCommand{
-      "ls", "ls [-d|-f|-p|-R|-h|--sort=option|--timestamp=option|-r] <path> ...",
+      "ls",
+      "ls [-d|-f|-p|-R|-h|--sort=option|--timestamp=option|-r] <path> ...",
       "Displays information for all files and directories directly under the specified paths, "
       "including permission, owner, group, size (bytes for files or the number of children for "
       "directories, persistence state, last modified time, the percentage of content already in "
@@ -251,30 +274,42 @@ void AddLsCommands(std::vector<FsCommand>* c) {
        {"", "timestamp", true,
         "display specific timestamp(default is last modification time) "
         "{creationTime|lastAccessTime|lastModificationTime}"}},
-      1, -1, RunLs});
-  c->push_back(FsCommand{"count", "count [-h] <path>",
-                         "Displays the number of files and directories matching the specified "
-                         "prefix.",
-                         {{"h", "", false,
-                           "print sizes in human readable format (e.g. 1KB 234MB 2GB)"}},
-                         1, 1, RunCount});
+      1,
+      -1,
+      RunLs});
+  c->push_back(
+      FsCommand{"count",
+                "count [-h] <path>",
+                "Displays the number of files and directories matching the specified "
+                "prefix.",
+                {{"h", "", false, "print sizes in human readable format (e.g. 1KB 234MB 2GB)"}},
+                1,
+                1,
+                RunCount});
   c->push_back(FsCommand{
-      "du", "du [-h|-s|-g|-m] <path>",
+      "du",
+      "du [-h|-s|-g|-m] <path>",
       "Displays the total size and the in Alluxio size of the specified file or directory.",
       {{"g", "", false,
         "display information for In-Alluxio data size under the path, grouped by worker."},
        {"h", "", false, "print sizes in human readable format (e.g., 1KB 234MB 2GB)"},
        {"m", "memory", false, "display the in memory size and in memory percentage"},
        {"s", "", false, "display the aggregate summary of file lengths being displayed"}},
-      1, 1, RunDu});
+      1,
+      1,
+      RunDu});
   c->push_back(FsCommand{
-      "stat", "stat [-f <format>] <path>",
+      "stat",
+      "stat [-f <format>] <path>",
       "Displays info for the specified path both file and directory. Specify -f to display info "
       "in given format:   \"%N\": name of the file;   \"%z\": size of file in bytes;   \"%u\": "
       "owner;   \"%g\": group name of owner;   \"%y\" or \"%Y\": modification time, %y shows "
       "'yyyy-MM-dd HH:mm:ss' (the UTC date), %Y it shows milliseconds since January 1, 1970 UTC;"
       "   \"%b\": Number of blocks allocated for file",
-      {{"f", "", true, "format"}}, 1, 1, RunStat});
+      {{"f", "", true, "format"}},
+      1,
+      1,
+      RunStat});
 }
 
 }  // namespace alluxio::cli::fs

@@ -28,8 +28,8 @@ Result<int> RunMount(ShellContext& sc, const ParsedArgs& p) {
     for (const auto& [path, info] : table) {
       std::string props = "{";
       bool first = true;
-      for (const auto& [k, v] : std::map<std::string, std::string>(info.properties().begin(),
-                                                                     info.properties().end())) {
+      for (const auto& [k, v] :
+           std::map<std::string, std::string>(info.properties().begin(), info.properties().end())) {
         props += (first ? "" : ", ") + k + "=" + v;
         first = false;
       }
@@ -120,22 +120,29 @@ Result<int> RunLeader(ShellContext& sc, const ParsedArgs&) {
 }  // namespace
 
 void AddMountCommands(std::vector<FsCommand>* c) {
-  c->push_back(FsCommand{"mount",
-                         "mount [--readonly] [--shared] [--option <key=val>] <alluxioPath> <ufsURI>",
-                         "Mounts a UFS path onto an Alluxio path.",
-                         {{"", "readonly", false, "mount point is readonly in Alluxio"},
-                          {"", "shared", false, "mount point is shared"},
-                          {"", "option", true, "options associated with this mount point"}},
-                         0, -1, RunMount});
-  c->push_back(FsCommand{"unmount", "unmount <alluxioPath>", "Unmounts an Alluxio path.", {}, 1,
-                         1, RunUnmount});
-  c->push_back(FsCommand{"masterInfo", "masterInfo",
+  c->push_back(
+      FsCommand{"mount",
+                "mount [--readonly] [--shared] [--option <key=val>] <alluxioPath> <ufsURI>",
+                "Mounts a UFS path onto an Alluxio path.",
+                {{"", "readonly", false, "mount point is readonly in Alluxio"},
+                 {"", "shared", false, "mount point is shared"},
+                 {"", "option", true, "options associated with this mount point"}},
+                0,
+                -1,
+                RunMount});
+  c->push_back(FsCommand{
+      "unmount", "unmount <alluxioPath>", "Unmounts an Alluxio path.", {}, 1, 1, RunUnmount});
+  c->push_back(FsCommand{"masterInfo",
+                         "masterInfo",
                          "Prints information regarding master fault tolerance such as leader "
                          "address, list of master addresses, and the configured Zookeeper "
                          "address.",
-                         {}, 0, 0, RunMasterInfo});
-  c->push_back(FsCommand{"leader", "leader", "Prints the current leader master host name.", {}, 0,
-                         0, RunLeader});
+                         {},
+                         0,
+                         0,
+                         RunMasterInfo});
+  c->push_back(FsCommand{
+      "leader", "leader", "Prints the current leader master host name.", {}, 0, 0, RunLeader});
 }
 
 }  // namespace alluxio::cli::fs

@@ -37,8 +37,8 @@ Result<int> RunRm(ShellContext& sc, const ParsedArgs& p) {
   if (!exists) return NotFoundError(fmt::format("Path \"{}\" does not exist.", p.args[0]));
   ASSIGN_OR_RETURN(client::FileInfo f, fs->GetStatus(path));
   if (f.folder() && !p.Has("R")) {
-    return FailedPreconditionError(fmt::format(
-        "{} is a directory, to remove it, please use \"rm -R <path>\"", path));
+    return FailedPreconditionError(
+        fmt::format("{} is a directory, to remove it, please use \"rm -R <path>\"", path));
   }
   client::fsopts::DeletePOptions o;
   o.set_recursive(p.Has("R"));
@@ -46,7 +46,8 @@ Result<int> RunRm(ShellContext& sc, const ParsedArgs& p) {
   o.set_unchecked(p.Has("U"));
   RETURN_IF_ERROR(fs->Delete(path, o));
   sc.out() << p.args[0]
-           << (p.Has("alluxioOnly") ? " has been removed from Alluxio space\n" : " has been removed\n");
+           << (p.Has("alluxioOnly") ? " has been removed from Alluxio space\n"
+                                    : " has been removed\n");
   return 0;
 }
 
@@ -84,33 +85,47 @@ Result<int> RunTest(ShellContext& sc, const ParsedArgs& p) {
 }  // namespace
 
 void AddNamespaceCommands(std::vector<FsCommand>* c) {
-  c->push_back(FsCommand{"mkdir", "mkdir <path1> [path2] ... [pathn]",
+  c->push_back(FsCommand{"mkdir",
+                         "mkdir <path1> [path2] ... [pathn]",
                          "Creates the specified directories, including any parent directories "
                          "that are required.",
-                         {}, 1, -1, RunMkdir});
-  c->push_back(FsCommand{"touch", "touch <path>",
+                         {},
+                         1,
+                         -1,
+                         RunMkdir});
+  c->push_back(FsCommand{"touch",
+                         "touch <path>",
                          "Creates a 0 byte file. The file will be written to the under file "
                          "system.",
-                         {}, 1, 1, RunTouch});
+                         {},
+                         1,
+                         1,
+                         RunTouch});
   c->push_back(FsCommand{
-      "rm", "rm [-R] [-U] [--alluxioOnly] <path>",
+      "rm",
+      "rm [-R] [-U] [--alluxioOnly] <path>",
       "Removes the specified file. Specify -R to remove file or directory recursively. Specify -U "
       "to remove directories without checking UFS contents are in sync. Specify -alluxioOnly to "
       "remove data and metadata from alluxio space only.",
       {{"R", "", false, "delete files and subdirectories recursively"},
        {"U", "", false, "remove directories without checking UFS contents are in sync"},
        {"", "alluxioOnly", false, "remove data and metadata from Alluxio space only"}},
-      1, -1, RunRm});
+      1,
+      -1,
+      RunRm});
   c->push_back(FsCommand{"mv", "mv <src> <dst>", "Renames a file or directory.", {}, 2, 2, RunMv});
-  c->push_back(FsCommand{
-      "test", "test [-d|-f|-e|-s|-z] <path>",
-      "Test a property of a path, returning 0 if the property is true, or 1 otherwise.",
-      {{"d", "", false, "test whether path is a directory."},
-       {"e", "", false, "test whether path exists."},
-       {"f", "", false, "test whether path is a file."},
-       {"s", "", false, "test whether path is not empty."},
-       {"z", "", false, "test whether file is zero length."}},
-      1, 1, RunTest});
+  c->push_back(
+      FsCommand{"test",
+                "test [-d|-f|-e|-s|-z] <path>",
+                "Test a property of a path, returning 0 if the property is true, or 1 otherwise.",
+                {{"d", "", false, "test whether path is a directory."},
+                 {"e", "", false, "test whether path exists."},
+                 {"f", "", false, "test whether path is a file."},
+                 {"s", "", false, "test whether path is not empty."},
+                 {"z", "", false, "test whether file is zero length."}},
+                1,
+                1,
+                RunTest});
 }
 
 }  // namespace alluxio::cli::fs

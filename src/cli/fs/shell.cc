@@ -96,12 +96,12 @@ Status CheckArgCount(const FsCommand& cmd, size_t n) {
         fmt::format("Command {} takes {} arguments, not {}", cmd.name, cmd.min_args, n));
   }
   if (static_cast<int>(n) < cmd.min_args) {
-    return InvalidArgumentError(fmt::format("Command {} requires at least {} arguments ({} provided)",
-                                            cmd.name, cmd.min_args, n));
+    return InvalidArgumentError(fmt::format(
+        "Command {} requires at least {} arguments ({} provided)", cmd.name, cmd.min_args, n));
   }
   if (cmd.max_args >= 0 && static_cast<int>(n) > cmd.max_args) {
-    return InvalidArgumentError(fmt::format("Command {} requires at most {} arguments ({} provided)",
-                                            cmd.name, cmd.max_args, n));
+    return InvalidArgumentError(fmt::format(
+        "Command {} requires at most {} arguments ({} provided)", cmd.name, cmd.max_args, n));
   }
   return Status();
 }
@@ -121,9 +121,10 @@ void PrintCommandHelp(std::ostream& out, const FsCommand& c) {
   std::vector<std::pair<std::string, std::string>> lines;
   size_t width = 0;
   for (const OptionSpec& o : c.options) {
-    std::string prefix = o.short_name.empty() ? "    --" + o.long_name
-                                              : " -" + o.short_name +
-                                                    (o.long_name.empty() ? "" : ",--" + o.long_name);
+    std::string prefix =
+        o.short_name.empty()
+            ? "    --" + o.long_name
+            : " -" + o.short_name + (o.long_name.empty() ? "" : ",--" + o.long_name);
     if (o.has_arg) prefix += " <arg>";
     width = std::max(width, prefix.size());
     lines.emplace_back(prefix, o.description);
@@ -146,10 +147,14 @@ std::vector<FsCommand> AllCommands() {
 
 int RunFsShell(CommandContext& ctx, const std::vector<std::string>& args) {
   std::vector<FsCommand> commands = AllCommands();
-  FsCommand help{"help", "help [<command>]",
+  FsCommand help{"help",
+                 "help [<command>]",
                  "Prints help message for the given command. If there isn't given command, prints "
                  "help messages for all supported commands.",
-                 {}, 0, 1, nullptr};
+                 {},
+                 0,
+                 1,
+                 nullptr};
   help.run = [&commands](ShellContext& sc, const ParsedArgs& p) -> Result<int> {
     std::vector<const FsCommand*> sorted;
     for (const FsCommand& c : commands) sorted.push_back(&c);
@@ -252,15 +257,30 @@ std::string FormatDate(int64_t ms, const std::string& pattern) {
     while (j < pattern.size() && pattern[j] == c) ++j;
     size_t n = j - i;
     switch (c) {
-      case 'y': out += n == 2 ? fmt::format("{:02}", (tm.tm_year + 1900) % 100)
-                              : fmt::format("{:0{}}", tm.tm_year + 1900, n); break;
-      case 'M': out += fmt::format("{:0{}}", tm.tm_mon + 1, n); break;
-      case 'd': out += fmt::format("{:0{}}", tm.tm_mday, n); break;
-      case 'H': out += fmt::format("{:0{}}", tm.tm_hour, n); break;
-      case 'm': out += fmt::format("{:0{}}", tm.tm_min, n); break;
-      case 's': out += fmt::format("{:0{}}", tm.tm_sec, n); break;
-      case 'S': out += fmt::format("{:0{}}", millis, n); break;
-      default: out.append(n, c);
+      case 'y':
+        out += n == 2 ? fmt::format("{:02}", (tm.tm_year + 1900) % 100)
+                      : fmt::format("{:0{}}", tm.tm_year + 1900, n);
+        break;
+      case 'M':
+        out += fmt::format("{:0{}}", tm.tm_mon + 1, n);
+        break;
+      case 'd':
+        out += fmt::format("{:0{}}", tm.tm_mday, n);
+        break;
+      case 'H':
+        out += fmt::format("{:0{}}", tm.tm_hour, n);
+        break;
+      case 'm':
+        out += fmt::format("{:0{}}", tm.tm_min, n);
+        break;
+      case 's':
+        out += fmt::format("{:0{}}", tm.tm_sec, n);
+        break;
+      case 'S':
+        out += fmt::format("{:0{}}", millis, n);
+        break;
+      default:
+        out.append(n, c);
     }
     i = j;
   }

@@ -55,10 +55,10 @@ struct FsCommand {
 };
 
 // Command families, registered by the shell.
-void AddLsCommands(std::vector<FsCommand>* commands);          // ls, count, du, stat
-void AddNamespaceCommands(std::vector<FsCommand>* commands);   // mkdir, touch, rm, mv, test
-void AddAttributeCommands(std::vector<FsCommand>* commands);   // chmod, chown, chgrp, setTtl, ...
-void AddMountCommands(std::vector<FsCommand>* commands);       // mount, unmount, masterInfo, leader
+void AddLsCommands(std::vector<FsCommand>* commands);         // ls, count, du, stat
+void AddNamespaceCommands(std::vector<FsCommand>* commands);  // mkdir, touch, rm, mv, test
+void AddAttributeCommands(std::vector<FsCommand>* commands);  // chmod, chown, chgrp, setTtl, ...
+void AddMountCommands(std::vector<FsCommand>* commands);      // mount, unmount, masterInfo, leader
 
 // Runs `alluxio fs <args>`.
 int RunFsShell(CommandContext& ctx, const std::vector<std::string>& args);

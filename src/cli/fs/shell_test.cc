@@ -48,9 +48,9 @@ TEST(FsShellTest, DatePatternIsJavaLike) {
 TEST(FsShellTest, WrongArgumentCountPrintsUsageAndExits255) {
   ShellRun r = RunShell({"stat"});
   EXPECT_EQ(r.rc, 255);
-  EXPECT_EQ(r.out.rfind("Command stat takes 1 arguments, not 0\nUsage: stat [-f <format>] <path>\n",
-                        0),
-            0u);
+  EXPECT_EQ(
+      r.out.rfind("Command stat takes 1 arguments, not 0\nUsage: stat [-f <format>] <path>\n", 0),
+      0u);
   r = RunShell({"mkdir"});
   EXPECT_EQ(r.rc, 255);
   EXPECT_NE(r.out.find("Command mkdir requires at least 1 arguments (0 provided)"),

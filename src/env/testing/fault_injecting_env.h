@@ -105,9 +105,9 @@ class FaultInjectingEnv : public EnvWrapper {
   };
 
   mutable std::mutex mu_;
-  int64_t counts_[kNumFaultOps] = {};                       // GUARDED_BY(mu_)
-  Fault faults_[kNumFaultOps];                              // GUARDED_BY(mu_)
-  bool active_ = true;                                      // GUARDED_BY(mu_)
+  int64_t counts_[kNumFaultOps] = {};                        // GUARDED_BY(mu_)
+  Fault faults_[kNumFaultOps];                               // GUARDED_BY(mu_)
+  bool active_ = true;                                       // GUARDED_BY(mu_)
   std::map<std::string, std::shared_ptr<FileState>> files_;  // GUARDED_BY(mu_)
 };
 

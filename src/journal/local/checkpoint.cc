@@ -12,11 +12,10 @@ namespace {
 constexpr size_t kWriteBufferBytes = 1 << 20;
 }  // namespace
 
-Result<std::unique_ptr<CheckpointWriter>> CheckpointWriter::Create(
-    env::Env* env, std::string path, SequenceNumber sequence_number) {
+Result<std::unique_ptr<CheckpointWriter>> CheckpointWriter::Create(env::Env* env, std::string path,
+                                                                   SequenceNumber sequence_number) {
   ASSIGN_OR_RETURN(std::unique_ptr<env::WritableFile> file, env->NewWritableFile(path));
-  std::unique_ptr<CheckpointWriter> writer(
-      new CheckpointWriter(std::move(file), sequence_number));
+  std::unique_ptr<CheckpointWriter> writer(new CheckpointWriter(std::move(file), sequence_number));
   FileHeader header;
   header.sequence_number = sequence_number;
   writer->buffer_ = EncodeFileHeader(kCheckpointMagic, header);
@@ -30,6 +29,9 @@ Status CheckpointWriter::FlushBuffer() {
 }
 
 Status CheckpointWriter::Write(const JournalEntry& entry) {
+  if (!IsRecognizedEntry(entry)) {
+    return InvalidArgumentError("a checkpoint entry has no payload: " + entry.ShortDebugString());
+  }
   AppendEntryRecord(&buffer_, entry);
   count_++;
   if (buffer_.size() >= kWriteBufferBytes) return FlushBuffer();
@@ -97,10 +99,14 @@ Status ReadCheckpoint(env::Env* env, const std::string& path,
         }
         return Status::OK();
       }
-      case RecordReader::Outcome::kEof: return bad("no trailer (truncated)" + at);
-      case RecordReader::Outcome::kTruncated: return bad("incomplete record" + at);
-      case RecordReader::Outcome::kBadLength: return bad("bad record length" + at);
-      case RecordReader::Outcome::kBadChecksum: return bad("record checksum mismatch" + at);
+      case RecordReader::Outcome::kEof:
+        return bad("no trailer (truncated)" + at);
+      case RecordReader::Outcome::kTruncated:
+        return bad("incomplete record" + at);
+      case RecordReader::Outcome::kBadLength:
+        return bad("bad record length" + at);
+      case RecordReader::Outcome::kBadChecksum:
+        return bad("record checksum mismatch" + at);
     }
   }
 }

@@ -114,11 +114,12 @@ struct DamageCase {
 
 TEST(SegmentCorruptionTest, DamageBeforeTheTailIsDataLoss) {
   const std::vector<DamageCase> cases = {
-      {"bad checksum",
-       [](const std::string& p, auto& offs) { PatchFile(p, offs[4] + 12, "\x01"); },
+      {"bad checksum", [](const std::string& p, auto& offs) { PatchFile(p, offs[4] + 12, "\x01"); },
        "record checksum mismatch"},
       {"huge length",
-       [](const std::string& p, auto& offs) { PatchFile(p, offs[4], std::string("\xff\xff\xff\x7f", 4)); },
+       [](const std::string& p, auto& offs) {
+         PatchFile(p, offs[4], std::string("\xff\xff\xff\x7f", 4));
+       },
        "bad record length"},
       {"zero length",
        [](const std::string& p, auto& offs) { PatchFile(p, offs[4], std::string(4, '\0')); },
@@ -274,7 +275,8 @@ class CheckpointCorruptionTest : public ::testing::Test {
     path_ = folder_.path() + "/ckpt";
     auto writer = CheckpointWriter::Create(env::Env::Default(), path_, 42);
     ASSERT_TRUE(writer.ok());
-    for (int i = 0; i < 3; i++) ASSERT_TRUE((*writer)->Write(PutEntry(std::to_string(i), "v")).ok());
+    for (int i = 0; i < 3; i++)
+      ASSERT_TRUE((*writer)->Write(PutEntry(std::to_string(i), "v")).ok());
     ASSERT_TRUE((*writer)->Finish().ok());
     good_ = testing::ReadAll(path_);
   }

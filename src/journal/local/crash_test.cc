@@ -69,7 +69,7 @@ TEST(CrashTest, RandomCrashPointsKeepEveryAcknowledgedEntry) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     FaultInjectingEnv fenv(env::Env::Default());
     JournalHarness h(&fenv);
-    h.options().log_size_bytes_max = 2048;  // Crash around rotations too.
+    h.options().log_size_bytes_max = 2048;       // Crash around rotations too.
     h.options().checkpoint_period_entries = 97;  // And around checkpoints.
     FatalErrors fatal;
     fatal.Install(&h.options());

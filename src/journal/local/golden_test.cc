@@ -141,7 +141,8 @@ TEST(GoldenTest, TodaysWriterStillProducesV1Bytes) {
   TempFolder folder;
   WriteGoldenV1(folder.path());
   for (const std::string& name : kGoldenFiles) {
-    EXPECT_EQ(testing::ReadAll(folder.path() + "/" + name), testing::ReadAll(kGoldenV1 + "/" + name))
+    EXPECT_EQ(testing::ReadAll(folder.path() + "/" + name),
+              testing::ReadAll(kGoldenV1 + "/" + name))
         << name << " differs from the committed v1 golden file: the format changed";
   }
 }

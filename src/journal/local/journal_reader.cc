@@ -26,9 +26,8 @@ Status ReplayCheckpoint(env::Env* env, const JournalPaths& paths, ReplayTarget* 
     bool invalid = false;
     CheckpointInfo info;
     if (options.validate_checkpoint_first) {
-      Status valid =
-          ReadCheckpoint(env, path, [](const JournalEntry&) { return Status::OK(); }, &info,
-                         &invalid);
+      Status valid = ReadCheckpoint(
+          env, path, [](const JournalEntry&) { return Status::OK(); }, &info, &invalid);
       if (!valid.ok()) {
         if (!invalid) return valid;
         spdlog::warn("Skipping invalid checkpoint: {}", valid.message());
@@ -88,8 +87,7 @@ Result<ReplayResult> ReplayLocalJournal(env::Env* env, const std::string& folder
     if (!segment.open() && segment.end <= expected) continue;  // Covered already.
     if (segment.start > expected) {
       if (!options.tolerate_corruption) return MissingEntries(expected, segment.start);
-      spdlog::error("{}; tolerating corruption",
-                    MissingEntries(expected, segment.start).message());
+      spdlog::error("{}; tolerating corruption", MissingEntries(expected, segment.start).message());
       expected = segment.start;
     }
     spdlog::info("Reading journal file {}", segment.path);
@@ -144,7 +142,8 @@ Result<ReplayResult> ReplayLocalJournal(env::Env* env, const std::string& folder
 }
 
 Status ReadJournal(env::Env* env, const std::string& folder,
-                   const std::function<Status(const JournalEntry&)>& fn) {
+                   const std::function<Status(const JournalEntry&)>& fn,
+                   const std::string& format_prefix) {
   class Forward final : public ReplayTarget {
    public:
     explicit Forward(const std::function<Status(const JournalEntry&)>& fn) : fn_(fn) {}
@@ -155,6 +154,8 @@ Status ReadJournal(env::Env* env, const std::string& folder,
    private:
     const std::function<Status(const JournalEntry&)>& fn_;
   };
+  ASSIGN_OR_RETURN(bool formatted, IsLocalJournalFormatted(env, folder, format_prefix));
+  if (!formatted) return FailedPreconditionError("Journal " + folder + " has not been formatted!");
   Forward forward(fn);
   ReplayOptions options;
   options.validate_checkpoint_first = true;

@@ -65,7 +65,9 @@ Result<ReplayResult> ReplayLocalJournal(env::Env* env, const std::string& folder
 // Calls fn with every entry of the journal in `folder` in order: the newest valid checkpoint's
 // entries first (their sequence numbers are not meaningful), then the log entries from the
 // checkpoint's end. Read-only: a torn tail ends the stream (logged). Stops at fn's first error.
+// FailedPrecondition when the folder is not formatted (with `format_prefix`).
 Status ReadJournal(env::Env* env, const std::string& folder,
-                   const std::function<Status(const JournalEntry&)>& fn);
+                   const std::function<Status(const JournalEntry&)>& fn,
+                   const std::string& format_prefix = kDefaultFormatPrefix);
 
 }  // namespace alluxio::journal

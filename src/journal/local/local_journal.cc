@@ -46,7 +46,8 @@ LocalJournal::~LocalJournal() {
 Status LocalJournal::Start(Journaled* state) {
   {
     std::lock_guard<std::mutex> l(mu_);
-    if (started_) return FailedPreconditionError("Journal " + paths_.folder + " was started before");
+    if (started_)
+      return FailedPreconditionError("Journal " + paths_.folder + " was started before");
     started_ = true;
   }
   if (options_.folder.empty()) return InvalidArgumentError("the journal folder is not set");
@@ -77,8 +78,7 @@ Status LocalJournal::Start(Journaled* state) {
 
 Status LocalJournal::Recover() {
   const std::string& folder = paths_.folder;
-  ASSIGN_OR_RETURN(bool formatted,
-                   IsLocalJournalFormatted(env_, folder, options_.format_prefix));
+  ASSIGN_OR_RETURN(bool formatted, IsLocalJournalFormatted(env_, folder, options_.format_prefix));
   if (!formatted) return FailedPreconditionError("Journal " + folder + " has not been formatted!");
   RETURN_IF_ERROR(env_->CreateDirs(paths_.logs()));
   RETURN_IF_ERROR(env_->CreateDirs(paths_.checkpoints()));
@@ -105,8 +105,9 @@ Status LocalJournal::Recover() {
     }
   }
   SequenceNumber next = recovery_.next_sequence_number;
-  ASSIGN_OR_RETURN(segment_, SegmentWriter::Create(
-                                 env_, paths_.logs() + "/" + RangeName(next, kOpenSegmentEnd), next));
+  ASSIGN_OR_RETURN(
+      segment_,
+      SegmentWriter::Create(env_, paths_.logs() + "/" + RangeName(next, kOpenSegmentEnd), next));
   RETURN_IF_ERROR(segment_->Sync());
   RETURN_IF_ERROR(env_->SyncDir(paths_.logs()));
   {
@@ -154,6 +155,10 @@ Status LocalJournal::Stop() {
 }
 
 Result<SequenceNumber> LocalJournal::Append(JournalEntry entry) {
+  // Replay would refuse such an entry ("Unrecognized journal entry"): never write one.
+  if (!IsRecognizedEntry(entry)) {
+    return InvalidArgumentError("a journal entry has no payload: " + entry.ShortDebugString());
+  }
   std::unique_lock<std::mutex> l(mu_);
   if (!failure_.ok()) {
     return UnavailableError("Journal " + paths_.folder +
@@ -175,7 +180,8 @@ Result<SequenceNumber> LocalJournal::Append(JournalEntry entry) {
   pending_last_sn_ = sn;
   if (before == 0) pending_since_ = std::chrono::steady_clock::now();
   entries_since_checkpoint_++;
-  bool wake_flusher = before == 0 || (before < kEagerFlushBytes && pending_.size() >= kEagerFlushBytes);
+  bool wake_flusher =
+      before == 0 || (before < kEagerFlushBytes && pending_.size() >= kEagerFlushBytes);
   bool wake_checkpointer = entries_since_checkpoint_ == options_.checkpoint_period_entries;
   l.unlock();
   if (wake_flusher) flush_cv_.notify_one();
@@ -233,6 +239,7 @@ void LocalJournal::FlusherLoop() {
       Fail(s.WithContext("writing journal segment " + segment_->path()));
       return;
     }
+    if (spare_batch_.capacity() > 4 * kEagerFlushBytes) std::string().swap(spare_batch_);
     l.lock();
     durable_next_ = last + 1;
     durable_cv_.notify_all();
@@ -252,10 +259,9 @@ Status LocalJournal::Rotate(SequenceNumber next_sn) {
   RETURN_IF_ERROR(segment_->Close());
   std::string completed = paths_.logs() + "/" + RangeName(segment_->first_sn(), next_sn);
   RETURN_IF_ERROR(env_->RenameFile(segment_->path(), completed));
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<SegmentWriter> next,
-      SegmentWriter::Create(env_, paths_.logs() + "/" + RangeName(next_sn, kOpenSegmentEnd),
-                            next_sn));
+  ASSIGN_OR_RETURN(std::unique_ptr<SegmentWriter> next,
+                   SegmentWriter::Create(
+                       env_, paths_.logs() + "/" + RangeName(next_sn, kOpenSegmentEnd), next_sn));
   segment_ = std::move(next);
   // One directory sync covers both names. Entries of the new segment are acknowledged only
   // after its first Sync, which comes after this.

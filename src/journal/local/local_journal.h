@@ -29,6 +29,7 @@
 // calls into the Journaled while holding mu_.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -77,7 +78,8 @@ class LocalJournal final : public Journal {
   LocalJournal& operator=(const LocalJournal&) = delete;
 
   // Journal. Start may be called once per object. Besides the errors documented in Journal:
-  // InvalidArgument for bad options, FailedPrecondition when started twice.
+  // InvalidArgument for bad options, FailedPrecondition when started twice. Append returns
+  // InvalidArgument for an entry without a payload or larger than 64 MiB.
   Status Start(Journaled* state) override;
   // Returns the failure if the journal failed.
   Status Stop() override;
@@ -142,9 +144,9 @@ class LocalJournal final : public Journal {
   std::string pending_;                    // GUARDED_BY(mu_): framed records to flush.
   SequenceNumber pending_last_sn_ = -1;    // GUARDED_BY(mu_)
   std::chrono::steady_clock::time_point pending_since_;  // GUARDED_BY(mu_)
-  int waiters_ = 0;                        // GUARDED_BY(mu_): threads in WaitForDurable.
-  int64_t entries_since_checkpoint_ = 0;   // GUARDED_BY(mu_)
-  int64_t checkpoints_taken_ = 0;          // GUARDED_BY(mu_)
+  int waiters_ = 0;                       // GUARDED_BY(mu_): threads in WaitForDurable.
+  int64_t entries_since_checkpoint_ = 0;  // GUARDED_BY(mu_)
+  int64_t checkpoints_taken_ = 0;         // GUARDED_BY(mu_)
   // The checkpoint thread does not retry a failed checkpoint before this.
   std::chrono::steady_clock::time_point next_checkpoint_attempt_;  // GUARDED_BY(mu_)
 

@@ -76,8 +76,7 @@ TEST_F(LocalJournalTest, AppendRestartRoundTrip) {
   EXPECT_EQ(journal_->NextSequenceNumber(), 10);
   EXPECT_EQ(journal_->recovery().log_entries, 10);
   // The previous open segment was completed; a new one is open.
-  EXPECT_EQ(Children(logs()),
-            (std::vector<std::string>{"0x0-0xa", "0xa-0x7fffffffffffffff"}));
+  EXPECT_EQ(Children(logs()), (std::vector<std::string>{"0x0-0xa", "0xa-0x7fffffffffffffff"}));
   PutAndWait("k10", "v10");
   ASSERT_TRUE(Restart().ok());
   EXPECT_EQ(state_->contents().size(), 11u);
@@ -135,7 +134,8 @@ TEST_F(LocalJournalTest, UnwaitedEntriesAreFlushedWithinTheBatchTime) {
 TEST_F(LocalJournalTest, StopFlushesEverythingAppended) {
   options_.flush_batch_time_ms = 60'000;  // Only Stop (or a waiter) flushes.
   ASSERT_TRUE(Restart().ok());
-  for (int i = 0; i < 100; i++) ASSERT_TRUE(state_->Put(journal_.get(), std::to_string(i), "v").ok());
+  for (int i = 0; i < 100; i++)
+    ASSERT_TRUE(state_->Put(journal_.get(), std::to_string(i), "v").ok());
   ASSERT_TRUE(journal_->Stop().ok());
   EXPECT_EQ(journal_->LastDurableSequenceNumber(), 99);
   ASSERT_TRUE(Restart().ok());
@@ -337,6 +337,25 @@ TEST_F(LocalJournalTest, ReadJournalStreamsCheckpointThenLogs) {
   s = ReadJournal(env::Env::Default(), folder_.path(),
                   [&](const JournalEntry&) { return CancelledError("enough"); });
   EXPECT_EQ(s.code(), StatusCode::kCancelled);
+}
+
+TEST_F(LocalJournalTest, EntriesWithoutPayloadAreRefused) {
+  ASSERT_TRUE(Restart().ok());
+  EXPECT_EQ(journal_->Append(JournalEntry()).status().code(), StatusCode::kInvalidArgument);
+  JournalEntry batch;
+  *batch.add_journal_entries() = PutEntry("k", "v");
+  batch.add_journal_entries();  // A child without payload.
+  EXPECT_EQ(journal_->Append(batch).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(journal_->NextSequenceNumber(), 0);
+  PutAndWait("k", "v");
+}
+
+TEST_F(LocalJournalTest, ReadJournalRefusesAnUnformattedFolder) {
+  TempFolder other;
+  Status s = ReadJournal(env::Env::Default(), other.path(),
+                         [](const JournalEntry&) { return Status::OK(); });
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "Journal " + other.path() + " has not been formatted!");
 }
 
 TEST_F(LocalJournalTest, BatchEntriesRoundTrip) {

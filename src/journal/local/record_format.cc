@@ -90,29 +90,23 @@ bool IsValidRecordAt(std::string_view data) {
   if (data.size() < kRecordHeaderSize) return false;
   uint32_t len = DecodeFixed32(data.data());
   if (len == 0 || len > kMaxRecordPayload || len > data.size() - kRecordHeaderSize) return false;
-  return RecordChecksum(len, data.substr(kRecordHeaderSize, len)) ==
-         DecodeFixed32(data.data() + 4);
+  return RecordChecksum(len, data.substr(kRecordHeaderSize, len)) == DecodeFixed32(data.data() + 4);
 }
 
-namespace {
-
-// A batch child must itself carry a payload or children.
-bool IsRecognized(const JournalEntry& e) {
+bool IsRecognizedEntry(const JournalEntry& e) {
   if (e.payload_case() != JournalEntry::PAYLOAD_NOT_SET) return true;
   if (e.journal_entries_size() == 0) return false;
   for (const JournalEntry& child : e.journal_entries()) {
-    if (!IsRecognized(child)) return false;
+    if (!IsRecognizedEntry(child)) return false;
   }
   return true;
 }
-
-}  // namespace
 
 EntryParse ParseEntry(std::string_view payload, JournalEntry* entry) {
   if (!entry->ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return EntryParse::kUnparsable;
   }
-  return IsRecognized(*entry) ? EntryParse::kOk : EntryParse::kUnrecognized;
+  return IsRecognizedEntry(*entry) ? EntryParse::kOk : EntryParse::kUnrecognized;
 }
 
 RecordReader::RecordReader(env::SequentialFile* file, uint64_t start_offset)

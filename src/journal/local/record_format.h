@@ -82,6 +82,9 @@ inline uint64_t DecodeFixed64(const char* p) {
 }
 
 // What a JournalEntry payload turned out to be.
+// Whether the entry carries a known payload, or is a batch whose children all do.
+bool IsRecognizedEntry(const JournalEntry& entry);
+
 enum class EntryParse {
   kOk,
   kUnparsable,    // not a JournalEntry (corruption)

@@ -31,7 +31,8 @@ TEST(FileHeaderTest, UnknownVersionNamesBothVersionsAndTheRemedy) {
   auto decoded = DecodeFileHeader(bytes, kSegmentMagic, "Journal segment", "/j/logs/0x0-0x5");
   ASSERT_FALSE(decoded.ok());
   EXPECT_EQ(decoded.status().code(), StatusCode::kFailedPrecondition);
-  std::string_view m = decoded.status().message();
+  const Status status = decoded.status();  // status() returns a copy: keep it alive.
+  std::string_view m = status.message();
   EXPECT_TRUE(Contains(m, "/j/logs/0x0-0x5")) << m;
   EXPECT_TRUE(Contains(m, "format version 7")) << m;
   EXPECT_TRUE(Contains(m, "versions 1 to 1")) << m;

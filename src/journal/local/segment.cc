@@ -13,11 +13,16 @@ namespace {
 
 const char* Describe(RecordReader::Outcome outcome) {
   switch (outcome) {
-    case RecordReader::Outcome::kTruncated: return "incomplete record";
-    case RecordReader::Outcome::kBadLength: return "bad record length";
-    case RecordReader::Outcome::kBadChecksum: return "record checksum mismatch";
-    case RecordReader::Outcome::kTrailer: return "unexpected trailer record";
-    default: return "unexpected record";
+    case RecordReader::Outcome::kTruncated:
+      return "incomplete record";
+    case RecordReader::Outcome::kBadLength:
+      return "bad record length";
+    case RecordReader::Outcome::kBadChecksum:
+      return "record checksum mismatch";
+    case RecordReader::Outcome::kTrailer:
+      return "unexpected trailer record";
+    default:
+      return "unexpected record";
   }
 }
 
@@ -47,8 +52,8 @@ Result<std::unique_ptr<SegmentWriter>> SegmentWriter::Create(env::Env* env, std:
   FileHeader header;
   header.sequence_number = first_sn;
   RETURN_IF_ERROR(file->Append(EncodeFileHeader(kSegmentMagic, header)));
-  return std::unique_ptr<SegmentWriter>(new SegmentWriter(std::move(path), first_sn,
-                                                          std::move(file)));
+  return std::unique_ptr<SegmentWriter>(
+      new SegmentWriter(std::move(path), first_sn, std::move(file)));
 }
 
 Result<std::optional<uint64_t>> FindNextValidRecord(env::Env* env, const std::string& path,
@@ -129,9 +134,9 @@ Result<SegmentReadResult> ReadSegment(
       SequenceNumber sn = entry.has_sequence_number() ? entry.sequence_number() : -1;
       if (sn != expected) {
         if (!(options.tolerate_corruption && sn > expected)) {
-          return DataLossError("Journal segment " + path + " at offset " +
-                               std::to_string(offset) + ": expected sequence number " +
-                               std::to_string(expected) + " but found " + std::to_string(sn));
+          return DataLossError("Journal segment " + path + " at offset " + std::to_string(offset) +
+                               ": expected sequence number " + std::to_string(expected) +
+                               " but found " + std::to_string(sn));
         }
         spdlog::error(
             "Journal segment {} at offset {}: entries {} to {} are missing; tolerating "
@@ -159,8 +164,8 @@ Result<SegmentReadResult> ReadSegment(
       return result;
     }
     std::string message = "Corrupt journal record in " + path + " at offset " +
-                           std::to_string(offset) + " (expected sequence number " +
-                           std::to_string(expected) + "): " + problem;
+                          std::to_string(offset) + " (expected sequence number " +
+                          std::to_string(expected) + "): " + problem;
     if (!options.tolerate_corruption) return DataLossError(message);
     if (!next) {
       spdlog::error("{}; tolerating corruption: ignoring the rest of the segment", message);

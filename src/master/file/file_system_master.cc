@@ -60,7 +60,8 @@ class FileSystemSnapshot : public journal::StateSnapshot {
     e.Clear();
     e.mutable_inode_id_generator()->set_next_container_id(next_container_id);
     RETURN_IF_ERROR(sink->Write(e));
-    for (const InodeAttributes& inode : inodes) RETURN_IF_ERROR(sink->Write(InodeTree::ToEntry(inode)));
+    for (const InodeAttributes& inode : inodes)
+      RETURN_IF_ERROR(sink->Write(InodeTree::ToEntry(inode)));
     for (const journal::JournalEntry& m : mounts) RETURN_IF_ERROR(sink->Write(m));
     // The retry cache, in chunks.
     constexpr size_t kChunk = 10000;
@@ -90,16 +91,16 @@ Result<FileSystemMasterOptions> FileSystemMasterOptions::FromConfiguration(
   ASSIGN_OR_RETURN(o.permission_enabled, conf.GetBool(k::kSecurityAuthorizationPermissionEnabled));
   ASSIGN_OR_RETURN(std::string auth, conf.GetEnum(k::kSecurityAuthenticationType));
   if (auth == "NOSASL") o.permission_enabled = false;
-  o.superuser = conf.IsSet(k::kSecurityLoginUsername) ? conf.Get(k::kSecurityLoginUsername)
-                                                      : OsUserName();
+  o.superuser =
+      conf.IsSet(k::kSecurityLoginUsername) ? conf.Get(k::kSecurityLoginUsername) : OsUserName();
   o.supergroup = conf.Get(k::kSecurityAuthorizationPermissionSupergroup);
   std::string umask = conf.Get(k::kSecurityAuthorizationPermissionUmask);
   char* end = nullptr;
   long parsed = std::strtol(umask.c_str(), &end, 8);
   if (umask.empty() || *end != '\0' || parsed < 0 || parsed > 0777) {
-    return InvalidArgumentError(fmt::format(
-        "Invalid value '{}' for {}: expected an octal umask such as 022", umask,
-        k::kSecurityAuthorizationPermissionUmask.name));
+    return InvalidArgumentError(
+        fmt::format("Invalid value '{}' for {}: expected an octal umask such as 022", umask,
+                    k::kSecurityAuthorizationPermissionUmask.name));
   }
   o.umask = static_cast<int32_t>(parsed);
   ASSIGN_OR_RETURN(o.ttl_checker_interval_ms, conf.GetDurationMs(k::kMasterTtlCheckerInterval));
@@ -121,7 +122,7 @@ FileSystemMaster::FileSystemMaster(FileSystemMasterOptions options, journal::Jou
 }
 
 Result<std::unique_ptr<FileSystemMaster>> FileSystemMaster::Create(FileSystemMasterOptions options,
-                                                                    journal::Journal* journal) {
+                                                                   journal::Journal* journal) {
   if (options.superuser.empty()) options.superuser = OsUserName();
   std::unique_ptr<FileSystemMaster> m(new FileSystemMaster(std::move(options), journal));
   RETURN_IF_ERROR(m->mount_table_.SetRoot(m->options_.root_ufs, m->options_.root_ufs_options,
@@ -172,7 +173,8 @@ void FileSystemMaster::Stop() {
 void FileSystemMaster::TtlLoop() {
   std::unique_lock<std::mutex> l(ttl_mu_);
   while (!stopping_) {
-    ttl_cv_.wait_for(l, std::chrono::milliseconds(std::max<int64_t>(options_.ttl_checker_interval_ms, 10)));
+    ttl_cv_.wait_for(
+        l, std::chrono::milliseconds(std::max<int64_t>(options_.ttl_checker_interval_ms, 10)));
     if (stopping_) break;
     l.unlock();
     Status s = CheckTtl(NowMs());
@@ -299,9 +301,9 @@ Result<ResolvedPath> FileSystemMaster::ResolveChecked(const OperationContext& ct
 Status FileSystemMaster::CheckWritable(std::string_view path) const {
   MountResolution res = mount_table_.Resolve(path);
   if (res.mount != nullptr && res.mount->read_only) {
-    return PermissionDeniedError(fmt::format(
-        "A write operation on {} under a readonly mount point {} is not allowed", path,
-        res.mount->alluxio_path));
+    return PermissionDeniedError(
+        fmt::format("A write operation on {} under a readonly mount point {} is not allowed", path,
+                    res.mount->alluxio_path));
   }
   return Status();
 }

@@ -43,8 +43,8 @@ using OperationId = std::pair<int64_t, int64_t>;  // (most, least) significant b
 
 // Who is calling and which operation this is.
 struct OperationContext {
-  std::string user;          // empty: the master's own user (internal operations)
-  OperationId op_id{0, 0};   // set by clients on mutating calls
+  std::string user;         // empty: the master's own user (internal operations)
+  OperationId op_id{0, 0};  // set by clients on mutating calls
 };
 
 struct FileSystemMasterOptions {
@@ -163,9 +163,9 @@ class FileSystemMaster : public journal::Journaled {
   PermissionChecker permissions_;
 
   mutable std::shared_mutex state_mu_;
-  InodeTree tree_;             // GUARDED_BY(state_mu_)
-  MountTable mount_table_;     // GUARDED_BY(state_mu_)
-  std::string cluster_id_;     // GUARDED_BY(state_mu_)
+  InodeTree tree_;          // GUARDED_BY(state_mu_)
+  MountTable mount_table_;  // GUARDED_BY(state_mu_)
+  std::string cluster_id_;  // GUARDED_BY(state_mu_)
 
   // Recently completed operation ids (bounded, oldest evicted first). Rebuilt by replay and
   // carried in checkpoints.

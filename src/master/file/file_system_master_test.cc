@@ -76,10 +76,13 @@ class FileSystemMasterTest : public ::testing::Test {
       fo::ListStatusPOptions o;
       o.set_recursive(true);
       o.set_load_metadata_type(::alluxio::grpc::NEVER);
-      ASSERT_TRUE(master_->ListStatus(Ctx(""), "/", o, [&](std::vector<FileInfo>&& b) {
-        for (auto& f : b) fn(f);
-        return Status();
-      }).ok());
+      ASSERT_TRUE(master_
+                      ->ListStatus(Ctx(""), "/", o,
+                                   [&](std::vector<FileInfo>&& b) {
+                                     for (auto& f : b) fn(f);
+                                     return Status();
+                                   })
+                      .ok());
     });
   }
   OperationContext Ctx(const std::string& user, OperationId id = {0, 0}) {
@@ -123,7 +126,8 @@ TEST_F(FileSystemMasterTest, NonRecursiveCreateNeedsParent) {
 TEST_F(FileSystemMasterTest, FileAsParentIsRejected) {
   ASSERT_TRUE(Touch("/f").ok());
   Status s = Mkdir("/f/x");
-  EXPECT_EQ(s.message(), "Traversal failed for path /f/x. Component 1(f) is a file, not a directory.");
+  EXPECT_EQ(s.message(),
+            "Traversal failed for path /f/x. Component 1(f) is a file, not a directory.");
 }
 
 TEST_F(FileSystemMasterTest, BadPathsGiveClearErrors) {
@@ -265,12 +269,15 @@ TEST_F(FileSystemMasterTest, ListingIsRecursivePostOrderAndStreamsInBatches) {
   int batches = 0;
   size_t total = 0;
   fo::ListStatusPOptions o;
-  ASSERT_TRUE(master_->ListStatus(Ctx(""), "/big", o, [&](std::vector<FileInfo>&& b) {
-    ++batches;
-    total += b.size();
-    EXPECT_LE(b.size(), FileSystemMaster::kListBatchSize);
-    return Status();
-  }).ok());
+  ASSERT_TRUE(master_
+                  ->ListStatus(Ctx(""), "/big", o,
+                               [&](std::vector<FileInfo>&& b) {
+                                 ++batches;
+                                 total += b.size();
+                                 EXPECT_LE(b.size(), FileSystemMaster::kListBatchSize);
+                                 return Status();
+                               })
+                  .ok());
   EXPECT_EQ(total, 2500u);
   EXPECT_EQ(batches, 3);
 }
@@ -359,7 +366,8 @@ TEST_F(FileSystemMasterTest, ReadOnlyMountRejectsWrites) {
   o.set_read_only(true);
   ASSERT_TRUE(master_->Mount(Ctx(""), "/ro", "memory://" + authority_ + "-ro/d", o).ok());
   Status s = Mkdir("/ro/x");
-  EXPECT_EQ(s.message(), "A write operation on /ro/x under a readonly mount point /ro is not allowed");
+  EXPECT_EQ(s.message(),
+            "A write operation on /ro/x under a readonly mount point /ro is not allowed");
 }
 
 TEST_F(FileSystemMasterTest, RetriedOperationSucceedsOnce) {

@@ -127,8 +127,8 @@ Status InodeTree::AddInode(Inode inode) {
                                      inode.parent_id, inode.id, inode.name));
   }
   if (parent->children.contains(inode.name)) {
-    return InternalError(fmt::format("inode {} already has a child named '{}'", parent->id,
-                                     inode.name));
+    return InternalError(
+        fmt::format("inode {} already has a child named '{}'", parent->id, inode.name));
   }
   parent->children.emplace(inode.name, inode.id);
   InodeId id = inode.id;
@@ -194,7 +194,8 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       if (e.has_ttl_action()) inode->ttl_action = e.ttl_action();
       if (e.has_persistence_state()) inode->persistence_state = e.persistence_state();
       if (e.has_ufs_fingerprint()) inode->ufs_fingerprint = e.ufs_fingerprint();
-      if (e.has_direct_children_loaded()) inode->direct_children_loaded = e.direct_children_loaded();
+      if (e.has_direct_children_loaded())
+        inode->direct_children_loaded = e.direct_children_loaded();
       if (e.has_length()) inode->length = e.length();
       TrackTtl(*inode);
       return Status();
@@ -229,8 +230,8 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       Inode* new_parent = Mutable(e.new_parent_id());
       if (inode == nullptr || new_parent == nullptr || !new_parent->is_directory ||
           inode == root_) {
-        return InternalError(fmt::format("rename of inode {} into {} does not fit the tree",
-                                         e.id(), e.new_parent_id()));
+        return InternalError(fmt::format("rename of inode {} into {} does not fit the tree", e.id(),
+                                         e.new_parent_id()));
       }
       if (new_parent->children.contains(e.new_name())) {
         return InternalError(fmt::format("rename target '{}' exists", e.new_name()));
@@ -249,7 +250,8 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       return Status();
     }
     case pj::JournalEntry::kInodeIdGenerator:
-      next_container_id_ = std::max(next_container_id_, entry.inode_id_generator().next_container_id());
+      next_container_id_ =
+          std::max(next_container_id_, entry.inode_id_generator().next_container_id());
       return Status();
     default:
       return InvalidArgumentError(

@@ -39,8 +39,9 @@ Status MountTable::Apply(const journal::JournalEntry& entry) {
     for (const auto& p : e.properties()) options[p.key()] = p.value();
     auto ufs = ufs::CreateUnderFileSystem(e.ufs_path(), options);
     if (!ufs.ok()) return ufs.status().WithContext("mount " + e.alluxio_path());
-    mounts_[e.alluxio_path()] = MountInfo{e.alluxio_path(), e.ufs_path(), e.mount_id(),
-                                          e.read_only(), e.shared(), options, std::move(*ufs)};
+    mounts_[e.alluxio_path()] =
+        MountInfo{e.alluxio_path(), e.ufs_path(), e.mount_id(),   e.read_only(),
+                  e.shared(),       options,      std::move(*ufs)};
     return Status();
   }
   if (entry.has_delete_mount_point()) {
@@ -69,7 +70,8 @@ MountResolution MountTable::Resolve(std::string_view alluxio_path) const {
       r.mount = &it->second;
       std::string_view suffix = alluxio_path.substr(p.size());
       while (!suffix.empty() && suffix.front() == '/') suffix.remove_prefix(1);
-      r.ufs_path = suffix.empty() ? it->second.ufs_uri : ufs::JoinUfsPath(it->second.ufs_uri, suffix);
+      r.ufs_path =
+          suffix.empty() ? it->second.ufs_uri : ufs::JoinUfsPath(it->second.ufs_uri, suffix);
       return r;
     }
     if (p == "/") return r;

@@ -28,7 +28,7 @@ PermissionChecker::PermissionChecker(bool enabled, std::string superuser, std::s
 std::vector<std::string> PermissionChecker::GroupsOf(std::string_view user) {
   std::string name(user);
   {
-    std::lock_guard<std::mutex> l(mu_);
+    std::shared_lock<std::shared_mutex> l(mu_);
     auto it = groups_cache_.find(name);
     if (it != groups_cache_.end()) return it->second;
   }
@@ -53,7 +53,7 @@ std::vector<std::string> PermissionChecker::GroupsOf(std::string_view user) {
       }
     }
   }
-  std::lock_guard<std::mutex> l(mu_);
+  std::unique_lock<std::shared_mutex> l(mu_);
   groups_cache_[name] = groups;
   return groups;
 }
@@ -67,11 +67,16 @@ bool PermissionChecker::IsSuperUser(std::string_view user) {
 Status PermissionChecker::Check(std::string_view user, const Inode& inode, int bits,
                                 std::string_view path) {
   if (!enabled_ || IsSuperUser(user)) return Status();
+  return CheckWithGroups(user, GroupsOf(user), inode, bits, path);
+}
+
+Status PermissionChecker::CheckWithGroups(std::string_view user,
+                                          const std::vector<std::string>& groups,
+                                          const Inode& inode, int bits, std::string_view path) {
   int granted;
   if (user == inode.owner) {
     granted = (inode.mode >> 6) & 7;
   } else {
-    std::vector<std::string> groups = GroupsOf(user);
     bool in_group = std::find(groups.begin(), groups.end(), inode.group) != groups.end();
     granted = in_group ? (inode.mode >> 3) & 7 : inode.mode & 7;
   }
@@ -85,12 +90,14 @@ Status PermissionChecker::Check(std::string_view user, const Inode& inode, int b
 
 Status PermissionChecker::CheckTraverse(std::string_view user, const ResolvedPath& resolved,
                                         const InodeTree& tree, std::string_view path) {
-  if (!enabled_) return Status();
+  if (!enabled_ || IsSuperUser(user)) return Status();
+  // Look the user's groups up once for the whole path.
+  const std::vector<std::string> groups = GroupsOf(user);
   size_t n = resolved.found() ? resolved.inodes.size() - 1 : resolved.inodes.size();
   for (size_t i = 0; i < n; ++i) {
     const Inode* inode = resolved.inodes[i];
     if (!inode->is_directory) break;
-    RETURN_IF_ERROR(Check(user, *inode, kModeExecute, path));
+    RETURN_IF_ERROR(CheckWithGroups(user, groups, *inode, kModeExecute, path));
   }
   return Status();
 }
@@ -98,8 +105,9 @@ Status PermissionChecker::CheckTraverse(std::string_view user, const ResolvedPat
 Status PermissionChecker::CheckOwner(std::string_view user, const Inode& inode,
                                      std::string_view path) {
   if (!enabled_ || user == inode.owner || IsSuperUser(user)) return Status();
-  return PermissionDeniedError(fmt::format(
-      "Permission denied: user={} is not the owner of path={} (owner={})", user, path, inode.owner));
+  return PermissionDeniedError(
+      fmt::format("Permission denied: user={} is not the owner of path={} (owner={})", user, path,
+                  inode.owner));
 }
 
 }  // namespace alluxio::master

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -44,10 +45,13 @@ class PermissionChecker {
   Status CheckOwner(std::string_view user, const Inode& inode, std::string_view path);
 
  private:
+  Status CheckWithGroups(std::string_view user, const std::vector<std::string>& groups,
+                         const Inode& inode, int bits, std::string_view path);
+
   bool enabled_;
   std::string superuser_;
   std::string supergroup_;
-  std::mutex mu_;
+  std::shared_mutex mu_;
   std::unordered_map<std::string, std::vector<std::string>> groups_cache_;  // GUARDED_BY(mu_)
 };
 

@@ -9,8 +9,9 @@ namespace alluxio::master {
 
 using rpc::ToGrpcStatus;
 
-OperationContext MakeOperationContext(const ::grpc::ServerContext* ctx,
-                                      const ::alluxio::grpc::FileSystemMasterCommonPOptions& common) {
+OperationContext MakeOperationContext(
+    const ::grpc::ServerContext* ctx,
+    const ::alluxio::grpc::FileSystemMasterCommonPOptions& common) {
   OperationContext oc;
   const auto& md = ctx->client_metadata();
   auto it = md.find(rpc::kUserMetadataKey);
@@ -69,16 +70,18 @@ OperationContext MakeOperationContext(const ::grpc::ServerContext* ctx,
 ::grpc::Status FileSystemMasterService::ListStatus(
     ::grpc::ServerContext* ctx, const grpc::file::ListStatusPRequest* req,
     ::grpc::ServerWriter<grpc::file::ListStatusPResponse>* writer) {
-  Status s = master_->ListStatus(
-      MakeOperationContext(ctx, req->options().common_options()), req->path(), req->options(),
-      [&](std::vector<FileInfo>&& batch) -> Status {
-        if (ctx->IsCancelled()) return CancelledError("listing cancelled by the client");
-        grpc::file::ListStatusPResponse resp;
-        resp.mutable_file_infos()->Reserve(static_cast<int>(batch.size()));
-        for (FileInfo& f : batch) *resp.add_file_infos() = std::move(f);
-        if (!writer->Write(resp)) return CancelledError("client went away during listing");
-        return Status();
-      });
+  Status s =
+      master_->ListStatus(MakeOperationContext(ctx, req->options().common_options()), req->path(),
+                          req->options(), [&](std::vector<FileInfo>&& batch) -> Status {
+                            if (ctx->IsCancelled())
+                              return CancelledError("listing cancelled by the client");
+                            grpc::file::ListStatusPResponse resp;
+                            resp.mutable_file_infos()->Reserve(static_cast<int>(batch.size()));
+                            for (FileInfo& f : batch) *resp.add_file_infos() = std::move(f);
+                            if (!writer->Write(resp))
+                              return CancelledError("client went away during listing");
+                            return Status();
+                          });
   return ToGrpcStatus(s);
 }
 

@@ -48,7 +48,8 @@ class FileSystemMasterService final : public grpc::file::FileSystemMasterClientS
 };
 
 // The caller's identity and operation id, from gRPC metadata and the request's common options.
-OperationContext MakeOperationContext(const ::grpc::ServerContext* ctx,
-                                      const ::alluxio::grpc::FileSystemMasterCommonPOptions& common);
+OperationContext MakeOperationContext(
+    const ::grpc::ServerContext* ctx,
+    const ::alluxio::grpc::FileSystemMasterCommonPOptions& common);
 
 }  // namespace alluxio::master

@@ -17,7 +17,8 @@ class MetaMasterService final : public grpc::meta::MetaMasterClientService::Serv
  public:
   // `process` must outlive the service.
   explicit MetaMasterService(MasterProcess* process) : process_(process) {}
-  ::grpc::Status GetMasterInfo(::grpc::ServerContext* ctx, const grpc::meta::GetMasterInfoPOptions* req,
+  ::grpc::Status GetMasterInfo(::grpc::ServerContext* ctx,
+                               const grpc::meta::GetMasterInfoPOptions* req,
                                grpc::meta::GetMasterInfoPResponse* resp) override;
   ::grpc::Status Checkpoint(::grpc::ServerContext* ctx, const grpc::meta::CheckpointPOptions* req,
                             grpc::meta::CheckpointPResponse* resp) override;

@@ -21,8 +21,8 @@ inline std::string DumpFileInfo(const ::alluxio::grpc::FileInfo& f) {
       "pinned={} ttl={} action={} mount={} complete={} blocks=[{}] fp={}\n",
       f.path(), f.file_id(), f.folder(), f.length(), f.block_size_bytes(), f.creation_time_ms(),
       f.last_modification_time_ms(), f.owner(), f.group(), f.mode(), f.persistence_state(),
-      f.pinned(), f.ttl(), static_cast<int>(f.ttl_action()), f.mount_point(), f.completed(),
-      blocks, f.ufs_fingerprint());
+      f.pinned(), f.ttl(), static_cast<int>(f.ttl_action()), f.mount_point(), f.completed(), blocks,
+      f.ufs_fingerprint());
 }
 
 // `list_all` must call its argument once per inode of a recursive listing of "/".

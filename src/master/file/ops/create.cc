@@ -27,8 +27,8 @@ Status FileSystemMaster::CreateDirectory(const OperationContext& ctx, std::strin
   auto validate = [&](const ResolvedPath& r) -> Status {
     if (r.found()) {
       if (options.allow_exists() && r.target()->is_directory) return Status();
-      return AlreadyExistsError(fmt::format(
-          "Not allowed to create directory because path already exists: {}", path));
+      return AlreadyExistsError(
+          fmt::format("Not allowed to create directory because path already exists: {}", path));
     }
     RETURN_IF_ERROR(CheckAncestorsAreDirectories(r, path));
     if (!options.recursive() && r.inodes.size() < r.num_components) {
@@ -93,7 +93,8 @@ Status FileSystemMaster::CreateDirectory(const OperationContext& ctx, std::strin
   return WaitDurable(sn);
 }
 
-Result<FileInfo> FileSystemMaster::CreateFile(const OperationContext& ctx, std::string_view raw_path,
+Result<FileInfo> FileSystemMaster::CreateFile(const OperationContext& ctx,
+                                              std::string_view raw_path,
                                               const grpc::file::CreateFilePOptions& options) {
   ASSIGN_OR_RETURN(std::string path, NormalizePath(raw_path));
   if (IsRetryOfCompletedOperation(ctx)) {
@@ -225,7 +226,8 @@ Status FileSystemMaster::CompleteFile(const OperationContext& ctx, std::string_v
     ASSIGN_OR_RETURN(ResolvedPath r, ResolveChecked(ctx, path));
     RETURN_IF_ERROR(validate(r));
     const Inode* f = r.target();
-    if (length < 0) return InvalidArgumentError(fmt::format("Invalid length {} for {}", length, path));
+    if (length < 0)
+      return InvalidArgumentError(fmt::format("Invalid length {} for {}", length, path));
     // The data path persists files with data; an empty file needs no data, only the UFS file.
     persist_now = f->persistence_state == pj::TO_BE_PERSISTED && length == 0;
     MountResolution res = mount_table_.Resolve(path);

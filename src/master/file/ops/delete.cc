@@ -33,9 +33,9 @@ Status FileSystemMaster::Delete(const OperationContext& ctx, std::string_view ra
     }
     for (const MountInfo* m : mount_table_.All()) {
       if (m->alluxio_path != "/" && PathHasPrefix(m->alluxio_path, path)) {
-        return FailedPreconditionError(fmt::format(
-            "Cannot delete {}: it contains the mount point {}. Unmount it first", path,
-            m->alluxio_path));
+        return FailedPreconditionError(
+            fmt::format("Cannot delete {}: it contains the mount point {}. Unmount it first", path,
+                        m->alluxio_path));
       }
     }
     if (!options.alluxio_only()) RETURN_IF_ERROR(CheckWritable(path));
@@ -58,7 +58,8 @@ Status FileSystemMaster::Delete(const OperationContext& ctx, std::string_view ra
     ufs = res.mount->ufs;
   }
   if (delete_in_ufs) {
-    Status s = is_dir ? ufs->DeleteDirectory(ufs_path, /*recursive=*/true) : ufs->DeleteFile(ufs_path);
+    Status s =
+        is_dir ? ufs->DeleteDirectory(ufs_path, /*recursive=*/true) : ufs->DeleteFile(ufs_path);
     if (!s.ok() && s.code() != StatusCode::kNotFound) {
       return s.WithContext(fmt::format("Failed to delete {} from the UFS", ufs_path));
     }

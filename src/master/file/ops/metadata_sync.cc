@@ -181,8 +181,8 @@ Status FileSystemMaster::LoadMetadataIfNeeded(const OperationContext& ctx, const
         } else if (!statuses.empty() && FileChanged(*t, statuses.back())) {
           entries.push_back(DeleteEntry(t->id, now));
           InodeId id = next_id();
-          entries.push_back(EntryFromUfs(id, t->parent_id, statuses.back(), now,
-                                         options_.default_block_size));
+          entries.push_back(
+              EntryFromUfs(id, t->parent_id, statuses.back(), now, options_.default_block_size));
           target_id = id;
           target_is_dir = statuses.back().is_directory;
         } else if (!statuses.empty() && t->is_directory &&
@@ -204,8 +204,8 @@ Status FileSystemMaster::LoadMetadataIfNeeded(const OperationContext& ctx, const
       InodeId parent = r.last()->id;
       for (size_t i = first_missing; i < comps.size(); ++i) {
         InodeId id = next_id();
-        entries.push_back(EntryFromUfs(id, parent, statuses[i - probed_first], now,
-                                       options_.default_block_size));
+        entries.push_back(
+            EntryFromUfs(id, parent, statuses[i - probed_first], now, options_.default_block_size));
         parent = id;
       }
       target_id = parent;
@@ -219,11 +219,13 @@ Status FileSystemMaster::LoadMetadataIfNeeded(const OperationContext& ctx, const
         const Inode* existing = nullptr;
         if (dir != nullptr) existing = tree_.Child(dir, c.name);
         if (existing == nullptr) {
-          entries.push_back(EntryFromUfs(next_id(), target_id, c, now, options_.default_block_size));
+          entries.push_back(
+              EntryFromUfs(next_id(), target_id, c, now, options_.default_block_size));
         } else if (sync && existing->persisted() && !existing->mount_point &&
                    FileChanged(*existing, c)) {
           entries.push_back(DeleteEntry(existing->id, now));
-          entries.push_back(EntryFromUfs(next_id(), target_id, c, now, options_.default_block_size));
+          entries.push_back(
+              EntryFromUfs(next_id(), target_id, c, now, options_.default_block_size));
         }
       }
       if (sync && dir != nullptr) {
@@ -242,7 +244,8 @@ Status FileSystemMaster::LoadMetadataIfNeeded(const OperationContext& ctx, const
       }
     }
     if (!entries.empty()) {
-      ASSIGN_OR_RETURN(sn, ApplyAndJournal(internal::Batch(std::move(entries)), OperationContext{}));
+      ASSIGN_OR_RETURN(sn,
+                       ApplyAndJournal(internal::Batch(std::move(entries)), OperationContext{}));
     }
   }
   if (sync) RecordSync(path);

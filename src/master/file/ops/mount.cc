@@ -12,7 +12,8 @@ namespace alluxio::master {
 namespace pj = ::alluxio::proto::journal;
 
 Status FileSystemMaster::Mount(const OperationContext& ctx, std::string_view raw_path,
-                               std::string_view ufs_uri_view, const grpc::file::MountPOptions& options) {
+                               std::string_view ufs_uri_view,
+                               const grpc::file::MountPOptions& options) {
   ASSIGN_OR_RETURN(std::string path, NormalizePath(raw_path));
   if (IsRetryOfCompletedOperation(ctx)) return Status();
   std::string ufs_uri(ufs_uri_view);
@@ -29,11 +30,12 @@ Status FileSystemMaster::Mount(const OperationContext& ctx, std::string_view raw
     if (r.found()) {
       return AlreadyExistsError(fmt::format(
           "Mount point target path {} already exists in Alluxio namespace. Try mounting to "
-          "another path.", path));
+          "another path.",
+          path));
     }
     if (r.inodes.size() != r.num_components || !r.last()->is_directory) {
-      return NotFoundError(fmt::format("Cannot mount at {}: the parent {} does not exist", path,
-                                       ParentPath(path)));
+      return NotFoundError(
+          fmt::format("Cannot mount at {}: the parent {} does not exist", path, ParentPath(path)));
     }
     RETURN_IF_ERROR(mount_table_.CheckNewMount(path, ufs_uri));
     RETURN_IF_ERROR(CheckWritable(ParentPath(path)));
@@ -63,10 +65,9 @@ Status FileSystemMaster::Mount(const OperationContext& ctx, std::string_view raw
     RETURN_IF_ERROR(validate(r));
     int64_t now = NowMs();
     std::vector<journal::JournalEntry> entries;
-    journal::JournalEntry dir = NewDirectoryEntry(tree_.NextInodeId(), r.last()->id, PathName(path),
-                                                  st->owner.empty() ? user : st->owner,
-                                                  st->group.empty() ? r.last()->group : st->group,
-                                                  st->mode != 0 ? st->mode : 0755, now);
+    journal::JournalEntry dir = NewDirectoryEntry(
+        tree_.NextInodeId(), r.last()->id, PathName(path), st->owner.empty() ? user : st->owner,
+        st->group.empty() ? r.last()->group : st->group, st->mode != 0 ? st->mode : 0755, now);
     dir.mutable_inode_directory()->set_mount_point(true);
     dir.mutable_inode_directory()->set_persistence_state(pj::PERSISTED);
     entries.push_back(std::move(dir));
@@ -108,7 +109,8 @@ Status FileSystemMaster::Unmount(const OperationContext& ctx, std::string_view r
       if (m->alluxio_path != path && PathHasPrefix(m->alluxio_path, path)) {
         return FailedPreconditionError(fmt::format(
             "Failed to unmount {}. Please ensure the path is an existing mount point and not "
-            "root.", path));
+            "root.",
+            path));
       }
     }
     return permissions_.Check(user, *r.inodes[r.inodes.size() - 2], kModeWrite, path);

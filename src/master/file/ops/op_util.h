@@ -26,9 +26,9 @@ inline Status CheckAncestorsAreDirectories(const ResolvedPath& r, std::string_vi
   size_t n = r.found() ? r.inodes.size() - 1 : r.inodes.size();
   for (size_t i = 0; i < n; ++i) {
     if (!r.inodes[i]->is_directory) {
-      return FailedPreconditionError(fmt::format(
-          "Traversal failed for path {}. Component {}({}) is a file, not a directory.", path, i,
-          r.inodes[i]->name));
+      return FailedPreconditionError(
+          fmt::format("Traversal failed for path {}. Component {}({}) is a file, not a directory.",
+                      path, i, r.inodes[i]->name));
     }
   }
   return Status();

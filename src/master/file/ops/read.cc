@@ -43,14 +43,16 @@ Result<bool> FileSystemMaster::Exists(const OperationContext& ctx, std::string_v
   return r.status();
 }
 
-Status FileSystemMaster::ListStatus(const OperationContext& ctx, std::string_view raw_path,
-                                    const grpc::file::ListStatusPOptions& options,
-                                    const std::function<Status(std::vector<FileInfo>&&)>& consumer) {
+Status FileSystemMaster::ListStatus(
+    const OperationContext& ctx, std::string_view raw_path,
+    const grpc::file::ListStatusPOptions& options,
+    const std::function<Status(std::vector<FileInfo>&&)>& consumer) {
   ASSIGN_OR_RETURN(std::string path, NormalizePath(raw_path));
   if (options.recursive()) {
     RETURN_IF_ERROR(LoadMetadataRecursive(ctx, path, LoadType(options), SyncInterval(options)));
   } else {
-    RETURN_IF_ERROR(LoadMetadataIfNeeded(ctx, path, LoadType(options), SyncInterval(options), true));
+    RETURN_IF_ERROR(
+        LoadMetadataIfNeeded(ctx, path, LoadType(options), SyncInterval(options), true));
   }
   const std::string user = EffectiveUser(ctx);
 

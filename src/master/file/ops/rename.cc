@@ -9,7 +9,8 @@
 namespace alluxio::master {
 
 Status FileSystemMaster::Rename(const OperationContext& ctx, std::string_view raw_src,
-                                std::string_view raw_dst, const grpc::file::RenamePOptions& options) {
+                                std::string_view raw_dst,
+                                const grpc::file::RenamePOptions& options) {
   ASSIGN_OR_RETURN(std::string src, NormalizePath(raw_src));
   ASSIGN_OR_RETURN(std::string dst, NormalizePath(raw_dst));
   if (IsRetryOfCompletedOperation(ctx)) return Status();
@@ -38,13 +39,12 @@ Status FileSystemMaster::Rename(const OperationContext& ctx, std::string_view ra
       return InvalidArgumentError(fmt::format("{} does not have a valid parent", dst));
     }
     if (s.target()->mount_point) {
-      return InvalidArgumentError(
-          fmt::format("{} is a mount point and cannot be renamed", src));
+      return InvalidArgumentError(fmt::format("{} is a mount point and cannot be renamed", src));
     }
     MountResolution ms = mount_table_.Resolve(src), md = mount_table_.Resolve(dst);
     if (ms.mount != md.mount) {
-      return InvalidArgumentError(fmt::format(
-          "Renaming {} to {} is a cross mount operation", src, dst));
+      return InvalidArgumentError(
+          fmt::format("Renaming {} to {} is a cross mount operation", src, dst));
     }
     RETURN_IF_ERROR(CheckWritable(src));
     RETURN_IF_ERROR(permissions_.Check(user, *s.inodes[s.inodes.size() - 2], kModeWrite, src));
@@ -72,9 +72,10 @@ Status FileSystemMaster::Rename(const OperationContext& ctx, std::string_view ra
     co.mode = 0777 & ~options_.umask;
     Status m = ufs->Mkdirs(ufs_dst_parent, true, co);
     if (!m.ok() && m.code() != StatusCode::kAlreadyExists) return m;
-    RETURN_IF_ERROR(ufs->Rename(ufs_src, ufs_dst)
-                        .WithContext(fmt::format("Failed to rename {} to {} in the under file system",
-                                                 ufs_src, ufs_dst)));
+    RETURN_IF_ERROR(
+        ufs->Rename(ufs_src, ufs_dst)
+            .WithContext(fmt::format("Failed to rename {} to {} in the under file system", ufs_src,
+                                     ufs_dst)));
   }
   journal::SequenceNumber sn;
   {

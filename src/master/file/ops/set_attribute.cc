@@ -30,8 +30,9 @@ Status FileSystemMaster::SetAttribute(const OperationContext& ctx, std::string_v
     if (!r.found()) return internal::PathDoesNotExist(path);
     const Inode* t = r.target();
     if (options.has_owner() && !permissions_.IsSuperUser(user) && permissions_.enabled()) {
-      return PermissionDeniedError(fmt::format(
-          "Permission denied: only the superuser can change the owner of {} (user={})", path, user));
+      return PermissionDeniedError(
+          fmt::format("Permission denied: only the superuser can change the owner of {} (user={})",
+                      path, user));
     }
     if (options.has_group() && permissions_.enabled() && !permissions_.IsSuperUser(user)) {
       RETURN_IF_ERROR(permissions_.CheckOwner(user, *t, path));

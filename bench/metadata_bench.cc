@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: Apache-2.0
+// metadata_bench: master metadata throughput through the real client API, with N client threads,
+// each figure also as a ratio to an empty unary gRPC call measured in the same run with the same
+// thread count.
+//
+// By default the master is a separate alluxio-master PROCESS (build/bin/alluxio-master, started
+// here with -D options on a temp work dir whose journal is on --dir, fsync'd for real); the
+// clients run in this process and share one client::FileSystem (one channel), as the API
+// recommends. --inprocess uses the in-process MiniCluster instead (the master then shares this
+// process, its allocator and its CPU accounting with the clients).
+//
+// Operations (one "op" each):
+//   empty        ServiceVersionClientService.getServiceVersion on a raw stub of the same channel
+//                kind, with the same per-call ClientContext the client library sets (user
+//                metadata + deadline). The baseline.
+//   getStatus    FileSystem::GetStatus of a random one of 1,000 files (/gs/dNN/fNNN).
+//   getStatusRaw FileSystemMasterClientService.GetStatus on a raw stub (no client library).
+//   ls10         FileSystem::ListStatus of a random one of 10 directories of 10 files.
+//   ls10k        FileSystem::ListStatus of one directory of 10,000 files.
+//   create       FileSystem::CreateFile + CompleteFile of a new file (journaled, fsync'd).
+//   mkdir        FileSystem::CreateDirectory of a new directory (journaled, fsync'd).
+//   rename       FileSystem::Rename of a file made by `create`, within its directory.
+//   delete       FileSystem::Delete of a file made by `create`.
+// Each thread works in its own directory for the mutating ops. rename and delete consume the
+// files `create` made in the same thread-count round and stop when a thread runs out.
+//
+// Usage: metadata_bench [--threads=1,4,16,64] [--seconds=2] [--ops=...] [--dir=/tmp]
+//                       [--inprocess] [--master_bin=PATH] [--keep]
+// Prints one table row per (threads, op).
+#include <cinttypes>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
+
+#include "alluxio/grpc/file_system_master.grpc.pb.h"
+#include "bench/bench_util.h"
+#include "client/api/file_system.h"
+#include "common/conf/configuration.h"
+#include "rpc/channel.h"
+#include "rpc/grpc_status.h"
+#include "tests/minicluster/mini_cluster.h"
+
+namespace alluxio::bench {
+namespace {
+
+constexpr int kCallTimeoutMs = 120000;  // as the client library
+
+void PrepareContext(::grpc::ClientContext* ctx, const std::string& user) {
+  ctx->AddMetadata(rpc::kUserMetadataKey, user);
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(kCallTimeoutMs));
+}
+
+// Runs fn(i) for i in [0, n) on `threads` threads; dies on the first error.
+void ParallelFor(int threads, int64_t n, const std::function<Status(int64_t)>& fn) {
+  std::atomic<int64_t> next{0};
+  std::mutex mu;
+  Status first;
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads; ++t) {
+    ts.emplace_back([&] {
+      for (int64_t i = next++; i < n; i = next++) {
+        Status s = fn(i);
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> l(mu);
+          if (first.ok()) first = s;
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : ts) t.join();
+  CheckOk(first, "setup");
+}
+
+std::string ErrorOf(const Status& s) { return s.ToString(); }
+
+class MetadataBench {
+ public:
+  MetadataBench(client::FileSystem* fs, std::shared_ptr<::grpc::Channel> raw_channel,
+                std::string user)
+      : fs_(fs), channel_(std::move(raw_channel)), user_(std::move(user)) {
+    version_stub_ = grpc::version::ServiceVersionClientService::NewStub(channel_);
+    fs_stub_ = grpc::file::FileSystemMasterClientService::NewStub(channel_);
+  }
+
+  void Setup() {
+    auto t0 = Clock::now();
+    CheckOk(fs_->CreateDirectory("/gs"), "mkdir /gs");
+    for (int d = 0; d < 10; ++d) CheckOk(fs_->CreateDirectory(fmt::format("/gs/d{:02}", d)), "mkdir");
+    ParallelFor(16, 1000, [&](int64_t i) {
+      std::string p = fmt::format("/gs/d{:02}/f{:03}", i / 100, i % 100);
+      RETURN_IF_ERROR(fs_->CreateFile(p).status());
+      return fs_->CompleteFile(p);
+    });
+    CheckOk(fs_->CreateDirectory("/ls10"), "mkdir /ls10");
+    for (int d = 0; d < 10; ++d) CheckOk(fs_->CreateDirectory(fmt::format("/ls10/d{}", d)), "mkdir");
+    ParallelFor(16, 100, [&](int64_t i) {
+      std::string p = fmt::format("/ls10/d{}/f{}", i / 10, i % 10);
+      RETURN_IF_ERROR(fs_->CreateFile(p).status());
+      return fs_->CompleteFile(p);
+    });
+    CheckOk(fs_->CreateDirectory("/ls10k"), "mkdir /ls10k");
+    ParallelFor(32, 10000, [&](int64_t i) {
+      std::string p = fmt::format("/ls10k/f{:05}", i);
+      RETURN_IF_ERROR(fs_->CreateFile(p).status());
+      return fs_->CompleteFile(p);
+    });
+    CheckOk(fs_->CreateDirectory("/w"), "mkdir /w");
+    std::printf("# setup: 1,000 + 100 + 10,000 files in %.1f s\n", SecondsSince(t0));
+  }
+
+  // Prepares the per-thread directories for a round with `threads` threads.
+  void StartRound(int threads) {
+    round_ = threads;
+    for (int t = 0; t < threads; ++t) {
+      CheckOk(fs_->CreateDirectory(fmt::format("/w/T{}/c{}", threads, t),
+                                   [] {
+                                     client::fsopts::CreateDirectoryPOptions o;
+                                     o.set_recursive(true);
+                                     return o;
+                                   }()),
+              "mkdir round dir");
+      CheckOk(fs_->CreateDirectory(fmt::format("/w/T{}/m{}", threads, t)), "mkdir round dir");
+    }
+    created_.assign(threads, 0);
+    renamed_.assign(threads, 0);
+  }
+
+  RunResult Run(const std::string& op, int threads, double seconds) {
+    if (op == "empty") {
+      return RunClosedLoop(threads, seconds, [&](OpThread&, std::string* err) {
+        ::grpc::ClientContext ctx;
+        PrepareContext(&ctx, user_);
+        grpc::version::GetServiceVersionPRequest req;
+        req.set_service_type(grpc::version::FILE_SYSTEM_MASTER_CLIENT_SERVICE);
+        grpc::version::GetServiceVersionPResponse resp;
+        ::grpc::Status s = version_stub_->getServiceVersion(&ctx, req, &resp);
+        if (!s.ok()) *err = s.error_message();
+        return s.ok() ? OpOutcome::kOk : OpOutcome::kError;
+      });
+    }
+    if (op == "getStatus") {
+      return RunClosedLoop(threads, seconds, [&](OpThread& t, std::string* err) {
+        uint64_t k = t.Next() % 1000;
+        auto r = fs_->GetStatus(fmt::format("/gs/d{:02}/f{:03}", k / 100, k % 100));
+        if (!r.ok()) *err = ErrorOf(r.status());
+        return r.ok() ? OpOutcome::kOk : OpOutcome::kError;
+      });
+    }
+    if (op == "getStatusRaw") {
+      return RunClosedLoop(threads, seconds, [&](OpThread& t, std::string* err) {
+        uint64_t k = t.Next() % 1000;
+        ::grpc::ClientContext ctx;
+        PrepareContext(&ctx, user_);
+        grpc::file::GetStatusPRequest req;
+        req.set_path(fmt::format("/gs/d{:02}/f{:03}", k / 100, k % 100));
+        req.mutable_options()->mutable_common_options()->set_sync_interval_ms(-1);
+        req.mutable_options()->set_load_metadata_type(::alluxio::grpc::ONCE);
+        grpc::file::GetStatusPResponse resp;
+        ::grpc::Status s = fs_stub_->GetStatus(&ctx, req, &resp);
+        if (!s.ok()) *err = s.error_message();
+        return s.ok() ? OpOutcome::kOk : OpOutcome::kError;
+      });
+    }
+    if (op == "ls10" || op == "ls10k") {
+      const bool big = op == "ls10k";
+      return RunClosedLoop(threads, seconds, [&, big](OpThread& t, std::string* err) {
+        std::string p = big ? "/ls10k" : fmt::format("/ls10/d{}", t.Next() % 10);
+        auto r = fs_->ListStatus(p);
+        if (!r.ok()) {
+          *err = ErrorOf(r.status());
+          return OpOutcome::kError;
+        }
+        if (r->size() != (big ? 10000u : 10u)) {
+          *err = fmt::format("listed {} entries", r->size());
+          return OpOutcome::kError;
+        }
+        return OpOutcome::kOk;
+      });
+    }
+    if (op == "create") {
+      return RunClosedLoop(threads, seconds, [&](OpThread& t, std::string* err) {
+        std::string p = fmt::format("/w/T{}/c{}/f{}", round_, t.tid, t.i);
+        auto r = fs_->CreateFile(p);
+        Status s = r.ok() ? fs_->CompleteFile(p) : r.status();
+        if (!s.ok()) {
+          *err = ErrorOf(s);
+          return OpOutcome::kError;
+        }
+        created_[t.tid] = t.i + 1;  // files f0..f(i) exist
+        return OpOutcome::kOk;
+      });
+    }
+    if (op == "mkdir") {
+      return RunClosedLoop(threads, seconds, [&](OpThread& t, std::string* err) {
+        Status s = fs_->CreateDirectory(fmt::format("/w/T{}/m{}/d{}", round_, t.tid, t.i));
+        if (!s.ok()) *err = ErrorOf(s);
+        return s.ok() ? OpOutcome::kOk : OpOutcome::kError;
+      });
+    }
+    if (op == "rename") {
+      // Pass p renames name(p, k) to name(p + 1, k) for every file k the thread created.
+      return RunClosedLoop(threads, seconds, [&](OpThread& t, std::string* err) {
+        int64_t n = created_[t.tid];
+        if (n == 0) return OpOutcome::kExhausted;
+        int64_t k = t.i % n, pass = t.i / n;
+        Status s = fs_->Rename(FileName(t.tid, pass, k), FileName(t.tid, pass + 1, k));
+        if (!s.ok()) {
+          *err = ErrorOf(s);
+          return OpOutcome::kError;
+        }
+        renamed_[t.tid] = t.i + 1;
+        return OpOutcome::kOk;
+      });
+    }
+    if (op == "delete") {
+      return RunClosedLoop(threads, seconds, [&](OpThread& t, std::string* err) {
+        int64_t n = created_[t.tid];
+        if (t.i >= n) return OpOutcome::kExhausted;
+        int64_t k = t.i, m = renamed_[t.tid];
+        int64_t pass = n == 0 ? 0 : m / n + (k < m % n ? 1 : 0);
+        Status s = fs_->Delete(FileName(t.tid, pass, k));
+        if (!s.ok()) *err = ErrorOf(s);
+        return s.ok() ? OpOutcome::kOk : OpOutcome::kError;
+      });
+    }
+    Die("unknown op " + op);
+    return {};
+  }
+
+ private:
+  std::string FileName(int tid, int64_t pass, int64_t k) const {
+    return pass == 0 ? fmt::format("/w/T{}/c{}/f{}", round_, tid, k)
+                     : fmt::format("/w/T{}/c{}/r{}_{}", round_, tid, pass, k);
+  }
+
+  client::FileSystem* fs_;
+  std::shared_ptr<::grpc::Channel> channel_;
+  std::string user_;
+  std::unique_ptr<grpc::version::ServiceVersionClientService::Stub> version_stub_;
+  std::unique_ptr<grpc::file::FileSystemMasterClientService::Stub> fs_stub_;
+  int round_ = 0;
+  std::vector<int64_t> created_;
+  std::vector<int64_t> renamed_;
+};
+
+std::string OsUser() {
+  const char* u = getenv("USER");
+  return u ? u : "root";
+}
+
+int Main(int argc, char** argv) {
+  Flags flags(argc, argv);
+  const std::vector<int64_t> thread_counts = flags.GetIntList("threads", "1,4,16,64");
+  const double seconds = flags.GetDouble("seconds", 2);
+  const std::vector<std::string> ops = flags.GetList(
+      "ops", "getStatus,getStatusRaw,ls10,ls10k,create,mkdir,rename,delete");
+  const std::string dir = flags.Get("dir", "/tmp");
+  const bool inprocess = flags.GetBool("inprocess");
+
+  std::unique_ptr<ExternalMaster> external;
+  std::unique_ptr<testing::MiniCluster> mini;
+  conf::Configuration conf;
+  std::string address;
+  std::string work_dir;
+  if (inprocess) {
+    testing::MiniClusterOptions mo;
+    auto c = testing::MiniCluster::Start(mo);
+    CheckOk(c.status(), "start minicluster");
+    mini = std::move(*c);
+    conf = mini->conf();
+    address = "127.0.0.1:" + std::to_string(mini->master()->rpc_port());
+    work_dir = mini->work_dir();
+  } else {
+    work_dir = MakeTempDir(dir, "alluxio-metadata-bench");
+    external = std::make_unique<ExternalMaster>(flags.Get("master_bin", DefaultMasterBinary()),
+                                                work_dir);
+    external->Format();
+    double start_s = external->Start({});
+    std::printf("# alluxio-master pid %d on %s, work dir %s, started in %.3f s\n", external->pid(),
+                external->address().c_str(), work_dir.c_str(), start_s);
+    address = external->address();
+    CheckOk(conf.Set(conf::keys::kMasterHostname, "127.0.0.1"), "conf");
+    CheckOk(conf.Set(conf::keys::kMasterRpcPort, std::to_string(external->port())), "conf");
+  }
+  auto fs = client::FileSystem::Create(conf);
+  CheckOk(fs.status(), "client");
+  // The raw stubs use a channel made exactly like the client library's (rpc::CreateChannel).
+  MetadataBench bench(fs->get(), rpc::CreateChannel(address), OsUser());
+  bench.Setup();
+
+  std::printf("# master: %s; journal and UFS under %s; %.1f s per cell\n",
+              inprocess ? "in-process MiniCluster" : "separate alluxio-master process",
+              work_dir.c_str(), seconds);
+  std::printf("%-8s %-13s %12s %9s %9s %9s %12s %7s %s\n", "threads", "op", "ops/s", "p50_us",
+              "p99_us", "ops", "empty_ops/s", "ratio", "errors");
+  for (int64_t th : thread_counts) {
+    int threads = static_cast<int>(th);
+    bench.StartRound(threads);
+    RunResult e1 = bench.Run("empty", threads, seconds);
+    std::vector<std::pair<std::string, RunResult>> rows;
+    for (const std::string& op : ops) rows.emplace_back(op, bench.Run(op, threads, seconds));
+    RunResult e2 = bench.Run("empty", threads, seconds);
+    const double empty = (e1.rate() + e2.rate()) / 2;
+    auto print = [&](const std::string& op, const RunResult& r) {
+      std::printf("%-8d %-13s %12.0f %9.0f %9.0f %9" PRId64 " %12.0f %7.3f %" PRId64 "%s%s\n",
+                  threads, op.c_str(), r.rate(), r.p50_us, r.p99_us, r.ops, empty,
+                  empty > 0 ? r.rate() / empty : 0, r.errors, r.errors ? " first: " : "",
+                  r.first_error.c_str());
+    };
+    print("empty(pre)", e1);
+    for (auto& [op, r] : rows) print(op, r);
+    print("empty(post)", e2);
+    std::fflush(stdout);
+  }
+  if (external) {
+    std::printf("# master VmRSS at the end: %" PRId64 " kB, VmHWM %" PRId64 " kB\n",
+                RssKb(external->pid()), ProcStatusKb(external->pid(), "VmHWM"));
+    external->Stop();
+    if (!flags.GetBool("keep")) RemoveTree(work_dir);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace alluxio::bench
+
+int main(int argc, char** argv) { return alluxio::bench::Main(argc, argv); }
