@@ -41,10 +41,21 @@ Status FileSystemMaster::Mount(const OperationContext& ctx, std::string_view raw
     RETURN_IF_ERROR(CheckWritable(ParentPath(path)));
     return permissions_.Check(user, *r.last(), kModeWrite, path);
   };
+  std::string shadowed_ufs_path;
+  std::shared_ptr<ufs::UnderFileSystem> parent_ufs;
   {
     SharedLock lock(state_mu_);
     ASSIGN_OR_RETURN(ResolvedPath r, ResolveChecked(ctx, path));
     RETURN_IF_ERROR(validate(r));
+    MountResolution parent = mount_table_.Resolve(path);
+    shadowed_ufs_path = parent.ufs_path;
+    parent_ufs = parent.mount->ufs;
+  }
+  // The mount would hide what the parent mount's UFS has at that path.
+  if (auto exists = parent_ufs->Exists(shadowed_ufs_path); exists.ok() && *exists) {
+    return InvalidArgumentError(fmt::format(
+        "Mount path {} shadows an existing path {} in the parent underlying filesystem", path,
+        shadowed_ufs_path));
   }
   ufs::UfsOptions ufs_options(options.properties().begin(), options.properties().end());
   ASSIGN_OR_RETURN(auto ufs, ufs::CreateUnderFileSystem(ufs_uri, ufs_options));
