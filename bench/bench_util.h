@@ -7,14 +7,14 @@
 // everything else is confined to the calling thread.
 #pragma once
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <fcntl.h>
 
 #include <algorithm>
 #include <atomic>
@@ -199,8 +199,8 @@ class ExternalMaster {
     };
     for (const auto& [k, v] : props) all[k] = v;
     for (const auto& [k, v] : all) args.push_back("-D" + k + "=" + v);
-    std::vector<std::string> envs = {"ALLUXIO_CONF_DIR=" + work_dir_ + "/conf",
-                                     "HOME=" + work_dir_, "PATH=/usr/bin:/bin"};
+    std::vector<std::string> envs = {"ALLUXIO_CONF_DIR=" + work_dir_ + "/conf", "HOME=" + work_dir_,
+                                     "PATH=/usr/bin:/bin"};
     std::vector<char*> argv, envp;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -216,9 +216,10 @@ class ExternalMaster {
       Die("posix_spawn " + binary_);
     }
     posix_spawn_file_actions_destroy(&fa);
-    auto channel = rpc::CreateChannel(address());
     while (true) {
-      if (PingMaster(channel, 200)) break;
+      // A fresh channel per attempt: a reused channel would wait out gRPC's reconnect backoff
+      // and measure that rather than the master.
+      if (PingMaster(rpc::CreateChannel(address()), 200)) break;
       int status = 0;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = 0;
@@ -313,8 +314,8 @@ inline RunResult RunClosedLoop(int threads, double seconds,
           stop.store(true);
           break;
         }
-        me.lat_us.push_back(
-            static_cast<float>(std::chrono::duration<double, std::micro>(Clock::now() - t0).count()));
+        me.lat_us.push_back(static_cast<float>(
+            std::chrono::duration<double, std::micro>(Clock::now() - t0).count()));
         ++ctx.i;
         if (o == OpOutcome::kOk) {
           ++me.ops;

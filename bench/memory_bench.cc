@@ -7,13 +7,15 @@
 // N/--per_dir directories of --per_dir files with CreateFile + CompleteFile (with an operation id
 // per call, as clients send), and reports VmRSS growth / N, malloc in-use growth / N
 // (mallinfo2().uordblks: the allocator's view, without fragmentation and free pages), and the
-// create rate of the bare master (no RPC, no journal I/O).
+// create rate of the bare master (no RPC, no journal I/O). Creates send persist=false (Alluxio's
+// default write type ASYNC_THROUGH persists later) unless --persist (then every create also
+// writes the directory / empty file to the local UFS and the inode carries a UFS fingerprint).
 //
 // Mode "rpc" (--rpc): a separate alluxio-master process (journal on --dir, fsync'd; automatic
 // checkpoints disabled so no snapshot copy inflates the figure), files created through the client
 // with --threads threads; reports the master's VmRSS growth / N.
 //
-// Usage: memory_bench [--files=1000000,2000000] [--per_dir=1000] [--name_len=8]
+// Usage: memory_bench [--files=1000000,2000000] [--per_dir=1000] [--name_len=8] [--persist]
 //        memory_bench --rpc [--files=200000] [--threads=64] [--dir=/tmp]
 #include <malloc.h>
 #include <sys/wait.h>
@@ -79,7 +81,8 @@ struct ApiRow {
 };
 
 // Runs in a forked child; writes the row to `fd`.
-void ApiChild(int64_t n, int64_t per_dir, int name_len, const std::string& ufs_root, int fd) {
+void ApiChild(int64_t n, int64_t per_dir, int name_len, bool persist, const std::string& ufs_root,
+              int fd) {
   DiscardJournal journal;
   master::FileSystemMasterOptions o;
   o.root_ufs = ufs_root;
@@ -106,6 +109,8 @@ void ApiChild(int64_t n, int64_t per_dir, int name_len, const std::string& ufs_r
   grpc::file::CreateDirectoryPOptions dopts;
   grpc::file::CreateFilePOptions fopts;
   grpc::file::CompleteFilePOptions copts;
+  dopts.set_persist(persist);
+  fopts.set_persist(persist);
   const int64_t dirs = (n + per_dir - 1) / per_dir;
   for (int64_t d = 0; d < dirs; ++d) {
     std::string dir = fmt::format("/d{:05}", d);
@@ -132,11 +137,12 @@ int ApiMode(const Flags& flags) {
   const std::vector<int64_t> sizes = flags.GetIntList("files", "1000000,2000000");
   const int64_t per_dir = flags.GetInt("per_dir", 1000);
   const int name_len = static_cast<int>(flags.GetInt("name_len", 8));
+  const bool persist = flags.GetBool("persist");
   std::string work = MakeTempDir(flags.Get("dir", "/tmp"), "alluxio-memory-bench");
   std::filesystem::create_directories(work + "/ufs");
   std::printf("# mode api: FileSystemMaster in process, DiscardJournal, %" PRId64
-              " files per directory, file names of %d chars (e.g. %s)\n",
-              per_dir, name_len, FileName(1, name_len).c_str());
+              " files per directory, file names of %d chars (e.g. %s), persist=%s\n",
+              per_dir, name_len, FileName(1, name_len).c_str(), persist ? "true" : "false");
   std::printf("# sizeof: Inode %zu, InodeAttributes %zu, std::string %zu, btree child slot %zu\n",
               sizeof(master::Inode), sizeof(master::InodeAttributes), sizeof(std::string),
               sizeof(std::pair<const std::string, master::InodeId>));
@@ -149,7 +155,7 @@ int ApiMode(const Flags& flags) {
     pid_t pid = fork();
     if (pid == 0) {
       close(fds[0]);
-      ApiChild(n, per_dir, name_len, work + "/ufs", fds[1]);
+      ApiChild(n, per_dir, name_len, persist, work + "/ufs", fds[1]);
     }
     close(fds[1]);
     ApiRow row;
@@ -189,10 +195,14 @@ int RpcMode(const Flags& flags) {
     CheckOk(fs.status(), "client");
     CheckOk((*fs)->GetStatus("/").status(), "connect");
     const int64_t dirs = (n + per_dir - 1) / per_dir;
+    client::fsopts::CreateDirectoryPOptions dopts;
+    client::fsopts::CreateFilePOptions fopts;
+    dopts.set_persist(false);
+    fopts.set_persist(false);
     const int64_t rss0 = RssKb(master.pid());
     auto t0 = Clock::now();
     for (int64_t d = 0; d < dirs; ++d) {
-      CheckOk((*fs)->CreateDirectory(fmt::format("/d{:05}", d)), "mkdir");
+      CheckOk((*fs)->CreateDirectory(fmt::format("/d{:05}", d), dopts), "mkdir");
     }
     std::atomic<int64_t> next{0};
     std::vector<std::thread> ts;
@@ -200,7 +210,7 @@ int RpcMode(const Flags& flags) {
       ts.emplace_back([&] {
         for (int64_t k = next++; k < n; k = next++) {
           std::string p = fmt::format("/d{:05}/{}", k / per_dir, FileName(k, name_len));
-          CheckOk((*fs)->CreateFile(p).status(), "create " + p);
+          CheckOk((*fs)->CreateFile(p, fopts).status(), "create " + p);
           CheckOk((*fs)->CompleteFile(p), "complete " + p);
         }
       });
@@ -218,6 +228,7 @@ int RpcMode(const Flags& flags) {
 }
 
 int Main(int argc, char** argv) {
+  setvbuf(stdout, nullptr, _IOLBF, 0);  // line-buffered even into a file
   Flags flags(argc, argv);
   return flags.GetBool("rpc") ? RpcMode(flags) : ApiMode(flags);
 }

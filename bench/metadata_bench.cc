@@ -25,7 +25,9 @@
 // files `create` made in the same thread-count round and stop when a thread runs out.
 //
 // Usage: metadata_bench [--threads=1,4,16,64] [--seconds=2] [--ops=...] [--dir=/tmp]
-//                       [--inprocess] [--master_bin=PATH] [--keep]
+//                       [--inprocess] [--persist] [--master_bin=PATH] [--keep]
+// Creates and mkdirs send persist=false (Alluxio's default write type ASYNC_THROUGH persists
+// later, not at create) unless --persist.
 // Prints one table row per (threads, op).
 #include <cinttypes>
 #include <cstdio>
@@ -82,35 +84,39 @@ std::string ErrorOf(const Status& s) { return s.ToString(); }
 class MetadataBench {
  public:
   MetadataBench(client::FileSystem* fs, std::shared_ptr<::grpc::Channel> raw_channel,
-                std::string user)
+                std::string user, bool persist)
       : fs_(fs), channel_(std::move(raw_channel)), user_(std::move(user)) {
+    file_opts_.set_persist(persist);
+    dir_opts_.set_persist(persist);
     version_stub_ = grpc::version::ServiceVersionClientService::NewStub(channel_);
     fs_stub_ = grpc::file::FileSystemMasterClientService::NewStub(channel_);
   }
 
   void Setup() {
     auto t0 = Clock::now();
-    CheckOk(fs_->CreateDirectory("/gs"), "mkdir /gs");
-    for (int d = 0; d < 10; ++d) CheckOk(fs_->CreateDirectory(fmt::format("/gs/d{:02}", d)), "mkdir");
+    CheckOk(fs_->CreateDirectory("/gs", dir_opts_), "mkdir /gs");
+    for (int d = 0; d < 10; ++d)
+      CheckOk(fs_->CreateDirectory(fmt::format("/gs/d{:02}", d), dir_opts_), "mkdir");
     ParallelFor(16, 1000, [&](int64_t i) {
       std::string p = fmt::format("/gs/d{:02}/f{:03}", i / 100, i % 100);
-      RETURN_IF_ERROR(fs_->CreateFile(p).status());
+      RETURN_IF_ERROR(fs_->CreateFile(p, file_opts_).status());
       return fs_->CompleteFile(p);
     });
-    CheckOk(fs_->CreateDirectory("/ls10"), "mkdir /ls10");
-    for (int d = 0; d < 10; ++d) CheckOk(fs_->CreateDirectory(fmt::format("/ls10/d{}", d)), "mkdir");
+    CheckOk(fs_->CreateDirectory("/ls10", dir_opts_), "mkdir /ls10");
+    for (int d = 0; d < 10; ++d)
+      CheckOk(fs_->CreateDirectory(fmt::format("/ls10/d{}", d), dir_opts_), "mkdir");
     ParallelFor(16, 100, [&](int64_t i) {
       std::string p = fmt::format("/ls10/d{}/f{}", i / 10, i % 10);
-      RETURN_IF_ERROR(fs_->CreateFile(p).status());
+      RETURN_IF_ERROR(fs_->CreateFile(p, file_opts_).status());
       return fs_->CompleteFile(p);
     });
-    CheckOk(fs_->CreateDirectory("/ls10k"), "mkdir /ls10k");
+    CheckOk(fs_->CreateDirectory("/ls10k", dir_opts_), "mkdir /ls10k");
     ParallelFor(32, 10000, [&](int64_t i) {
       std::string p = fmt::format("/ls10k/f{:05}", i);
-      RETURN_IF_ERROR(fs_->CreateFile(p).status());
+      RETURN_IF_ERROR(fs_->CreateFile(p, file_opts_).status());
       return fs_->CompleteFile(p);
     });
-    CheckOk(fs_->CreateDirectory("/w"), "mkdir /w");
+    CheckOk(fs_->CreateDirectory("/w", dir_opts_), "mkdir /w");
     std::printf("# setup: 1,000 + 100 + 10,000 files in %.1f s\n", SecondsSince(t0));
   }
 
@@ -119,13 +125,14 @@ class MetadataBench {
     round_ = threads;
     for (int t = 0; t < threads; ++t) {
       CheckOk(fs_->CreateDirectory(fmt::format("/w/T{}/c{}", threads, t),
-                                   [] {
-                                     client::fsopts::CreateDirectoryPOptions o;
+                                   [&] {
+                                     client::fsopts::CreateDirectoryPOptions o = dir_opts_;
                                      o.set_recursive(true);
                                      return o;
                                    }()),
               "mkdir round dir");
-      CheckOk(fs_->CreateDirectory(fmt::format("/w/T{}/m{}", threads, t)), "mkdir round dir");
+      CheckOk(fs_->CreateDirectory(fmt::format("/w/T{}/m{}", threads, t), dir_opts_),
+              "mkdir round dir");
     }
     created_.assign(threads, 0);
     renamed_.assign(threads, 0);
@@ -186,7 +193,7 @@ class MetadataBench {
     if (op == "create") {
       return RunClosedLoop(threads, seconds, [&](OpThread& t, std::string* err) {
         std::string p = fmt::format("/w/T{}/c{}/f{}", round_, t.tid, t.i);
-        auto r = fs_->CreateFile(p);
+        auto r = fs_->CreateFile(p, file_opts_);
         Status s = r.ok() ? fs_->CompleteFile(p) : r.status();
         if (!s.ok()) {
           *err = ErrorOf(s);
@@ -198,7 +205,8 @@ class MetadataBench {
     }
     if (op == "mkdir") {
       return RunClosedLoop(threads, seconds, [&](OpThread& t, std::string* err) {
-        Status s = fs_->CreateDirectory(fmt::format("/w/T{}/m{}/d{}", round_, t.tid, t.i));
+        Status s =
+            fs_->CreateDirectory(fmt::format("/w/T{}/m{}/d{}", round_, t.tid, t.i), dir_opts_);
         if (!s.ok()) *err = ErrorOf(s);
         return s.ok() ? OpOutcome::kOk : OpOutcome::kError;
       });
@@ -244,6 +252,8 @@ class MetadataBench {
   std::string user_;
   std::unique_ptr<grpc::version::ServiceVersionClientService::Stub> version_stub_;
   std::unique_ptr<grpc::file::FileSystemMasterClientService::Stub> fs_stub_;
+  client::fsopts::CreateFilePOptions file_opts_;
+  client::fsopts::CreateDirectoryPOptions dir_opts_;
   int round_ = 0;
   std::vector<int64_t> created_;
   std::vector<int64_t> renamed_;
@@ -255,13 +265,18 @@ std::string OsUser() {
 }
 
 int Main(int argc, char** argv) {
+  setvbuf(stdout, nullptr, _IOLBF, 0);  // line-buffered even into a file
   Flags flags(argc, argv);
   const std::vector<int64_t> thread_counts = flags.GetIntList("threads", "1,4,16,64");
   const double seconds = flags.GetDouble("seconds", 2);
-  const std::vector<std::string> ops = flags.GetList(
-      "ops", "getStatus,getStatusRaw,ls10,ls10k,create,mkdir,rename,delete");
+  const std::vector<std::string> ops =
+      flags.GetList("ops", "getStatus,getStatusRaw,ls10,ls10k,create,mkdir,rename,delete");
   const std::string dir = flags.Get("dir", "/tmp");
   const bool inprocess = flags.GetBool("inprocess");
+  // false: like Alluxio's default write type ASYNC_THROUGH (and MUST_CACHE), nothing is written
+  // to the UFS at create; true: the proto default (persist=true), which the client sends when
+  // the caller sets nothing, writes directories and empty files through to the UFS.
+  const bool persist = flags.GetBool("persist");
 
   std::unique_ptr<ExternalMaster> external;
   std::unique_ptr<testing::MiniCluster> mini;
@@ -278,8 +293,8 @@ int Main(int argc, char** argv) {
     work_dir = mini->work_dir();
   } else {
     work_dir = MakeTempDir(dir, "alluxio-metadata-bench");
-    external = std::make_unique<ExternalMaster>(flags.Get("master_bin", DefaultMasterBinary()),
-                                                work_dir);
+    external =
+        std::make_unique<ExternalMaster>(flags.Get("master_bin", DefaultMasterBinary()), work_dir);
     external->Format();
     double start_s = external->Start({});
     std::printf("# alluxio-master pid %d on %s, work dir %s, started in %.3f s\n", external->pid(),
@@ -291,12 +306,12 @@ int Main(int argc, char** argv) {
   auto fs = client::FileSystem::Create(conf);
   CheckOk(fs.status(), "client");
   // The raw stubs use a channel made exactly like the client library's (rpc::CreateChannel).
-  MetadataBench bench(fs->get(), rpc::CreateChannel(address), OsUser());
+  MetadataBench bench(fs->get(), rpc::CreateChannel(address), OsUser(), persist);
   bench.Setup();
 
-  std::printf("# master: %s; journal and UFS under %s; %.1f s per cell\n",
+  std::printf("# master: %s; journal and UFS under %s; %.1f s per cell; persist=%s\n",
               inprocess ? "in-process MiniCluster" : "separate alluxio-master process",
-              work_dir.c_str(), seconds);
+              work_dir.c_str(), seconds, persist ? "true" : "false");
   std::printf("%-8s %-13s %12s %9s %9s %9s %12s %7s %s\n", "threads", "op", "ops/s", "p50_us",
               "p99_us", "ops", "empty_ops/s", "ratio", "errors");
   for (int64_t th : thread_counts) {

@@ -69,8 +69,12 @@ void Generate(const std::string& work, int64_t n, int64_t per_dir, int threads) 
     return c;
   };
   const int64_t dirs = (n + per_dir - 1) / per_dir;
+  grpc::file::CreateDirectoryPOptions dopts;
+  grpc::file::CreateFilePOptions fopts;
+  dopts.set_persist(false);  // Alluxio's default write type (ASYNC_THROUGH) persists later
+  fopts.set_persist(false);
   for (int64_t d = 0; d < dirs; ++d) {
-    CheckOk((*m)->CreateDirectory(ctx(), fmt::format("/d{:05}", d), {}), "mkdir");
+    CheckOk((*m)->CreateDirectory(ctx(), fmt::format("/d{:05}", d), dopts), "mkdir");
   }
   std::atomic<int64_t> next{0};
   std::vector<std::thread> ts;
@@ -78,7 +82,7 @@ void Generate(const std::string& work, int64_t n, int64_t per_dir, int threads) 
     ts.emplace_back([&] {
       for (int64_t k = next++; k < n; k = next++) {
         std::string p = fmt::format("/d{:05}/f{:07}", k / per_dir, k);
-        CheckOk((*m)->CreateFile(ctx(), p, {}).status(), "create " + p);
+        CheckOk((*m)->CreateFile(ctx(), p, fopts).status(), "create " + p);
         CheckOk((*m)->CompleteFile(ctx(), p, {}), "complete " + p);
       }
     });
@@ -191,6 +195,7 @@ void MeasureRestarts(const std::string& work, const std::string& label, int reps
 }
 
 int Main(int argc, char** argv) {
+  setvbuf(stdout, nullptr, _IOLBF, 0);  // line-buffered even into a file
   Flags flags(argc, argv);
   const int64_t n = flags.GetInt("files", 1000000);
   const int64_t per_dir = flags.GetInt("per_dir", 1000);

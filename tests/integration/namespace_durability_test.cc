@@ -29,7 +29,8 @@ std::string Dump(client::FileSystem* fs) {
 }
 
 // Runs `n` random operations, keeping a model of the tree so that every operation is valid.
-void RandomHistory(client::FileSystem* fs, std::mt19937_64& rng, int n) {
+// Returns the number of inodes (excluding the root) the model expects.
+size_t RandomHistory(client::FileSystem* fs, std::mt19937_64& rng, int n) {
   std::vector<std::string> dirs{"/"};
   std::vector<std::string> files;
   int counter = 0;
@@ -45,19 +46,31 @@ void RandomHistory(client::FileSystem* fs, std::mt19937_64& rng, int n) {
     std::string name = fmt::format("n{} {}", counter++, (rng() % 7 == 0) ? "ünï ✓" : "x");
     if (op < 25) {
       std::string p = join(pick(dirs), name);
-      ASSERT_TRUE(fs->CreateDirectory(p).ok()) << p;
+      if (!fs->CreateDirectory(p).ok()) {
+        ADD_FAILURE() << p;
+        return 0;
+      }
       dirs.push_back(p);
     } else if (op < 55) {
       std::string p = join(pick(dirs), name);
       fo::CreateFilePOptions o;
       if (rng() % 3 == 0) o.set_persist(false);
-      ASSERT_TRUE(fs->CreateFile(p, o).ok()) << p;
-      ASSERT_TRUE(fs->CompleteFile(p).ok()) << p;
+      if (!(fs->CreateFile(p, o).ok())) {
+        ADD_FAILURE() << p;
+        return 0;
+      }
+      if (!(fs->CompleteFile(p).ok())) {
+        ADD_FAILURE() << p;
+        return 0;
+      }
       files.push_back(p);
     } else if (op < 65 && !files.empty()) {
       size_t idx = rng() % files.size();
       std::string dst = join(pick(dirs), name);
-      ASSERT_TRUE(fs->Rename(files[idx], dst).ok()) << files[idx] << " -> " << dst;
+      if (!(fs->Rename(files[idx], dst).ok())) {
+        ADD_FAILURE() << files[idx] << " -> " << dst;
+        return 0;
+      }
       files[idx] = dst;
     } else if (op < 72 && dirs.size() > 1) {
       size_t idx = 1 + rng() % (dirs.size() - 1);
@@ -65,7 +78,10 @@ void RandomHistory(client::FileSystem* fs, std::mt19937_64& rng, int n) {
       std::string parent = pick(dirs);
       if (under(parent, src)) continue;
       std::string dst = join(parent, name);
-      ASSERT_TRUE(fs->Rename(src, dst).ok()) << src << " -> " << dst;
+      if (!(fs->Rename(src, dst).ok())) {
+        ADD_FAILURE() << src << " -> " << dst;
+        return 0;
+      }
       for (auto* v : {&dirs, &files}) {
         for (std::string& p : *v) {
           if (under(p, src)) p = dst + p.substr(src.size());
@@ -73,13 +89,19 @@ void RandomHistory(client::FileSystem* fs, std::mt19937_64& rng, int n) {
       }
     } else if (op < 80 && !files.empty()) {
       size_t idx = rng() % files.size();
-      ASSERT_TRUE(fs->Delete(files[idx]).ok()) << files[idx];
+      if (!(fs->Delete(files[idx]).ok())) {
+        ADD_FAILURE() << files[idx];
+        return 0;
+      }
       files.erase(files.begin() + static_cast<long>(idx));
-    } else if (op < 84 && dirs.size() > 1) {
+    } else if (op < 82 && dirs.size() > 1) {
       std::string d = dirs[1 + rng() % (dirs.size() - 1)];
       fo::DeletePOptions o;
       o.set_recursive(true);
-      ASSERT_TRUE(fs->Delete(d, o).ok()) << d;
+      if (!(fs->Delete(d, o).ok())) {
+        ADD_FAILURE() << d;
+        return 0;
+      }
       for (auto* v : {&dirs, &files}) {
         v->erase(
             std::remove_if(v->begin(), v->end(), [&](const std::string& p) { return under(p, d); }),
@@ -105,9 +127,13 @@ void RandomHistory(client::FileSystem* fs, std::mt19937_64& rng, int n) {
           o.set_group(fmt::format("g{}", rng() % 5));
           break;
       }
-      ASSERT_TRUE(fs->SetAttribute(p, o).ok()) << p;
+      if (!(fs->SetAttribute(p, o).ok())) {
+        ADD_FAILURE() << p;
+        return 0;
+      }
     }
   }
+  return dirs.size() - 1 + files.size();
 }
 
 TEST(NamespaceDurabilityTest, RandomHistorySurvivesRestart) {
@@ -117,9 +143,10 @@ TEST(NamespaceDurabilityTest, RandomHistorySurvivesRestart) {
   uint64_t seed = std::random_device{}();
   SCOPED_TRACE(fmt::format("seed {}", seed));
   std::mt19937_64 rng(seed);
-  RandomHistory(fs, rng, 1200);
+  size_t expected = RandomHistory(fs, rng, 1200);
   std::string before = Dump(fs);
-  ASSERT_GT(std::count(before.begin(), before.end(), '\n'), 100);
+  ASSERT_GT(expected, 0u);
+  ASSERT_EQ(static_cast<size_t>(std::count(before.begin(), before.end(), '\n')), expected);
   ASSERT_TRUE((*cluster)->RestartMaster().ok());
   EXPECT_EQ(Dump(fs), before);
   // And again: a restart right after a restart (completed segments only) changes nothing.
@@ -144,7 +171,7 @@ TEST(NamespaceDurabilityTest, SameAfterCheckpointsAndLogGc) {
   uint64_t seed = std::random_device{}();
   SCOPED_TRACE(fmt::format("seed {}", seed));
   std::mt19937_64 rng(seed);
-  RandomHistory(fs, rng, 1000);
+  ASSERT_GT(RandomHistory(fs, rng, 1000), 0u);
   auto host = fs->Checkpoint();
   ASSERT_TRUE(host.ok()) << host.status().ToString();
   EXPECT_FALSE(host->empty());
