@@ -236,4 +236,9 @@ Result<std::string> FileSystem::Checkpoint() {
 
 Result<std::string> FileSystem::GetPrimaryAddress() { return master_->PrimaryAddress(); }
 
+Result<std::vector<std::string>> FileSystem::ConfiguredMasterAddresses(
+    const conf::Configuration& conf) {
+  return MasterClient::MasterAddresses(conf);
+}
+
 }  // namespace alluxio::client

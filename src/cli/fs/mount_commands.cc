@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include "cli/fs/shell.h"
-#include "client/master_client.h"
 
 namespace alluxio::cli::fs {
 
@@ -94,7 +93,7 @@ Result<int> RunMasterInfo(ShellContext& sc, const ParsedArgs&) {
   } else {
     sc.out() << "Failed to find leader master\n";
   }
-  Result<std::vector<std::string>> all = client::MasterClient::MasterAddresses(sc.conf());
+  Result<std::vector<std::string>> all = client::FileSystem::ConfiguredMasterAddresses(sc.conf());
   if (all.ok()) {
     std::vector<std::string> formatted;
     for (const std::string& a : *all) formatted.push_back(SocketAddressString(a));

@@ -60,6 +60,10 @@ class FileSystem {
   Result<std::string> Checkpoint();
   // "host:port" of the primary master (connecting if needed).
   Result<std::string> GetPrimaryAddress();
+  // Every configured master address ("host:port"): alluxio.master.rpc.addresses, else
+  // alluxio.master.hostname (localhost when unset) and alluxio.master.rpc.port.
+  static Result<std::vector<std::string>> ConfiguredMasterAddresses(
+      const conf::Configuration& conf);
 
  private:
   FileSystem(const conf::Configuration& conf, std::unique_ptr<MasterClient> master);
