@@ -122,6 +122,28 @@ inline int64_t ProcStatusKb(pid_t pid, const std::string& field) {
 }
 inline int64_t RssKb(pid_t pid = 0) { return ProcStatusKb(pid, "VmRSS"); }
 
+// CPU seconds (user + system) a process has used so far, including its exited threads
+// (/proc/<pid>/stat utime + stime); pid 0 is this process.
+inline double ProcessCpuSeconds(pid_t pid = 0) {
+  std::ifstream in(pid == 0 ? std::string("/proc/self/stat")
+                            : "/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t close_paren = stat.rfind(')');
+  if (close_paren == std::string::npos) return 0;
+  // Fields after the command: state(3) ... utime(14) stime(15).
+  std::vector<std::string> fields;
+  size_t pos = close_paren + 2;
+  while (pos < stat.size() && fields.size() < 13) {
+    size_t sp = stat.find(' ', pos);
+    if (sp == std::string::npos) sp = stat.size();
+    fields.push_back(stat.substr(pos, sp - pos));
+    pos = sp + 1;
+  }
+  if (fields.size() < 13) return 0;
+  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return (std::stod(fields[11]) + std::stod(fields[12])) / ticks;
+}
+
 inline void Die(const std::string& what) {
   std::fprintf(stderr, "FATAL: %s\n", what.c_str());
   std::exit(1);
@@ -266,6 +288,7 @@ struct RunResult {
   int64_t errors = 0;
   double seconds = 0;
   double p50_us = 0, p99_us = 0;
+  double server_cpu_s = 0, client_cpu_s = 0;  // filled in by callers that measure them
   std::string first_error;
   double rate() const { return seconds > 0 ? ops / seconds : 0; }
 };

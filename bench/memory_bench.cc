@@ -16,6 +16,7 @@
 // with --threads threads; reports the master's VmRSS growth / N.
 //
 // Usage: memory_bench [--files=1000000,2000000] [--per_dir=1000] [--name_len=8] [--persist]
+//                     [--no_fork]
 //        memory_bench --rpc [--files=200000] [--threads=64] [--dir=/tmp]
 #include <malloc.h>
 #include <sys/wait.h>
@@ -80,10 +81,11 @@ struct ApiRow {
   int64_t rss_before_kb = 0, rss_after_kb = 0;
 };
 
-// Runs in a forked child; writes the row to `fd`.
-void ApiChild(int64_t n, int64_t per_dir, int name_len, bool persist, const std::string& ufs_root,
-              int fd) {
-  DiscardJournal journal;
+// Builds the namespace and measures it. Runs in a forked child (or inline with --no_fork, for
+// heap profilers that do not follow forks).
+ApiRow ApiMeasure(int64_t n, int64_t per_dir, int name_len, bool persist,
+                  const std::string& ufs_root, bool teardown) {
+  static DiscardJournal journal;
   master::FileSystemMasterOptions o;
   o.root_ufs = ufs_root;
   o.superuser = "root";
@@ -128,9 +130,15 @@ void ApiChild(int64_t n, int64_t per_dir, int name_len, bool persist, const std:
   row.heap_bytes_per_file = static_cast<double>(HeapInUse() - heap0) / n;
   malloc_trim(0);
   row.rss_trimmed_per_file = (RssKb() - row.rss_before_kb) * 1024.0 / n;
-  if (write(fd, &row, sizeof(row)) != sizeof(row)) std::_Exit(3);
-  // Skip teardown: freeing 10M inodes one by one is slow and measures nothing.
-  std::_Exit(0);
+  // Skip teardown unless asked: freeing 10M inodes one by one is slow and measures nothing.
+  if (!teardown) m->release();
+  return row;
+}
+
+void PrintApiRow(const ApiRow& row) {
+  std::printf("%10" PRId64 " %12.1f %12.1f %14.1f %14.1f %18.1f %12.0f %8.1f\n", row.files,
+              row.rss_before_kb / 1024.0, row.rss_after_kb / 1024.0, row.rss_bytes_per_file,
+              row.heap_bytes_per_file, row.rss_trimmed_per_file, row.create_per_s, row.seconds);
 }
 
 int ApiMode(const Flags& flags) {
@@ -149,13 +157,19 @@ int ApiMode(const Flags& flags) {
   std::printf("%10s %12s %12s %14s %14s %18s %12s %8s\n", "files", "rss_before_MB", "rss_after_MB",
               "rss_B/file", "heap_B/file", "rss_trimmed_B/file", "creates/s", "seconds");
   for (int64_t n : sizes) {
+    if (flags.GetBool("no_fork")) {
+      PrintApiRow(ApiMeasure(n, per_dir, name_len, persist, work + "/ufs", /*teardown=*/true));
+      continue;
+    }
     int fds[2];
     if (pipe(fds) != 0) Die("pipe");
     std::fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
       close(fds[0]);
-      ApiChild(n, per_dir, name_len, persist, work + "/ufs", fds[1]);
+      ApiRow row = ApiMeasure(n, per_dir, name_len, persist, work + "/ufs", /*teardown=*/false);
+      if (write(fds[1], &row, sizeof(row)) != sizeof(row)) std::_Exit(3);
+      std::_Exit(0);
     }
     close(fds[1]);
     ApiRow row;
@@ -164,10 +178,7 @@ int ApiMode(const Flags& flags) {
     int status = 0;
     waitpid(pid, &status, 0);
     if (got != sizeof(row)) Die("child failed for files=" + std::to_string(n));
-    std::printf("%10" PRId64 " %12.1f %12.1f %14.1f %14.1f %18.1f %12.0f %8.1f\n", row.files,
-                row.rss_before_kb / 1024.0, row.rss_after_kb / 1024.0, row.rss_bytes_per_file,
-                row.heap_bytes_per_file, row.rss_trimmed_per_file, row.create_per_s, row.seconds);
-    std::fflush(stdout);
+    PrintApiRow(row);
   }
   RemoveTree(work);
   return 0;

@@ -312,21 +312,35 @@ int Main(int argc, char** argv) {
   std::printf("# master: %s; journal and UFS under %s; %.1f s per cell; persist=%s\n",
               inprocess ? "in-process MiniCluster" : "separate alluxio-master process",
               work_dir.c_str(), seconds, persist ? "true" : "false");
-  std::printf("%-8s %-13s %12s %9s %9s %9s %12s %7s %s\n", "threads", "op", "ops/s", "p50_us",
-              "p99_us", "ops", "empty_ops/s", "ratio", "errors");
+  // srv_us/op and cli_us/op: CPU time (user + system) of the master process and of this client
+  // process per operation during the cell (in-process: the master's share is in cli_us/op).
+  std::printf("%-8s %-13s %10s %8s %8s %9s %9s %9s %11s %7s %s\n", "threads", "op", "ops/s",
+              "p50_us", "p99_us", "ops", "srv_us/op", "cli_us/op", "empty_ops/s", "ratio",
+              "errors");
   for (int64_t th : thread_counts) {
     int threads = static_cast<int>(th);
     bench.StartRound(threads);
-    RunResult e1 = bench.Run("empty", threads, seconds);
+    const pid_t master_pid = external ? external->pid() : 0;
+    auto measured = [&](const std::string& op) {
+      const double srv0 = master_pid ? ProcessCpuSeconds(master_pid) : 0;
+      const double cli0 = ProcessCpuSeconds();
+      RunResult r = bench.Run(op, threads, seconds);
+      r.server_cpu_s = master_pid ? ProcessCpuSeconds(master_pid) - srv0 : 0;
+      r.client_cpu_s = ProcessCpuSeconds() - cli0;
+      return r;
+    };
+    RunResult e1 = measured("empty");
     std::vector<std::pair<std::string, RunResult>> rows;
-    for (const std::string& op : ops) rows.emplace_back(op, bench.Run(op, threads, seconds));
-    RunResult e2 = bench.Run("empty", threads, seconds);
+    for (const std::string& op : ops) rows.emplace_back(op, measured(op));
+    RunResult e2 = measured("empty");
     const double empty = (e1.rate() + e2.rate()) / 2;
     auto print = [&](const std::string& op, const RunResult& r) {
-      std::printf("%-8d %-13s %12.0f %9.0f %9.0f %9" PRId64 " %12.0f %7.3f %" PRId64 "%s%s\n",
-                  threads, op.c_str(), r.rate(), r.p50_us, r.p99_us, r.ops, empty,
-                  empty > 0 ? r.rate() / empty : 0, r.errors, r.errors ? " first: " : "",
-                  r.first_error.c_str());
+      const double n = r.ops > 0 ? static_cast<double>(r.ops) : 1;
+      std::printf(
+          "%-8d %-13s %10.0f %8.0f %8.0f %9" PRId64 " %9.1f %9.1f %11.0f %7.3f %" PRId64 "%s%s\n",
+          threads, op.c_str(), r.rate(), r.p50_us, r.p99_us, r.ops, r.server_cpu_s * 1e6 / n,
+          r.client_cpu_s * 1e6 / n, empty, empty > 0 ? r.rate() / empty : 0, r.errors,
+          r.errors ? " first: " : "", r.first_error.c_str());
     };
     print("empty(pre)", e1);
     for (auto& [op, r] : rows) print(op, r);

@@ -51,7 +51,9 @@ const Unit* FindUnit(const Unit (&units)[N], std::string_view name) {
 }
 
 int GetConfError(CommandContext& ctx, std::string_view message) {
-  *ctx.err << message << "\n" << kGetConfUsage;
+  // As Alluxio's GetConf.printHelp: the message on stderr, the usage on stdout.
+  *ctx.err << message << "\n";
+  *ctx.out << kGetConfUsage;
   return 1;
 }
 

@@ -67,16 +67,15 @@ Status MasterCluster::WaitServing(std::chrono::milliseconds timeout) {
   std::unique_ptr<client::FileSystem> fs = NewClient("500ms");
   while (true) {
     if (std::optional<int> status = master_->Poll()) {
-      return UnavailableError("alluxio-master exited (" + DescribeWaitStatus(*status) +
-                              "); log " + master_->log_path() + ":\n" +
-                              TailOfFile(master_->log_path()));
+      return UnavailableError("alluxio-master exited (" + DescribeWaitStatus(*status) + "); log " +
+                              master_->log_path() + ":\n" + TailOfFile(master_->log_path()));
     }
     Result<bool> exists = fs->Exists("/");
     if (exists.ok() && *exists) return Status();
     if (std::chrono::steady_clock::now() >= deadline) {
-      return UnavailableError("alluxio-master did not serve within the deadline (last: " +
-                              exists.status().ToString() + "); log " + master_->log_path() +
-                              ":\n" + TailOfFile(master_->log_path()));
+      return UnavailableError(
+          "alluxio-master did not serve within the deadline (last: " + exists.status().ToString() +
+          "); log " + master_->log_path() + ":\n" + TailOfFile(master_->log_path()));
     }
   }
 }
@@ -88,8 +87,8 @@ Status MasterCluster::Start(std::chrono::milliseconds timeout) {
     s = WaitServing(timeout);
     if (s.ok()) return s;
     if (running()) Stop(SIGKILL);
-    bool port_taken = ReadFileOrEmpty(master_->log_path()).find("Failed to bind") !=
-                      std::string::npos;
+    bool port_taken =
+        ReadFileOrEmpty(master_->log_path()).find("Failed to bind") != std::string::npos;
     if (!port_taken || attempt >= 4) return s;
     port_ = PickFreePort();
   }

@@ -33,7 +33,7 @@ std::string Dump(client::FileSystem* fs) {
 size_t RandomHistory(client::FileSystem* fs, std::mt19937_64& rng, int n) {
   std::vector<std::string> dirs{"/"};
   std::vector<std::string> files;
-  int counter = 0;
+  static int counter = 0;  // names stay unique across calls
   auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
   auto join = [](const std::string& d, const std::string& name) {
     return d == "/" ? "/" + name : d + "/" + name;
@@ -43,11 +43,12 @@ size_t RandomHistory(client::FileSystem* fs, std::mt19937_64& rng, int n) {
   };
   for (int i = 0; i < n; ++i) {
     int op = static_cast<int>(rng() % 100);
+    if (getenv("ALLUXIO_TEST_TRACE")) fprintf(stderr, "op %d: %d\n", i, op);
     std::string name = fmt::format("n{} {}", counter++, (rng() % 7 == 0) ? "ünï ✓" : "x");
     if (op < 25) {
       std::string p = join(pick(dirs), name);
-      if (!fs->CreateDirectory(p).ok()) {
-        ADD_FAILURE() << p;
+      if (Status st = fs->CreateDirectory(p); !st.ok()) {
+        ADD_FAILURE() << p << ": " << st.ToString();
         return 0;
       }
       dirs.push_back(p);
@@ -140,7 +141,8 @@ TEST(NamespaceDurabilityTest, RandomHistorySurvivesRestart) {
   auto cluster = MiniCluster::Start();
   ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
   client::FileSystem* fs = (*cluster)->client();
-  uint64_t seed = std::random_device{}();
+  uint64_t seed = getenv("ALLUXIO_TEST_SEED") ? std::stoull(getenv("ALLUXIO_TEST_SEED"))
+                                             : std::random_device{}();
   SCOPED_TRACE(fmt::format("seed {}", seed));
   std::mt19937_64 rng(seed);
   size_t expected = RandomHistory(fs, rng, 1200);
@@ -168,7 +170,8 @@ TEST(NamespaceDurabilityTest, SameAfterCheckpointsAndLogGc) {
                                       {"alluxio.master.journal.log.size.bytes.max", "4KB"}}});
   ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
   client::FileSystem* fs = (*cluster)->client();
-  uint64_t seed = std::random_device{}();
+  uint64_t seed = getenv("ALLUXIO_TEST_SEED") ? std::stoull(getenv("ALLUXIO_TEST_SEED"))
+                                             : std::random_device{}();
   SCOPED_TRACE(fmt::format("seed {}", seed));
   std::mt19937_64 rng(seed);
   ASSERT_GT(RandomHistory(fs, rng, 1000), 0u);

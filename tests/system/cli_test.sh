@@ -16,6 +16,8 @@
 # implementation differs, the test fails on purpose; do not copy our output into an expectation.
 #
 # Environment: CLI_TEST_KEEP=1 keeps the temp dir even on success.
+# Functions run indirectly (the EXIT trap, check_cmd), which shellcheck cannot see.
+# shellcheck disable=SC2317
 set -u -o pipefail
 
 SRC=${1:?usage: cli_test.sh <source dir> <binary dir>}
@@ -81,13 +83,15 @@ alluxio.master.hostname=localhost
 alluxio.master.rpc.port=$PORT
 # One user for the master and the client: deterministic owners (root exists everywhere).
 alluxio.security.login.username=root
+# Fail fast if the master is gone rather than retrying for minutes per command.
+alluxio.user.rpc.retry.max.duration=10sec
 EOF
 }
 
 # Starts the master through the script; on a port clash picks another port (up to 5 times).
 start_master() {
-  local attempt out
-  for attempt in 1 2 3 4 5; do
+  local out
+  for _ in 1 2 3 4 5; do
     out=$("$SRC/bin/alluxio-start.sh" master 2>&1) && return 0
     if grep -q "Failed to bind" "$WORK/logs/master.log" 2>/dev/null; then
       PORT=$(pick_port)
@@ -136,6 +140,10 @@ run_transcript() {
     FAILED_NAMES+=("$name")
     echo "FAIL: $name"
     sed 's/^/    /' "$WORK/t/diff"
+    local pid_file=$WORK/run/alluxio-master.pid
+    if [[ -f "$pid_file" ]] && ! kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+      die "the master process died"
+    fi
   fi
 }
 
@@ -638,7 +646,7 @@ getconf_unknown() {
   "$ALLUXIO" getConf alluxio.no.such.key >"$WORK/t/getconf"
   local rc=$?
   head -n 1 "$WORK/t/getconf" | sed -E 's/^(usage: ).*/\1.../'
-  return $rc
+  return "$rc"
 }
 check_cmd "alluxio getConf alluxio.no.such.key" getconf_unknown <<'EOF'
 usage: ...

@@ -154,6 +154,17 @@ Result<int> RunChgrp(ShellContext& sc, const ParsedArgs& p) {
   return 0;
 }
 
+Status ValidateSetTtl(const ParsedArgs& p) {
+  std::string action = p.Get("action", "DELETE");
+  std::string upper = action;
+  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+  ::alluxio::grpc::TtlAction ttl_action;
+  if (!::alluxio::grpc::TtlAction_Parse(upper, &ttl_action)) {
+    return InvalidArgumentError(fmt::format("TTL action should be DELETE OR FREE, not {}", action));
+  }
+  return Status();
+}
+
 Result<int> RunSetTtl(ShellContext& sc, const ParsedArgs& p) {
   std::string action = p.Get("action", "DELETE");
   std::string upper = action;
@@ -246,7 +257,7 @@ void AddAttributeCommands(std::vector<FsCommand>* c) {
         "Action to take after TTL expiry. Delete (default) or free the target"}},
       2,
       2,
-      RunSetTtl});
+      RunSetTtl, ValidateSetTtl});
   c->push_back(FsCommand{"unsetTtl",
                          "unsetTtl <path>",
                          "Unsets the TTL value for the given path.",

@@ -36,12 +36,17 @@ std::string LsLine(const conf::Configuration& conf, const FileInfo& f, bool huma
                      f.path());
 }
 
-Result<int> RunLs(ShellContext& sc, const ParsedArgs& p) {
+Status ValidateLs(const ParsedArgs& p) {
   const std::string timestamp = p.Get("timestamp", "lastModificationTime");
   if (timestamp != "creationTime" && timestamp != "lastAccessTime" &&
       timestamp != "lastModificationTime") {
     return InvalidArgumentError(fmt::format("Unrecognized timestamp option {}", timestamp));
   }
+  return Status();
+}
+
+Result<int> RunLs(ShellContext& sc, const ParsedArgs& p) {
+  const std::string timestamp = p.Get("timestamp", "lastModificationTime");
   std::string sort = p.Get("sort");
   static const std::vector<std::string> kSorts = {"creationTime",
                                                   "inMemoryPercentage",
@@ -276,7 +281,7 @@ void AddLsCommands(std::vector<FsCommand>* c) {
         "{creationTime|lastAccessTime|lastModificationTime}"}},
       1,
       -1,
-      RunLs});
+      RunLs, ValidateLs});
   c->push_back(
       FsCommand{"count",
                 "count [-h] <path>",

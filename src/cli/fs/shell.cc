@@ -4,6 +4,7 @@
 #include "cli/fs/shell.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <ctime>
 #include <set>
@@ -115,23 +116,86 @@ void PrintUsage(std::ostream& out, const std::vector<FsCommand>& commands) {
   for (const FsCommand* c : sorted) out << fmt::format("{:<60}\n", "\t [" + c->usage + "]");
 }
 
+// Apache commons-cli HelpFormatter (what Alluxio's help uses), at its 80-column default.
+constexpr size_t kHelpWidth = 80;
+
+// HelpFormatter.findWrapPos: where to break `text` (from `start`) to fit `width`; npos if it fits.
+size_t FindWrapPos(const std::string& text, size_t width, size_t start) {
+  size_t pos = text.find('\n', start);
+  if (pos != std::string::npos && pos <= width) return pos + 1;
+  pos = text.find('\t', start);
+  if (pos != std::string::npos && pos <= width) return pos + 1;
+  if (start + width >= text.size()) return std::string::npos;
+  for (pos = start + width; pos > start; --pos) {
+    char c = text[pos];
+    if (c == ' ' || c == '\n' || c == '\r') break;
+  }
+  if (pos > start) return pos;
+  pos = start + width;
+  return pos == text.size() ? std::string::npos : pos;
+}
+
+std::string Rtrim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  return s;
+}
+
+std::string Trim(const std::string& s) {
+  size_t b = 0;
+  while (b < s.size() && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  return Rtrim(s.substr(b));
+}
+
+// HelpFormatter.renderWrappedText.
+std::string WrapText(std::string text, size_t width, size_t next_line_tab_stop) {
+  std::string out;
+  size_t pos = FindWrapPos(text, width, 0);
+  if (pos == std::string::npos) return Rtrim(text);
+  out += Rtrim(text.substr(0, pos)) + "\n";
+  if (next_line_tab_stop >= width) next_line_tab_stop = 1;
+  const std::string padding(next_line_tab_stop, ' ');
+  while (true) {
+    text = padding + Trim(text.substr(pos));
+    pos = FindWrapPos(text, width, 0);
+    if (pos == std::string::npos) return out + text;
+    if (text.size() > width && pos == next_line_tab_stop - 1) pos = width;
+    out += Rtrim(text.substr(0, pos)) + "\n";
+  }
+}
+
 void PrintCommandHelp(std::ostream& out, const FsCommand& c) {
-  out << c.name << ": " << c.description << "\n";
-  out << "usage: " << c.usage << "\n";
-  std::vector<std::pair<std::string, std::string>> lines;
-  size_t width = 0;
-  for (const OptionSpec& o : c.options) {
+  out << WrapText(c.name + ": " + c.description, kHelpWidth, 0) << "\n";
+  size_t arg_pos = c.usage.find(' ') + 1;  // 0 when the usage has no space
+  out << WrapText("usage: " + c.usage, kHelpWidth, 7 + arg_pos) << "\n";
+  if (c.options.empty()) return;
+  std::vector<const OptionSpec*> sorted;
+  for (const OptionSpec& o : c.options) sorted.push_back(&o);
+  auto key = [](const OptionSpec* o) {
+    std::string k = o->short_name.empty() ? o->long_name : o->short_name;
+    std::transform(k.begin(), k.end(), k.begin(), ::tolower);
+    return k;
+  };
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [&](const OptionSpec* a, const OptionSpec* b) { return key(a) < key(b); });
+  std::vector<std::string> prefixes;
+  size_t max = 0;
+  for (const OptionSpec* o : sorted) {
     std::string prefix =
-        o.short_name.empty()
-            ? "    --" + o.long_name
-            : " -" + o.short_name + (o.long_name.empty() ? "" : ",--" + o.long_name);
-    if (o.has_arg) prefix += " <arg>";
-    width = std::max(width, prefix.size());
-    lines.emplace_back(prefix, o.description);
+        o->short_name.empty()
+            ? "    --" + o->long_name
+            : " -" + o->short_name + (o->long_name.empty() ? "" : ",--" + o->long_name);
+    if (o->has_arg) prefix += " <arg>";
+    max = std::max(max, prefix.size());
+    prefixes.push_back(std::move(prefix));
   }
-  for (const auto& [prefix, desc] : lines) {
-    out << fmt::format("{:<{}}   {}\n", prefix, width, desc);
+  std::string all;
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    std::string line =
+        prefixes[i] + std::string(max - prefixes[i].size(), ' ') + "   " + sorted[i]->description;
+    if (i > 0) all += "\n";
+    all += WrapText(line, kHelpWidth, max + 3);
   }
+  out << all << "\n";
 }
 
 }  // namespace
@@ -194,6 +258,7 @@ int RunFsShell(CommandContext& ctx, const std::vector<std::string>& args) {
   std::vector<std::string> rest(args.begin() + 1, args.end());
   Result<ParsedArgs> parsed = Parse(cmd, rest);
   Status check = parsed.ok() ? CheckArgCount(cmd, parsed->args.size()) : parsed.status();
+  if (check.ok() && cmd.validate) check = cmd.validate(*parsed);
   if (!check.ok()) {
     out << check.message() << "\n";
     out << "Usage: " << cmd.usage << "\n";

@@ -52,6 +52,9 @@ struct FsCommand {
   int max_args = 0;  // -1: unbounded
   // Returns the exit code; a non-OK Status prints its message and exits 255.
   std::function<Result<int>(ShellContext&, const ParsedArgs&)> run;
+  // Optional argument validation (Alluxio's validateArgs): an error prints the message, the usage
+  // and the description.
+  std::function<Status(const ParsedArgs&)> validate = nullptr;
 };
 
 // Command families, registered by the shell.

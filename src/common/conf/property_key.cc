@@ -3,8 +3,11 @@
 // To add a key, add one Define() below (and its constant to property_key.h).
 #include "common/conf/property_key.h"
 
+#include <unistd.h>
+
 #include <map>
 #include <memory>
+#include <string>
 #include <utility>
 
 namespace alluxio::conf {
@@ -33,6 +36,14 @@ const PropertyKey& Define(PropertyKey key) {
 
 using T = PropertyType;
 constexpr int64_t kMaxPort = 65535;
+
+// Alluxio's default for alluxio.worker.ramdisk.size: 2/3 of physical memory, else 1GB.
+std::string DefaultRamdiskSize() {
+  long pages = ::sysconf(_SC_PHYS_PAGES);
+  long page_size = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return "1GB";
+  return std::to_string(static_cast<int64_t>(pages) * page_size * 2 / 3);
+}
 
 }  // namespace
 
@@ -305,6 +316,149 @@ const PropertyKey& kSecurityAuthorizationPermissionSupergroup = Define({
     .type = T::kString,
     .default_value = "supergroup",
     .description = "Group whose members are superusers.",
+});
+
+
+// Worker storage
+const PropertyKey& kWorkerRamdiskSize = Define({
+    .name = "alluxio.worker.ramdisk.size",
+    .type = T::kBytes,
+    // Alluxio: 2/3 of total system memory, or 1GB if it cannot be determined.
+    .default_value = DefaultRamdiskSize(),
+    .description = "Size of the worker's ramdisk (the default quota of tier level 0).",
+    .aliases = {"alluxio.worker.memory.size"},
+});
+const PropertyKey& kWorkerTieredstoreLevels = Define({
+    .name = "alluxio.worker.tieredstore.levels",
+    .type = T::kInt,
+    .default_value = "1",
+    .description = "Number of storage tiers on the worker.",
+    .min_value = 1,
+    .max_value = 3,
+});
+const PropertyKey& kWorkerTieredstoreLevel0Alias = Define({
+    .name = "alluxio.worker.tieredstore.level0.alias",
+    .type = T::kString,
+    .default_value = "MEM",
+    .description = "Alias of tier level 0 (MEM, SSD or HDD, in that global order).",
+});
+const PropertyKey& kWorkerTieredstoreLevel0DirsPath = Define({
+    .name = "alluxio.worker.tieredstore.level0.dirs.path",
+    .type = T::kList,
+#ifdef __APPLE__
+    .default_value = "/Volumes/ramdisk",
+#else
+    .default_value = "/mnt/ramdisk",
+#endif
+    .description = "Comma-separated directories of tier level 0.",
+});
+const PropertyKey& kWorkerTieredstoreLevel0DirsMediumtype = Define({
+    .name = "alluxio.worker.tieredstore.level0.dirs.mediumtype",
+    .type = T::kList,
+    .default_value = "${alluxio.worker.tieredstore.level0.alias}",
+    .description = "Comma-separated medium types of the tier level 0 directories, by position.",
+});
+const PropertyKey& kWorkerTieredstoreLevel0DirsQuota = Define({
+    .name = "alluxio.worker.tieredstore.level0.dirs.quota",
+    .type = T::kList,
+    .default_value = "${alluxio.worker.ramdisk.size}",
+    .description = "Comma-separated quotas of the tier level 0 directories, by position; the last "
+                   "quota applies to the remaining directories.",
+});
+const PropertyKey& kWorkerTieredstoreLevel1Alias = Define({
+    .name = "alluxio.worker.tieredstore.level1.alias",
+    .type = T::kString,
+    .description = "Alias of tier level 1 (MEM, SSD or HDD, in that global order).",
+});
+const PropertyKey& kWorkerTieredstoreLevel1DirsPath = Define({
+    .name = "alluxio.worker.tieredstore.level1.dirs.path",
+    .type = T::kList,
+    .description = "Comma-separated directories of tier level 1.",
+});
+const PropertyKey& kWorkerTieredstoreLevel1DirsMediumtype = Define({
+    .name = "alluxio.worker.tieredstore.level1.dirs.mediumtype",
+    .type = T::kList,
+    .default_value = "${alluxio.worker.tieredstore.level1.alias}",
+    .description = "Comma-separated medium types of the tier level 1 directories, by position.",
+});
+const PropertyKey& kWorkerTieredstoreLevel1DirsQuota = Define({
+    .name = "alluxio.worker.tieredstore.level1.dirs.quota",
+    .type = T::kList,
+    .description = "Comma-separated quotas of the tier level 1 directories, by position; the last "
+                   "quota applies to the remaining directories.",
+});
+const PropertyKey& kWorkerTieredstoreLevel2Alias = Define({
+    .name = "alluxio.worker.tieredstore.level2.alias",
+    .type = T::kString,
+    .description = "Alias of tier level 2 (MEM, SSD or HDD, in that global order).",
+});
+const PropertyKey& kWorkerTieredstoreLevel2DirsPath = Define({
+    .name = "alluxio.worker.tieredstore.level2.dirs.path",
+    .type = T::kList,
+    .description = "Comma-separated directories of tier level 2.",
+});
+const PropertyKey& kWorkerTieredstoreLevel2DirsMediumtype = Define({
+    .name = "alluxio.worker.tieredstore.level2.dirs.mediumtype",
+    .type = T::kList,
+    .default_value = "${alluxio.worker.tieredstore.level2.alias}",
+    .description = "Comma-separated medium types of the tier level 2 directories, by position.",
+});
+const PropertyKey& kWorkerTieredstoreLevel2DirsQuota = Define({
+    .name = "alluxio.worker.tieredstore.level2.dirs.quota",
+    .type = T::kList,
+    .description = "Comma-separated quotas of the tier level 2 directories, by position; the last "
+                   "quota applies to the remaining directories.",
+});
+const PropertyKey& kWorkerDataFolder = Define({
+    .name = "alluxio.worker.data.folder",
+    .type = T::kString,
+    .default_value = "/alluxioworker/",
+    .description = "Folder, relative to each tier directory, that holds the worker's block files.",
+});
+const PropertyKey& kWorkerDataFolderTmp = Define({
+    .name = "alluxio.worker.data.folder.tmp",
+    .type = T::kString,
+    .default_value = ".tmp_blocks",
+    .description = "Folder, relative to the data folder, that holds blocks being written.",
+});
+const PropertyKey& kWorkerDataTmpSubdirMax = Define({
+    .name = "alluxio.worker.data.tmp.subdir.max",
+    .type = T::kInt,
+    .default_value = "1024",
+    .description = "Number of subdirectories of the temporary block folder (by session id).",
+    .min_value = 1,
+});
+const PropertyKey& kWorkerAllocatorClass = Define({
+    .name = "alluxio.worker.allocator.class",
+    .type = T::kString,
+    .default_value = "alluxio.worker.block.allocator.MaxFreeAllocator",
+    .description = "Where new blocks go: MaxFreeAllocator, RoundRobinAllocator or "
+                   "GreedyAllocator (short or fully qualified name).",
+});
+const PropertyKey& kWorkerBlockAnnotatorClass = Define({
+    .name = "alluxio.worker.block.annotator.class",
+    .type = T::kString,
+    .default_value = "alluxio.worker.block.annotator.LRUAnnotator",
+    .description = "Eviction order of blocks: LRUAnnotator or LRFUAnnotator (short or fully "
+                   "qualified name).",
+});
+const PropertyKey& kWorkerBlockAnnotatorLrfuStepFactor = Define({
+    .name = "alluxio.worker.block.annotator.lrfu.step.factor",
+    .type = T::kString,
+    .default_value = "0.25",
+    .description = "LRFU step factor in [0, 1]: how fast old accesses lose weight (0 = LFU).",
+});
+const PropertyKey& kWorkerBlockAnnotatorLrfuAttenuationFactor = Define({
+    .name = "alluxio.worker.block.annotator.lrfu.attenuation.factor",
+    .type = T::kString,
+    .default_value = "2.0",
+    .description = "LRFU attenuation factor, at least 2.0: the base of the access weight decay.",
+});
+const PropertyKey& kWorkerTieredstoreFreeAheadBytes = Define({
+    .name = "alluxio.worker.tieredstore.free.ahead.bytes",
+    .type = T::kBytes,
+    .default_value = "0",
+    .description = "Extra bytes to free, beyond what is needed, when eviction runs.",
 });
 
 }  // namespace keys

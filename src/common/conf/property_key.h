@@ -95,6 +95,30 @@ extern const PropertyKey& kSecurityLoginUsername;
 extern const PropertyKey& kSecurityAuthorizationPermissionEnabled;
 extern const PropertyKey& kSecurityAuthorizationPermissionUmask;
 extern const PropertyKey& kSecurityAuthorizationPermissionSupergroup;
+// Worker storage (alluxio.worker.*). Tier levels 0..2 each have alias, dirs.path,
+// dirs.mediumtype and dirs.quota; see worker/block/store_options.h.
+extern const PropertyKey& kWorkerRamdiskSize;        // alluxio.worker.ramdisk.size
+extern const PropertyKey& kWorkerTieredstoreLevels;  // alluxio.worker.tieredstore.levels
+extern const PropertyKey& kWorkerTieredstoreLevel0Alias;
+extern const PropertyKey& kWorkerTieredstoreLevel0DirsPath;
+extern const PropertyKey& kWorkerTieredstoreLevel0DirsMediumtype;
+extern const PropertyKey& kWorkerTieredstoreLevel0DirsQuota;
+extern const PropertyKey& kWorkerTieredstoreLevel1Alias;
+extern const PropertyKey& kWorkerTieredstoreLevel1DirsPath;
+extern const PropertyKey& kWorkerTieredstoreLevel1DirsMediumtype;
+extern const PropertyKey& kWorkerTieredstoreLevel1DirsQuota;
+extern const PropertyKey& kWorkerTieredstoreLevel2Alias;
+extern const PropertyKey& kWorkerTieredstoreLevel2DirsPath;
+extern const PropertyKey& kWorkerTieredstoreLevel2DirsMediumtype;
+extern const PropertyKey& kWorkerTieredstoreLevel2DirsQuota;
+extern const PropertyKey& kWorkerDataFolder;         // alluxio.worker.data.folder
+extern const PropertyKey& kWorkerDataFolderTmp;      // alluxio.worker.data.folder.tmp
+extern const PropertyKey& kWorkerDataTmpSubdirMax;   // alluxio.worker.data.tmp.subdir.max
+extern const PropertyKey& kWorkerAllocatorClass;     // alluxio.worker.allocator.class
+extern const PropertyKey& kWorkerBlockAnnotatorClass;  // alluxio.worker.block.annotator.class
+extern const PropertyKey& kWorkerBlockAnnotatorLrfuStepFactor;
+extern const PropertyKey& kWorkerBlockAnnotatorLrfuAttenuationFactor;
+extern const PropertyKey& kWorkerTieredstoreFreeAheadBytes;
 }  // namespace keys
 
 }  // namespace alluxio::conf

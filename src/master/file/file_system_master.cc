@@ -139,11 +139,14 @@ Status FileSystemMaster::Initialize() {
     if (tree_.root() == nullptr) {
       // A fresh namespace: the root is owned by the master's user, like Alluxio.
       int64_t now = NowMs();
+      // Owner and group: the master's user and its primary group (Alluxio's initializeRoot).
+      std::vector<std::string> groups = permissions_.GroupsOf(options_.superuser);
       journal::JournalEntry root =
           NewDirectoryEntry(tree_.NextInodeId(), kInvalidInodeId, "", options_.superuser,
-                            options_.supergroup, 0755, now);
+                            groups.empty() ? options_.superuser : groups[0], 0755, now);
       root.mutable_inode_directory()->clear_parent_id();
       root.mutable_inode_directory()->set_mount_point(true);
+      root.mutable_inode_directory()->set_persistence_state(pj::PERSISTED);
       ASSIGN_OR_RETURN(last, ApplyAndJournal(std::move(root), {}));
     }
     if (cluster_id_.empty()) {
@@ -327,7 +330,7 @@ FileInfo FileSystemMaster::ToFileInfo(const Inode& inode, std::string path) cons
   info.set_completed(inode.is_directory || inode.completed);
   info.set_folder(inode.is_directory);
   info.set_pinned(inode.pinned);
-  info.set_cacheable(inode.cacheable);
+  info.set_cacheable(!inode.is_directory && inode.cacheable);
   info.set_persisted(inode.persisted());
   for (int64_t b : inode.block_ids) info.add_block_ids(b);
   info.set_ttl(inode.ttl);
@@ -383,7 +386,8 @@ FileSystemMaster::GetMountTable() {
   for (const MountInfo* m : mount_table_.All()) {
     ::alluxio::grpc::MountPointInfo info;
     info.set_ufs_uri(m->ufs_uri);
-    info.set_ufs_type(m->ufs ? std::string(m->ufs->scheme()) : "");
+    std::string type = m->ufs ? std::string(m->ufs->scheme()) : "";
+    info.set_ufs_type(type == "file" ? "local" : type);  // Alluxio's name for the local UFS
     info.set_read_only(m->read_only);
     info.set_shared(m->shared);
     info.set_mount_id(m->mount_id);

@@ -364,8 +364,8 @@ TEST_F(FileSystemMasterTest, MountMayNotShadowParentUfsPaths) {
   ASSERT_TRUE(other->Mkdirs("/d", true, ufs::CreateOptions()).ok());
   EXPECT_TRUE(List("/").empty());  // the root's children are loaded (ONCE) ...
   ASSERT_TRUE(ufs_->Mkdirs("/taken", true, ufs::CreateOptions()).ok());  // ... before this
-  Status s = master_->Mount(Ctx(""), "/taken", "memory://" + authority_ + "-sh/d",
-                            fo::MountPOptions());
+  Status s =
+      master_->Mount(Ctx(""), "/taken", "memory://" + authority_ + "-sh/d", fo::MountPOptions());
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("shadows an existing path"), std::string_view::npos) << s.message();
 }

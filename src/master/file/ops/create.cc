@@ -27,6 +27,7 @@ Status FileSystemMaster::CreateDirectory(const OperationContext& ctx, std::strin
   auto validate = [&](const ResolvedPath& r) -> Status {
     if (r.found()) {
       if (options.allow_exists() && r.target()->is_directory) return Status();
+      if (path == "/") return AlreadyExistsError("Not allowed to create existing root path: /");
       return AlreadyExistsError(
           fmt::format("Not allowed to create directory because path already exists: {}", path));
     }
@@ -101,7 +102,7 @@ Result<FileInfo> FileSystemMaster::CreateFile(const OperationContext& ctx,
     return GetStatus(ctx, path, grpc::file::GetStatusPOptions());
   }
   if (path == "/") {
-    return AlreadyExistsError("Not allowed to create file because path already exists: /");
+    return AlreadyExistsError("Not allowed to create existing root path: /");
   }
   const std::string user = EffectiveUser(ctx);
   RETURN_IF_ERROR(LoadMetadataIfNeeded(ctx, path, grpc::ONCE,

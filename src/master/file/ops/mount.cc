@@ -53,9 +53,9 @@ Status FileSystemMaster::Mount(const OperationContext& ctx, std::string_view raw
   }
   // The mount would hide what the parent mount's UFS has at that path.
   if (auto exists = parent_ufs->Exists(shadowed_ufs_path); exists.ok() && *exists) {
-    return InvalidArgumentError(fmt::format(
-        "Mount path {} shadows an existing path {} in the parent underlying filesystem", path,
-        shadowed_ufs_path));
+    return InvalidArgumentError(
+        fmt::format("Mount path {} shadows an existing path {} in the parent underlying filesystem",
+                    path, shadowed_ufs_path));
   }
   ufs::UfsOptions ufs_options(options.properties().begin(), options.properties().end());
   ASSIGN_OR_RETURN(auto ufs, ufs::CreateUnderFileSystem(ufs_uri, ufs_options));

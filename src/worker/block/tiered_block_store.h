@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+// TieredBlockStore: the BlockStore over local tier directories (Alluxio's FILE block store).
+// Created by BlockStore::Open; callers use the BlockStore interface. Layout and manifest:
+// docs/formats/worker-block-store.md. Operations: tiered_block_store.cc; restart:
+// tiered_block_store_open.cc.
+//
+// Locking. Three kinds of mutex, always taken in this order, never the other way:
+//   delivery_mu_  ->  Dir::manifest_mu  ->  mu_
+//   - mu_ guards all metadata (blocks, temp blocks, locks, dir accounting, annotator, allocator,
+//     pinned set, event queue). It is held only for in-memory work: never across file I/O, a
+//     listener call or another mutex (the one exception: move_cv_ waits release it).
+//   - Dir::manifest_mu serializes appends to and rewrites of one dir's manifest. It is taken
+//     without mu_; a rewrite takes mu_ inside it for a snapshot.
+//   - delivery_mu_ makes listener delivery one-at-a-time and in queue order (see DeliverEvents).
+// Per-block exclusion is state in the metadata, not a mutex: a committed block is kReady (may be
+// locked by readers), kMoving or kRemoving; a temp block is kCreating, kWriting, kCommitting or
+// kAborting. An operation that does I/O first claims the block by switching its state under mu_,
+// does the I/O without mu_, then publishes the result under mu_. Space is claimed the same way:
+// a reservation is added, or an evicted block's bytes are released, in the same critical section
+// that decides, so two operations never count the same free bytes.
+//
+// Thread-safety: thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
+#include "worker/block/allocator.h"
+#include "worker/block/annotator.h"
+#include "worker/block/block_manifest.h"
+#include "worker/block/block_store.h"
+
+namespace alluxio::worker {
+
+class TieredBlockStore final : public BlockStore {
+ public:
+  // See BlockStore::Open. `env` must not be null and must outlive the store.
+  static Result<std::unique_ptr<TieredBlockStore>> Open(const StoreOptions& options,
+                                                        env::Env* env);
+  ~TieredBlockStore() override;
+
+ protected:
+  Result<std::string> CreateBlockImpl(SessionId session_id, BlockId block_id,
+                                      const BlockLocationHint& hint,
+                                      int64_t initial_bytes) override;
+  Status RequestSpaceImpl(SessionId session_id, BlockId block_id,
+                          int64_t additional_bytes) override;
+  Status CommitBlockImpl(SessionId session_id, BlockId block_id, bool pinned) override;
+  Status AbortBlockImpl(SessionId session_id, BlockId block_id) override;
+  Result<LockedBlock> LockBlockImpl(SessionId session_id, BlockId block_id) override;
+  Status UnlockBlockImpl(LockId lock_id) override;
+  Status RemoveBlockImpl(BlockId block_id) override;
+  Result<BlockLocation> MoveBlockImpl(SessionId session_id, BlockId block_id,
+                                      std::string_view tier_alias) override;
+  Status AccessBlockImpl(BlockId block_id) override;
+  Result<VerifyOutcome> VerifyBlockImpl(BlockId block_id) override;
+  void SetPinnedFilesImpl(absl::flat_hash_set<FileId> file_ids) override;
+  void CleanupSessionImpl(SessionId session_id) override;
+  std::vector<std::string> CheckStorageImpl() override;
+  Result<BlockInfo> GetBlockInfoImpl(BlockId block_id) const override;
+  StoreMeta GetStoreMetaImpl(bool include_block_ids) const override;
+  RecoveryStats RecoveryStatsImpl() const override;
+  void AddListenerImpl(BlockStoreListener* listener) override;
+
+ private:
+  struct Dir {
+    // Immutable after Open.
+    std::string tier_alias;
+    int tier_level = 0;
+    int dir_index = 0;
+    std::string path;      // configured
+    std::string data_dir;  // <path>/<data folder>
+    std::string tmp_dir;   // <data dir>/<tmp folder>
+    std::string medium_type;
+    int64_t capacity = 0;
+    BlockLocation location;
+
+    // GUARDED_BY(mu_). Invariant while not lost: committed + reserved <= capacity.
+    bool lost = false;
+    int64_t committed_bytes = 0;  // kReady and kMoving blocks here, not kRemoving ones
+    int64_t reserved_bytes = 0;   // temp blocks here and moves into here
+    int64_t num_blocks = 0;       // blocks counted in committed_bytes
+    int64_t Available() const { return capacity - committed_bytes - reserved_bytes; }
+
+    std::mutex manifest_mu;
+    std::unique_ptr<ManifestWriter> manifest;  // GUARDED_BY(manifest_mu); null: unusable
+    int64_t manifest_failed_appends = 0;       // GUARDED_BY(manifest_mu)
+  };
+
+  struct Tier {
+    std::string alias;
+    int level = 0;
+    std::vector<Dir*> dirs;
+  };
+
+  enum class BlockState : uint8_t { kReady, kMoving, kRemoving };
+  struct BlockMeta {
+    Dir* dir = nullptr;
+    int64_t length = 0;
+    uint64_t checksum = 0;
+    bool has_checksum = false;
+    BlockState state = BlockState::kReady;
+    bool doomed = false;  // corrupt: no new readers; removed when the last one unlocks
+    int readers = 0;
+    uint64_t generation = 0;  // distinguishes this block from a later one with the same id
+    // While kMoving: the destination and, once written there, its manifest record.
+    Dir* move_target = nullptr;
+    std::optional<ManifestEntry> move_record;
+  };
+
+  enum class TempState : uint8_t { kCreating, kWriting, kCommitting, kAborting };
+  struct TempBlock {
+    SessionId session_id = 0;
+    Dir* dir = nullptr;
+    int64_t reserved = 0;
+    TempState state = TempState::kCreating;
+    std::optional<ManifestEntry> record;  // set during commit before the manifest append
+  };
+
+  struct LockRecord {
+    SessionId session_id = 0;
+    BlockId block_id = 0;
+    uint64_t generation = 0;
+  };
+
+  // A committed block whose removal has begun (state kRemoving, space released).
+  struct Victim {
+    BlockId block_id = 0;
+    Dir* dir = nullptr;
+    int64_t length = 0;
+    uint64_t generation = 0;
+  };
+  enum class RemovalKind { kRemoved, kEvicted, kLost };
+
+  struct Event {
+    enum class Kind { kCommitted, kRemoved, kEvicted, kMoved, kLost, kStorageLost } kind;
+    BlockId block_id = 0;
+    BlockLocation location;  // for kMoved: the source
+    BlockLocation to;        // kMoved only
+  };
+
+  // Why blocks in scope could not be evicted, for error messages.
+  struct Blockers {
+    int64_t pinned = 0;
+    int64_t locked = 0;
+    int64_t busy = 0;  // being moved, removed or verified-corrupt
+  };
+
+  // A manifest is rewritten when it holds more than 2 * live + kManifestSlack records.
+  static constexpr int64_t kManifestSlack = 1024;
+
+  TieredBlockStore(const StoreOptions& options, env::Env* env);
+
+  // ---- Open (tiered_block_store_open.cc) ----
+  struct FoundBlock;
+  Status ScanDir(Dir* dir, std::vector<FoundBlock>* found, ParsedManifest* manifest);
+  void Recover();
+
+  // ---- Paths ----
+  std::string CommitPath(const Dir* dir, BlockId block_id) const;
+  std::string TempPath(const Dir* dir, SessionId session_id, BlockId block_id) const;
+
+  // ---- Metadata helpers; REQUIRES: mu_ held ----
+  Result<const Tier*> FindTierLocked(std::string_view alias) const;
+  // Usable dirs of tier `alias` (or all tiers for kAnyTier) with medium `medium` (empty: any).
+  std::vector<Dir*> EligibleDirsLocked(std::string_view alias, std::string_view medium) const;
+  Dir* AllocateLocked(const std::vector<Dir*>& candidates, int64_t bytes);
+  bool IsPinnedLocked(BlockId block_id) const;
+  // Picks blocks to evict, coldest first, until a dir in `scope` has `min_contiguous` bytes
+  // available and `scope` as a whole `min_available` (the latter best effort). nullopt, with
+  // nothing changed, when `min_contiguous` cannot be reached.
+  std::optional<std::vector<BlockId>> PlanEvictionLocked(const std::vector<Dir*>& scope,
+                                                        int64_t min_contiguous,
+                                                        int64_t min_available,
+                                                        Blockers* blockers) const;
+  // Marks a kReady block kRemoving and releases its space; the caller finishes the removal.
+  Victim BeginRemovalLocked(BlockId block_id, BlockMeta* meta);
+  // Evicts per plan: BeginRemovalLocked on each.
+  void ApplyEvictionLocked(const std::vector<BlockId>& plan, std::vector<Victim>* victims);
+  std::string NoSpaceMessageLocked(std::string_view what, const std::vector<Dir*>& scope,
+                                   int64_t bytes, const Blockers& blockers) const;
+  // Drops one reader of the block behind `lock`; queues its removal if it was doomed.
+  void ReleaseReaderLocked(const LockRecord& lock, std::vector<Victim>* victims);
+  void QueueEventLocked(Event event);
+  Result<BlockMeta*> FindReadyBlockLocked(BlockId block_id, std::unique_lock<std::mutex>* lock);
+
+  // ---- Without mu_ ----
+  // Deletes the victims' files, records their removal in the manifests, erases their metadata
+  // and queues events.
+  void FinishRemovals(const std::vector<Victim>& victims, RemovalKind kind);
+  // Appends to a dir's manifest; failures are logged, never returned (the manifest is a cache).
+  void ManifestAppendCommit(Dir* dir, BlockId block_id, const ManifestEntry& entry);
+  void ManifestAppendRemove(Dir* dir, BlockId block_id);
+  // Rewrites a dir's manifest when it holds many dead records or is unusable.
+  void MaybeCompactManifest(Dir* dir);
+  // REQUIRES: dir->manifest_mu held (not mu_).
+  void RewriteManifest(Dir* dir);
+  // Delivers queued events to listeners, in order, one deliverer at a time.
+  void DeliverEvents();
+
+  const StoreOptions options_;
+  env::Env* const env_;
+  std::vector<std::unique_ptr<Dir>> dirs_;  // all dirs, tier order then dir order
+  std::vector<Tier> tiers_;                 // immutable after Open
+
+  std::mutex delivery_mu_;
+  std::vector<BlockStoreListener*> listeners_;  // GUARDED_BY(delivery_mu_)
+
+  mutable std::mutex mu_;
+  std::condition_variable move_cv_;  // signalled when a move ends
+  std::unique_ptr<Allocator> allocator_;                   // GUARDED_BY(mu_)
+  std::unique_ptr<Annotator> annotator_;                   // GUARDED_BY(mu_)
+  absl::flat_hash_map<BlockId, BlockMeta> blocks_;         // GUARDED_BY(mu_)
+  absl::flat_hash_map<BlockId, TempBlock> temps_;          // GUARDED_BY(mu_)
+  absl::flat_hash_map<LockId, LockRecord> locks_;          // GUARDED_BY(mu_)
+  absl::flat_hash_set<FileId> pinned_files_;               // GUARDED_BY(mu_)
+  std::map<std::string, std::vector<std::string>> lost_;   // GUARDED_BY(mu_)
+  std::vector<Event> pending_events_;                      // GUARDED_BY(mu_)
+  bool listeners_empty_ = true;                            // GUARDED_BY(mu_)
+  LockId next_lock_id_ = 1;                                // GUARDED_BY(mu_)
+  uint64_t next_generation_ = 1;                           // GUARDED_BY(mu_)
+  RecoveryStats recovery_;                                 // written by Open only
+};
+
+}  // namespace alluxio::worker
