@@ -151,6 +151,17 @@ class FileSystemMaster : public journal::Journaled {
   bool SyncDue(const std::string& path, int64_t sync_interval_ms);
   void RecordSync(const std::string& path);
 
+  // Why `path` (a "file" or "directory", resolved to `r`) cannot be created, if it cannot.
+  // REQUIRES: state_mu_ held.
+  Status CheckCreatable(const std::string& user, const ResolvedPath& r, const std::string& path,
+                        std::string_view kind, bool recursive);
+  // Appends entries creating the directories of `path` missing from `r` (all of them with
+  // `include_last`, else all but the last component); returns the id of the deepest directory.
+  // REQUIRES: state_mu_ held exclusively.
+  InodeId AddMissingDirectories(const ResolvedPath& r, std::string_view path, bool include_last,
+                                const std::string& owner, const std::string& group, int32_t mode,
+                                bool persisted, int64_t now,
+                                std::vector<journal::JournalEntry>* entries);
   // Builds the entry for a new inode. REQUIRES: state_mu_ held.
   journal::JournalEntry NewDirectoryEntry(InodeId id, InodeId parent, std::string_view name,
                                           const std::string& owner, const std::string& group,

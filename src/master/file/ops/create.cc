@@ -13,6 +13,43 @@ namespace pj = ::alluxio::proto::journal;
 using internal::Batch;
 using internal::CheckAncestorsAreDirectories;
 
+Status FileSystemMaster::CheckCreatable(const std::string& user, const ResolvedPath& r,
+                                        const std::string& path, std::string_view kind,
+                                        bool recursive) {
+  if (r.found()) {
+    return AlreadyExistsError(
+        fmt::format("Not allowed to create {} because path already exists: {}", kind, path));
+  }
+  RETURN_IF_ERROR(CheckAncestorsAreDirectories(r, path));
+  if (!recursive && r.inodes.size() < r.num_components) {
+    return NotFoundError(fmt::format("File {} creation failed. Component {}({}) does not exist",
+                                     path, r.inodes.size(),
+                                     PathComponents(path)[r.inodes.size() - 1]));
+  }
+  RETURN_IF_ERROR(CheckWritable(path));
+  return permissions_.Check(user, *r.last(), kModeWrite, path);
+}
+
+InodeId FileSystemMaster::AddMissingDirectories(const ResolvedPath& r, std::string_view path,
+                                                bool include_last, const std::string& owner,
+                                                const std::string& group, int32_t mode,
+                                                bool persisted, int64_t now,
+                                                std::vector<journal::JournalEntry>* entries) {
+  std::vector<std::string_view> comps = PathComponents(path);
+  size_t end = include_last ? comps.size() : comps.size() - 1;
+  InodeId parent = r.last()->id;
+  for (size_t i = r.inodes.size() - 1; i < end; ++i) {
+    InodeId id = tree_.PeekInodeId(static_cast<int>(entries->size()));
+    journal::JournalEntry e = NewDirectoryEntry(id, parent, comps[i], owner, group, mode, now);
+    if (persisted) e.mutable_inode_directory()->set_persistence_state(pj::PERSISTED);
+    // A directory created by Alluxio has no UFS children to load.
+    e.mutable_inode_directory()->set_direct_children_loaded(true);
+    entries->push_back(std::move(e));
+    parent = id;
+  }
+  return parent;
+}
+
 Status FileSystemMaster::CreateDirectory(const OperationContext& ctx, std::string_view raw_path,
                                          const grpc::file::CreateDirectoryPOptions& options) {
   ASSIGN_OR_RETURN(std::string path, NormalizePath(raw_path));
@@ -20,25 +57,13 @@ Status FileSystemMaster::CreateDirectory(const OperationContext& ctx, std::strin
   const std::string user = EffectiveUser(ctx);
   // Let a directory that exists only in the UFS be known first (load type ONCE).
   RETURN_IF_ERROR(LoadMetadataIfNeeded(ctx, path, grpc::ONCE,
-                                       options.common_options().has_sync_interval_ms()
-                                           ? options.common_options().sync_interval_ms()
-                                           : -1,
-                                       false));
+                                       internal::SyncIntervalOf(options.common_options()), false));
   auto validate = [&](const ResolvedPath& r) -> Status {
     if (r.found()) {
       if (options.allow_exists() && r.target()->is_directory) return Status();
       if (path == "/") return AlreadyExistsError("Not allowed to create existing root path: /");
-      return AlreadyExistsError(
-          fmt::format("Not allowed to create directory because path already exists: {}", path));
     }
-    RETURN_IF_ERROR(CheckAncestorsAreDirectories(r, path));
-    if (!options.recursive() && r.inodes.size() < r.num_components) {
-      return NotFoundError(fmt::format("File {} creation failed. Component {}({}) does not exist",
-                                       path, r.inodes.size(),
-                                       PathComponents(path)[r.inodes.size() - 1]));
-    }
-    RETURN_IF_ERROR(CheckWritable(path));
-    return permissions_.Check(user, *r.last(), kModeWrite, path);
+    return CheckCreatable(user, r, path, "directory", options.recursive());
   };
 
   std::string ufs_path;
@@ -70,21 +95,12 @@ Status FileSystemMaster::CreateDirectory(const OperationContext& ctx, std::strin
     ResolvedPath r = tree_.Resolve(path);
     RETURN_IF_ERROR(validate(r));
     if (r.found()) return Status();
-    std::vector<std::string_view> comps = PathComponents(path);
     std::vector<std::string> groups = permissions_.GroupsOf(user);
     const std::string group = groups.empty() ? r.last()->group : groups[0];
     int64_t now = NowMs();
     std::vector<journal::JournalEntry> entries;
-    InodeId parent = r.last()->id;
-    for (size_t i = r.inodes.size() - 1; i < comps.size(); ++i) {
-      InodeId id = tree_.PeekInodeId(static_cast<int>(entries.size()));
-      journal::JournalEntry e = NewDirectoryEntry(id, parent, comps[i], user, group, mode, now);
-      if (options.persist()) e.mutable_inode_directory()->set_persistence_state(pj::PERSISTED);
-      // A directory created by Alluxio has no UFS children to load.
-      e.mutable_inode_directory()->set_direct_children_loaded(true);
-      entries.push_back(std::move(e));
-      parent = id;
-    }
+    AddMissingDirectories(r, path, /*include_last=*/true, user, group, mode, options.persist(), now,
+                          &entries);
     journal::JournalEntry touch_parent;
     touch_parent.mutable_update_inode()->set_id(r.last()->id);
     touch_parent.mutable_update_inode()->set_last_modification_time_ms(now);
@@ -106,10 +122,7 @@ Result<FileInfo> FileSystemMaster::CreateFile(const OperationContext& ctx,
   }
   const std::string user = EffectiveUser(ctx);
   RETURN_IF_ERROR(LoadMetadataIfNeeded(ctx, path, grpc::ONCE,
-                                       options.common_options().has_sync_interval_ms()
-                                           ? options.common_options().sync_interval_ms()
-                                           : -1,
-                                       false));
+                                       internal::SyncIntervalOf(options.common_options()), false));
   if (options.overwrite()) {
     grpc::file::DeletePOptions del;
     del.set_recursive(false);
@@ -117,18 +130,7 @@ Result<FileInfo> FileSystemMaster::CreateFile(const OperationContext& ctx,
     if (!s.ok() && s.code() != StatusCode::kNotFound) return s;
   }
   auto validate = [&](const ResolvedPath& r) -> Status {
-    if (r.found()) {
-      return AlreadyExistsError(
-          fmt::format("Not allowed to create file because path already exists: {}", path));
-    }
-    RETURN_IF_ERROR(CheckAncestorsAreDirectories(r, path));
-    if (!options.recursive() && r.inodes.size() < r.num_components) {
-      return NotFoundError(fmt::format("File {} creation failed. Component {}({}) does not exist",
-                                       path, r.inodes.size(),
-                                       PathComponents(path)[r.inodes.size() - 1]));
-    }
-    RETURN_IF_ERROR(CheckWritable(path));
-    return permissions_.Check(user, *r.last(), kModeWrite, path);
+    return CheckCreatable(user, r, path, "file", options.recursive());
   };
   std::string parent_ufs_path;
   std::shared_ptr<ufs::UnderFileSystem> ufs;
@@ -156,26 +158,18 @@ Result<FileInfo> FileSystemMaster::CreateFile(const OperationContext& ctx,
     ExclusiveLock lock(state_mu_);
     ResolvedPath r = tree_.Resolve(path);
     RETURN_IF_ERROR(validate(r));
-    std::vector<std::string_view> comps = PathComponents(path);
     std::vector<std::string> groups = permissions_.GroupsOf(user);
     const std::string group = groups.empty() ? r.last()->group : groups[0];
     int64_t now = NowMs();
     std::vector<journal::JournalEntry> entries;
-    InodeId parent = r.last()->id;
-    for (size_t i = r.inodes.size() - 1; i + 1 < comps.size(); ++i) {
-      InodeId id = tree_.PeekInodeId(static_cast<int>(entries.size()));
-      journal::JournalEntry e = NewDirectoryEntry(id, parent, comps[i], user, group, dir_mode, now);
-      if (options.persist()) e.mutable_inode_directory()->set_persistence_state(pj::PERSISTED);
-      e.mutable_inode_directory()->set_direct_children_loaded(true);
-      entries.push_back(std::move(e));
-      parent = id;
-    }
+    InodeId parent = AddMissingDirectories(r, path, /*include_last=*/false, user, group, dir_mode,
+                                           options.persist(), now, &entries);
     InodeId id = tree_.PeekInodeId(static_cast<int>(entries.size()));
     journal::JournalEntry fe;
     auto* f = fe.mutable_inode_file();
     f->set_id(id);
     f->set_parent_id(parent);
-    f->set_name(std::string(comps.back()));
+    f->set_name(std::string(PathName(path)));
     f->set_owner(user);
     f->set_group(group);
     f->set_mode(options.has_mode() ? options.mode() : (0666 & ~options_.umask));

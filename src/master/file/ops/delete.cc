@@ -15,9 +15,7 @@ Status FileSystemMaster::Delete(const OperationContext& ctx, std::string_view ra
   if (IsRetryOfCompletedOperation(ctx)) return Status();
   if (path == "/") return InvalidArgumentError("Cannot delete the root directory");
   const std::string user = EffectiveUser(ctx);
-  int64_t sync = options.common_options().has_sync_interval_ms()
-                     ? options.common_options().sync_interval_ms()
-                     : -1;
+  int64_t sync = internal::SyncIntervalOf(options.common_options());
   RETURN_IF_ERROR(LoadMetadataIfNeeded(ctx, path, grpc::ONCE, sync, /*list_children=*/true));
 
   auto validate = [&](const ResolvedPath& r) -> Status {

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "alluxio/grpc/common.pb.h"
 #include "journal/journal.h"
 #include "master/file/inode_tree.h"
 
@@ -32,6 +33,11 @@ inline Status CheckAncestorsAreDirectories(const ResolvedPath& r, std::string_vi
     }
   }
   return Status();
+}
+
+// The client's metadata sync interval of a call (-1 when unset: never sync).
+inline int64_t SyncIntervalOf(const ::alluxio::grpc::FileSystemMasterCommonPOptions& common) {
+  return common.has_sync_interval_ms() ? common.sync_interval_ms() : -1;
 }
 
 inline Status PathDoesNotExist(std::string_view path) {

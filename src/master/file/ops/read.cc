@@ -17,7 +17,7 @@ grpc::LoadMetadataPType LoadType(const Options& o) {
 
 template <typename Options>
 int64_t SyncInterval(const Options& o) {
-  return o.common_options().has_sync_interval_ms() ? o.common_options().sync_interval_ms() : -1;
+  return internal::SyncIntervalOf(o.common_options());
 }
 
 }  // namespace

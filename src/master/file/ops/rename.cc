@@ -21,9 +21,7 @@ Status FileSystemMaster::Rename(const OperationContext& ctx, std::string_view ra
         fmt::format("Cannot rename because {} is a prefix of {}", src, dst));
   }
   const std::string user = EffectiveUser(ctx);
-  int64_t sync = options.common_options().has_sync_interval_ms()
-                     ? options.common_options().sync_interval_ms()
-                     : -1;
+  int64_t sync = internal::SyncIntervalOf(options.common_options());
   RETURN_IF_ERROR(LoadMetadataIfNeeded(ctx, src, grpc::ONCE, sync, false));
   RETURN_IF_ERROR(LoadMetadataIfNeeded(ctx, dst, grpc::ONCE, sync, false));
 

@@ -20,7 +20,7 @@ Status FileSystemMaster::SetAttribute(const OperationContext& ctx, std::string_v
   if (options.has_mode() && (options.mode() < 0 || options.mode() > 07777)) {
     return InvalidArgumentError(fmt::format("Invalid mode {:o} for {}", options.mode(), path));
   }
-  int64_t sync = common.has_sync_interval_ms() ? common.sync_interval_ms() : -1;
+  int64_t sync = internal::SyncIntervalOf(common);
   RETURN_IF_ERROR(LoadMetadataIfNeeded(ctx, path, grpc::ONCE, sync, false));
   const bool changes_permissions = options.has_owner() || options.has_group() || options.has_mode();
   const bool recurse_permissions = changes_permissions && options.recursive();
