@@ -318,7 +318,6 @@ const PropertyKey& kSecurityAuthorizationPermissionSupergroup = Define({
     .description = "Group whose members are superusers.",
 });
 
-
 // Worker storage
 const PropertyKey& kWorkerRamdiskSize = Define({
     .name = "alluxio.worker.ramdisk.size",

@@ -111,10 +111,10 @@ extern const PropertyKey& kWorkerTieredstoreLevel2Alias;
 extern const PropertyKey& kWorkerTieredstoreLevel2DirsPath;
 extern const PropertyKey& kWorkerTieredstoreLevel2DirsMediumtype;
 extern const PropertyKey& kWorkerTieredstoreLevel2DirsQuota;
-extern const PropertyKey& kWorkerDataFolder;         // alluxio.worker.data.folder
-extern const PropertyKey& kWorkerDataFolderTmp;      // alluxio.worker.data.folder.tmp
-extern const PropertyKey& kWorkerDataTmpSubdirMax;   // alluxio.worker.data.tmp.subdir.max
-extern const PropertyKey& kWorkerAllocatorClass;     // alluxio.worker.allocator.class
+extern const PropertyKey& kWorkerDataFolder;           // alluxio.worker.data.folder
+extern const PropertyKey& kWorkerDataFolderTmp;        // alluxio.worker.data.folder.tmp
+extern const PropertyKey& kWorkerDataTmpSubdirMax;     // alluxio.worker.data.tmp.subdir.max
+extern const PropertyKey& kWorkerAllocatorClass;       // alluxio.worker.allocator.class
 extern const PropertyKey& kWorkerBlockAnnotatorClass;  // alluxio.worker.block.annotator.class
 extern const PropertyKey& kWorkerBlockAnnotatorLrfuStepFactor;
 extern const PropertyKey& kWorkerBlockAnnotatorLrfuAttenuationFactor;

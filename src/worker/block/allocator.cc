@@ -53,9 +53,7 @@ class RoundRobinAllocator final : public Allocator {
     }
     return std::nullopt;
   }
-  std::string_view name() const override {
-    return AllocatorClassName(AllocatorType::kRoundRobin);
-  }
+  std::string_view name() const override { return AllocatorClassName(AllocatorType::kRoundRobin); }
 
  private:
   std::map<int, int> last_dir_;  // tier level -> dir index chosen last

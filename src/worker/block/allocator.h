@@ -49,8 +49,7 @@ class Allocator {
 
   // Chooses a dir with at least `bytes` available among `tiers` (fastest first). nullopt when no
   // candidate has room. `bytes` >= 0.
-  virtual std::optional<DirChoice> Allocate(const std::vector<TierSpace>& tiers,
-                                            int64_t bytes) = 0;
+  virtual std::optional<DirChoice> Allocate(const std::vector<TierSpace>& tiers, int64_t bytes) = 0;
 
   // Alluxio's class name, e.g. "alluxio.worker.block.allocator.MaxFreeAllocator".
   virtual std::string_view name() const = 0;

@@ -95,8 +95,8 @@ class LrfuAnnotator final : public Annotator {
   // ordering by score orders by current CRF. Ties (equal scores) go oldest access first.
   using OrderKey = std::tuple<double, int64_t, BlockId>;
   OrderKey MakeKey(BlockId id, const Entry& e) const {
-    return {std::log(e.crf) + step_factor_ * log_attenuation_ * static_cast<double>(e.last),
-            e.last, id};
+    return {std::log(e.crf) + step_factor_ * log_attenuation_ * static_cast<double>(e.last), e.last,
+            id};
   }
 
   const double step_factor_;

@@ -170,8 +170,8 @@ Status ManifestWriter::Rewrite(const std::vector<std::pair<BlockId, ManifestEntr
     std::string batch;
     batch.reserve(64 * kManifestRecordSize);
     for (const auto& [id, entry] : entries) {
-      batch += EncodeManifestRecord(
-          {ManifestRecordType::kCommit, id, entry.length, entry.checksum});
+      batch +=
+          EncodeManifestRecord({ManifestRecordType::kCommit, id, entry.length, entry.checksum});
       if (batch.size() >= 1024 * kManifestRecordSize) {
         RETURN_IF_ERROR(out->Append(batch));
         batch.clear();

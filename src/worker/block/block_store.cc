@@ -36,8 +36,7 @@ void BlockStore::CountOutOfSpace() {
 }
 
 Result<std::string> BlockStore::CreateBlock(SessionId session_id, BlockId block_id,
-                                            const BlockLocationHint& hint,
-                                            int64_t initial_bytes) {
+                                            const BlockLocationHint& hint, int64_t initial_bytes) {
   Status s = CheckBytes("initial bytes", initial_bytes);
   if (s.ok() && hint.tier_alias.empty()) {
     s = InvalidArgumentError("the location hint needs a tier alias (or ANY)");
@@ -51,8 +50,7 @@ Result<std::string> BlockStore::CreateBlock(SessionId session_id, BlockId block_
   return r;
 }
 
-Status BlockStore::RequestSpace(SessionId session_id, BlockId block_id,
-                                int64_t additional_bytes) {
+Status BlockStore::RequestSpace(SessionId session_id, BlockId block_id, int64_t additional_bytes) {
   Status s = CheckBytes("additional bytes", additional_bytes);
   if (s.ok()) s = RequestSpaceImpl(session_id, block_id, additional_bytes);
   Count(s, &counters_.space_requests);

@@ -111,14 +111,14 @@ struct StoreMeta {
 
 // What Open found.
 struct RecoveryStats {
-  int64_t blocks = 0;             // committed blocks kept
-  int64_t bytes = 0;              // their total length
-  int64_t verified = 0;           // kept blocks with a manifest checksum (size matched)
-  int64_t unverified = 0;         // kept blocks without one
-  int64_t dropped_corrupt = 0;    // size (or, if asked, checksum) differed from the manifest
-  int64_t dropped_over_quota = 0; // did not fit in their dir's quota (Alluxio #15171)
-  int64_t dropped_duplicate = 0;  // same id in a faster tier (a move cut short)
-  int64_t garbage_removed = 0;    // other files and directories deleted
+  int64_t blocks = 0;              // committed blocks kept
+  int64_t bytes = 0;               // their total length
+  int64_t verified = 0;            // kept blocks with a manifest checksum (size matched)
+  int64_t unverified = 0;          // kept blocks without one
+  int64_t dropped_corrupt = 0;     // size (or, if asked, checksum) differed from the manifest
+  int64_t dropped_over_quota = 0;  // did not fit in their dir's quota (Alluxio #15171)
+  int64_t dropped_duplicate = 0;   // same id in a faster tier (a move cut short)
+  int64_t garbage_removed = 0;     // other files and directories deleted
   int64_t dirs_lost = 0;
 };
 

@@ -27,8 +27,8 @@ class BlockStoreListener {
   // A block was committed (it is now readable at `location`).
   virtual void OnBlockCommitted(BlockId block_id, const BlockLocation& location) {}
   // A committed block left the store.
-  virtual void OnBlockRemoved(BlockId block_id, const BlockLocation& location,
-                              RemovalCause cause) {}
+  virtual void OnBlockRemoved(BlockId block_id, const BlockLocation& location, RemovalCause cause) {
+  }
   // A committed block moved between tiers (CACHE_PROMOTE, MoveBlock).
   virtual void OnBlockMoved(BlockId block_id, const BlockLocation& from, const BlockLocation& to) {}
   // A committed block was dropped because its file is corrupt or missing, or its dir was lost.

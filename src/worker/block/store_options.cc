@@ -108,10 +108,10 @@ Result<AllocatorType> ParseAllocatorClass(std::string_view name) {
   if (short_name == "MaxFreeAllocator") return AllocatorType::kMaxFree;
   if (short_name == "RoundRobinAllocator") return AllocatorType::kRoundRobin;
   if (short_name == "GreedyAllocator") return AllocatorType::kGreedy;
-  return InvalidArgumentError(fmt::format(
-      "Invalid value '{}' for {}: unknown allocator class; expected MaxFreeAllocator, "
-      "RoundRobinAllocator or GreedyAllocator (optionally prefixed with {})",
-      name, keys::kWorkerAllocatorClass.name, kAllocatorPackage));
+  return InvalidArgumentError(
+      fmt::format("Invalid value '{}' for {}: unknown allocator class; expected MaxFreeAllocator, "
+                  "RoundRobinAllocator or GreedyAllocator (optionally prefixed with {})",
+                  name, keys::kWorkerAllocatorClass.name, kAllocatorPackage));
 }
 
 Result<AnnotatorType> ParseAnnotatorClass(std::string_view name) {
@@ -119,10 +119,10 @@ Result<AnnotatorType> ParseAnnotatorClass(std::string_view name) {
   if (short_name.starts_with(kAnnotatorPackage)) short_name.remove_prefix(kAnnotatorPackage.size());
   if (short_name == "LRUAnnotator") return AnnotatorType::kLru;
   if (short_name == "LRFUAnnotator") return AnnotatorType::kLrfu;
-  return InvalidArgumentError(fmt::format(
-      "Invalid value '{}' for {}: unknown annotator class; expected LRUAnnotator or "
-      "LRFUAnnotator (optionally prefixed with {})",
-      name, keys::kWorkerBlockAnnotatorClass.name, kAnnotatorPackage));
+  return InvalidArgumentError(
+      fmt::format("Invalid value '{}' for {}: unknown annotator class; expected LRUAnnotator or "
+                  "LRFUAnnotator (optionally prefixed with {})",
+                  name, keys::kWorkerBlockAnnotatorClass.name, kAnnotatorPackage));
 }
 
 Result<StoreOptions> StoreOptions::FromConfiguration(const conf::Configuration& conf) {
@@ -138,15 +138,15 @@ Result<StoreOptions> StoreOptions::FromConfiguration(const conf::Configuration& 
     TierOptions tier;
     tier.alias = Trim(conf.Get(k.alias));
     if (tier.alias.empty()) {
-      return InvalidArgumentError(fmt::format("{} is not set; {} is {}, so every level below it "
-                                              "needs an alias (MEM, SSD or HDD)",
-                                              k.alias.name, keys::kWorkerTieredstoreLevels.name,
-                                              levels));
+      return InvalidArgumentError(
+          fmt::format("{} is not set; {} is {}, so every level below it "
+                      "needs an alias (MEM, SSD or HDD)",
+                      k.alias.name, keys::kWorkerTieredstoreLevels.name, levels));
     }
     if (GlobalTierOrdinal(tier.alias) < 0) {
-      return InvalidArgumentError(fmt::format(
-          "Invalid value '{}' for {}: unknown tier alias; expected MEM, SSD or HDD", tier.alias,
-          k.alias.name));
+      return InvalidArgumentError(
+          fmt::format("Invalid value '{}' for {}: unknown tier alias; expected MEM, SSD or HDD",
+                      tier.alias, k.alias.name));
     }
     Result<std::vector<std::string>> paths = conf.GetList(k.path);
     if (!paths.ok() || paths->empty()) {
@@ -173,9 +173,9 @@ Result<StoreOptions> StoreOptions::FromConfiguration(const conf::Configuration& 
       const std::string& quota = (*quotas)[std::min(i, quotas->size() - 1)];
       Result<int64_t> bytes = conf::ParseBytes(quota);
       if (!bytes.ok() || *bytes < 0) {
-        return InvalidArgumentError(fmt::format(
-            "Invalid quota '{}' for directory {} in {}: expected a size such as 16GB", quota,
-            dir.path, k.quota.name));
+        return InvalidArgumentError(
+            fmt::format("Invalid quota '{}' for directory {} in {}: expected a size such as 16GB",
+                        quota, dir.path, k.quota.name));
       }
       dir.quota_bytes = *bytes;
       tier.dirs.push_back(std::move(dir));
@@ -227,9 +227,9 @@ Status StoreOptions::Validate() const {
     }
     for (const DirOptions& dir : tier.dirs) {
       if (dir.path.empty() || dir.path.front() != '/') {
-        return InvalidArgumentError(fmt::format(
-            "Directory '{}' of tier {} ({}) must be an absolute path", dir.path, level,
-            tier.alias));
+        return InvalidArgumentError(
+            fmt::format("Directory '{}' of tier {} ({}) must be an absolute path", dir.path, level,
+                        tier.alias));
       }
       std::string normal = std::filesystem::path(dir.path).lexically_normal().string();
       while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
@@ -245,8 +245,8 @@ Status StoreOptions::Validate() const {
             dir.medium_type, dir.path, level, tier.alias));
       }
       if (dir.quota_bytes < 0) {
-        return InvalidArgumentError(fmt::format("Negative quota {} for directory {}",
-                                                dir.quota_bytes, dir.path));
+        return InvalidArgumentError(
+            fmt::format("Negative quota {} for directory {}", dir.quota_bytes, dir.path));
       }
     }
   }
@@ -262,9 +262,9 @@ Status StoreOptions::Validate() const {
                                             keys::kWorkerBlockAnnotatorLrfuStepFactor.name));
   }
   if (!(lrfu_attenuation_factor >= 2.0) || !std::isfinite(lrfu_attenuation_factor)) {
-    return InvalidArgumentError(fmt::format(
-        "Invalid value '{}' for {}: must be at least 2.0", lrfu_attenuation_factor,
-        keys::kWorkerBlockAnnotatorLrfuAttenuationFactor.name));
+    return InvalidArgumentError(fmt::format("Invalid value '{}' for {}: must be at least 2.0",
+                                            lrfu_attenuation_factor,
+                                            keys::kWorkerBlockAnnotatorLrfuAttenuationFactor.name));
   }
   if (free_ahead_bytes < 0) {
     return InvalidArgumentError(fmt::format("Invalid value '{}' for {}: must not be negative",

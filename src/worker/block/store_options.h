@@ -6,10 +6,10 @@
 //   alluxio.worker.tieredstore.levels                  1 (1..3)
 //   alluxio.worker.tieredstore.level{N}.alias          level0 MEM; levels 1, 2 have no default
 //   alluxio.worker.tieredstore.level{N}.dirs.path      level0 /mnt/ramdisk
-//   alluxio.worker.tieredstore.level{N}.dirs.mediumtype ${alluxio.worker.tieredstore.level{N}.alias}
-//   alluxio.worker.tieredstore.level{N}.dirs.quota     level0 ${alluxio.worker.ramdisk.size}
-//   alluxio.worker.data.folder                         /alluxioworker/ (under each dir)
-//   alluxio.worker.data.folder.tmp                     .tmp_blocks (under the data folder)
+//   alluxio.worker.tieredstore.level{N}.dirs.mediumtype
+//   ${alluxio.worker.tieredstore.level{N}.alias} alluxio.worker.tieredstore.level{N}.dirs.quota
+//   level0 ${alluxio.worker.ramdisk.size} alluxio.worker.data.folder /alluxioworker/ (under each
+//   dir) alluxio.worker.data.folder.tmp                     .tmp_blocks (under the data folder)
 //   alluxio.worker.data.tmp.subdir.max                 1024
 //   alluxio.worker.allocator.class                     ...allocator.MaxFreeAllocator
 //   alluxio.worker.block.annotator.class               ...annotator.LRUAnnotator
@@ -65,9 +65,9 @@ struct StoreOptions {
   int64_t tmp_subdir_max = 1024;
   AllocatorType allocator = AllocatorType::kMaxFree;
   AnnotatorType annotator = AnnotatorType::kLru;
-  double lrfu_step_factor = 0.25;         // [0, 1]
-  double lrfu_attenuation_factor = 2.0;   // >= 2
-  int64_t free_ahead_bytes = 0;           // >= 0
+  double lrfu_step_factor = 0.25;        // [0, 1]
+  double lrfu_attenuation_factor = 2.0;  // >= 2
+  int64_t free_ahead_bytes = 0;          // >= 0
   // Open() also checks the full XXH64 of every block that has one (slow: reads every block).
   // Off by default: Open() checks sizes only, VerifyBlock() checks a block on demand.
   bool verify_checksums_on_open = false;

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -231,10 +232,12 @@ void TieredBlockStore::FinishRemovals(const std::vector<Victim>& victims, Remova
     for (const Victim& v : victims) {
       auto it = blocks_.find(v.block_id);
       if (it != blocks_.end() && it->second.generation == v.generation) blocks_.erase(it);
-      Event e{kind == RemovalKind::kEvicted  ? Event::Kind::kEvicted
-              : kind == RemovalKind::kLost   ? Event::Kind::kLost
-                                             : Event::Kind::kRemoved,
-              v.block_id, v.dir->location, {}};
+      Event e{kind == RemovalKind::kEvicted ? Event::Kind::kEvicted
+              : kind == RemovalKind::kLost  ? Event::Kind::kLost
+                                            : Event::Kind::kRemoved,
+              v.block_id,
+              v.dir->location,
+              {}};
       QueueEventLocked(std::move(e));
     }
   }
@@ -258,9 +261,10 @@ void TieredBlockStore::ManifestAppendCommit(Dir* dir, BlockId block_id,
   Status s = dir->manifest->AppendCommit(block_id, entry);
   if (!s.ok()) {
     dir->manifest_failed_appends++;
-    spdlog::warn("Failed to record block {} in the manifest of {}: {}; the block stays but cannot "
-                 "be verified after a restart",
-                 block_id, dir->data_dir, s.ToString());
+    spdlog::warn(
+        "Failed to record block {} in the manifest of {}: {}; the block stays but cannot "
+        "be verified after a restart",
+        block_id, dir->data_dir, s.ToString());
   }
 }
 
@@ -321,7 +325,8 @@ void TieredBlockStore::RewriteManifest(Dir* dir) {
   }
   Status s;
   if (dir->manifest == nullptr) {
-    Result<std::unique_ptr<ManifestWriter>> w = ManifestWriter::Create(env_, dir->data_dir, entries);
+    Result<std::unique_ptr<ManifestWriter>> w =
+        ManifestWriter::Create(env_, dir->data_dir, entries);
     if (w.ok()) {
       dir->manifest = *std::move(w);
     } else {
@@ -338,11 +343,15 @@ void TieredBlockStore::RewriteManifest(Dir* dir) {
 }
 
 void TieredBlockStore::DeliverEvents() {
+  // Called from inside a listener: the delivery loop below, further up this stack, will deliver
+  // what this call queued once the current listener returns.
+  if (delivering_thread_.load(std::memory_order_relaxed) == std::this_thread::get_id()) return;
   for (;;) {
     std::unique_lock<std::mutex> d(delivery_mu_, std::try_to_lock);
     // Another thread is delivering: it re-checks the queue after it stops, so it will deliver
-    // what we queued. (This also makes a store call from inside a listener safe.)
+    // what we queued.
     if (!d.owns_lock()) return;
+    delivering_thread_.store(std::this_thread::get_id(), std::memory_order_relaxed);
     for (;;) {
       std::vector<Event> batch;
       {
@@ -375,6 +384,7 @@ void TieredBlockStore::DeliverEvents() {
         }
       }
     }
+    delivering_thread_.store(std::thread::id(), std::memory_order_relaxed);
     d.unlock();
     std::lock_guard<std::mutex> l(mu_);
     if (pending_events_.empty()) return;
@@ -394,18 +404,17 @@ Result<std::string> TieredBlockStore::CreateBlockImpl(SessionId session_id, Bloc
   {
     std::lock_guard<std::mutex> l(mu_);
     if (auto t = temps_.find(block_id); t != temps_.end()) {
-      return AlreadyExistsError(fmt::format(
-          "Temp block {} is not available: session {} is already writing it", block_id,
-          t->second.session_id));
+      return AlreadyExistsError(
+          fmt::format("Temp block {} is not available: session {} is already writing it", block_id,
+                      t->second.session_id));
     }
     if (blocks_.contains(block_id)) {
       return AlreadyExistsError(
           fmt::format("Temp block {} is not available: the block is already committed", block_id));
     }
     if (hint.tier_alias != kAnyTier) RETURN_IF_ERROR(FindTierLocked(hint.tier_alias).status());
-    if (!hint.medium_type.empty() &&
-        std::find(kMediumTypes.begin(), kMediumTypes.end(), hint.medium_type) ==
-            kMediumTypes.end()) {
+    if (!hint.medium_type.empty() && std::find(kMediumTypes.begin(), kMediumTypes.end(),
+                                               hint.medium_type) == kMediumTypes.end()) {
       return InvalidArgumentError(fmt::format(
           "Unknown medium type '{}' in the location hint of block {}; expected MEM, SSD or HDD",
           hint.medium_type, block_id));
@@ -474,14 +483,13 @@ Status TieredBlockStore::RequestSpaceImpl(SessionId session_id, BlockId block_id
     }
     Dir* dir = t.dir;
     if (dir->lost) {
-      return AbortedError(fmt::format("The storage dir {} of temp block {} was lost", dir->path,
-                                      block_id));
+      return AbortedError(
+          fmt::format("The storage dir {} of temp block {} was lost", dir->path, block_id));
     }
     if (dir->Available() < additional_bytes) {
       Blockers blockers;
-      std::optional<std::vector<BlockId>> plan =
-          PlanEvictionLocked({dir}, additional_bytes,
-                             additional_bytes + options_.free_ahead_bytes, &blockers);
+      std::optional<std::vector<BlockId>> plan = PlanEvictionLocked(
+          {dir}, additional_bytes, additional_bytes + options_.free_ahead_bytes, &blockers);
       if (!plan) {
         CountOutOfSpace();
         return ResourceExhaustedError(NoSpaceMessageLocked(
@@ -636,8 +644,7 @@ Result<LockedBlock> TieredBlockStore::LockBlockImpl(SessionId session_id, BlockI
   m->readers++;
   LockId lock_id = next_lock_id_++;
   locks_.emplace(lock_id, LockRecord{session_id, block_id, m->generation});
-  return LockedBlock{lock_id, block_id, CommitPath(m->dir, block_id), m->length,
-                     m->dir->location};
+  return LockedBlock{lock_id, block_id, CommitPath(m->dir, block_id), m->length, m->dir->location};
 }
 
 Status TieredBlockStore::UnlockBlockImpl(LockId lock_id) {
@@ -661,17 +668,16 @@ Status TieredBlockStore::RemoveBlockImpl(BlockId block_id) {
   {
     std::lock_guard<std::mutex> l(mu_);
     if (auto t = temps_.find(block_id); t != temps_.end()) {
-      return FailedPreconditionError(fmt::format(
-          "Block {} is being written by session {}; abort it instead of removing it", block_id,
-          t->second.session_id));
+      return FailedPreconditionError(
+          fmt::format("Block {} is being written by session {}; abort it instead of removing it",
+                      block_id, t->second.session_id));
     }
     auto it = blocks_.find(block_id);
     if (it == blocks_.end() || it->second.state == BlockState::kRemoving) return NoBlock(block_id);
     BlockMeta& m = it->second;
     if (m.state == BlockState::kMoving) {
       return FailedPreconditionError(
-          fmt::format("Block {} is being moved between tiers; remove it after the move",
-                      block_id));
+          fmt::format("Block {} is being moved between tiers; remove it after the move", block_id));
     }
     if (m.readers > 0) {
       return FailedPreconditionError(
@@ -710,10 +716,9 @@ Result<BlockLocation> TieredBlockStore::MoveBlockImpl(SessionId session_id, Bloc
           candidates, m->length, m->length + options_.free_ahead_bytes, &blockers);
       if (!plan) {
         CountOutOfSpace();
-        return ResourceExhaustedError(
-            NoSpaceMessageLocked(fmt::format("Cannot move block {} to tier {}", block_id,
-                                             tier_alias),
-                                 candidates, m->length, blockers));
+        return ResourceExhaustedError(NoSpaceMessageLocked(
+            fmt::format("Cannot move block {} to tier {}", block_id, tier_alias), candidates,
+            m->length, blockers));
       }
       ApplyEvictionLocked(*plan, &victims);  // Never evicts the block itself: other tier.
       dst = AllocateLocked(candidates, m->length);
@@ -745,8 +750,8 @@ Result<BlockLocation> TieredBlockStore::MoveBlockImpl(SessionId session_id, Bloc
     Result<std::unique_ptr<env::SequentialFile>> in = env_->NewSequentialFile(src_path);
     if (!in.ok() && in.status().code() == StatusCode::kNotFound) {
       corrupt = true;
-      return DataLossError(fmt::format(
-          "Block {} is missing its file {}; the block was dropped", block_id, src_path));
+      return DataLossError(fmt::format("Block {} is missing its file {}; the block was dropped",
+                                       block_id, src_path));
     }
     if (!in.ok()) return in.status();
     ASSIGN_OR_RETURN(std::unique_ptr<env::WritableFile> out, env_->NewWritableFile(tmp_path));
@@ -766,8 +771,8 @@ Result<BlockLocation> TieredBlockStore::MoveBlockImpl(SessionId session_id, Bloc
           "Block {} at {} is corrupt: expected {} bytes{}, found {} bytes with XXH64 {:016x}; "
           "the block was dropped",
           block_id, src_path, length,
-          expected ? fmt::format(" with XXH64 {:016x}", *expected) : std::string(),
-          copied.length, copied.checksum));
+          expected ? fmt::format(" with XXH64 {:016x}", *expected) : std::string(), copied.length,
+          copied.checksum));
     }
     RETURN_IF_ERROR(out->Sync());
     RETURN_IF_ERROR(out->Close());
@@ -880,8 +885,7 @@ Result<VerifyOutcome> TieredBlockStore::VerifyBlockImpl(BlockId block_id) {
     DeliverEvents();
     return actual.status().WithContext(fmt::format("Cannot verify block {}", block_id));
   }
-  bool corrupt =
-      missing || actual->length != length || (expected && actual->checksum != *expected);
+  bool corrupt = missing || actual->length != length || (expected && actual->checksum != *expected);
   // Record a first checksum while still holding our reader: no removal (and so no newer record
   // for a new block with this id) can overtake this append.
   if (!corrupt && !expected) ManifestAppendCommit(dir, block_id, *actual);
@@ -902,8 +906,8 @@ Result<VerifyOutcome> TieredBlockStore::VerifyBlockImpl(BlockId block_id) {
   FinishRemovals(victims, RemovalKind::kLost);
   DeliverEvents();
   if (missing) {
-    return DataLossError(fmt::format(
-        "Block {} is missing its file {}; the block was dropped", block_id, path));
+    return DataLossError(
+        fmt::format("Block {} is missing its file {}; the block was dropped", block_id, path));
   }
   if (corrupt) {
     return DataLossError(fmt::format(

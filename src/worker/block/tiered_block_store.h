@@ -22,6 +22,7 @@
 // Thread-safety: thread-safe.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -30,6 +31,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <absl/container/flat_hash_map.h>
@@ -45,8 +47,7 @@ namespace alluxio::worker {
 class TieredBlockStore final : public BlockStore {
  public:
   // See BlockStore::Open. `env` must not be null and must outlive the store.
-  static Result<std::unique_ptr<TieredBlockStore>> Open(const StoreOptions& options,
-                                                        env::Env* env);
+  static Result<std::unique_ptr<TieredBlockStore>> Open(const StoreOptions& options, env::Env* env);
   ~TieredBlockStore() override;
 
  protected:
@@ -180,9 +181,9 @@ class TieredBlockStore final : public BlockStore {
   // available and `scope` as a whole `min_available` (the latter best effort). nullopt, with
   // nothing changed, when `min_contiguous` cannot be reached.
   std::optional<std::vector<BlockId>> PlanEvictionLocked(const std::vector<Dir*>& scope,
-                                                        int64_t min_contiguous,
-                                                        int64_t min_available,
-                                                        Blockers* blockers) const;
+                                                         int64_t min_contiguous,
+                                                         int64_t min_available,
+                                                         Blockers* blockers) const;
   // Marks a kReady block kRemoving and releases its space; the caller finishes the removal.
   Victim BeginRemovalLocked(BlockId block_id, BlockMeta* meta);
   // Evicts per plan: BeginRemovalLocked on each.
@@ -215,21 +216,23 @@ class TieredBlockStore final : public BlockStore {
 
   std::mutex delivery_mu_;
   std::vector<BlockStoreListener*> listeners_;  // GUARDED_BY(delivery_mu_)
+  // The thread inside DeliverEvents, if any (so a listener's own store calls do not re-enter).
+  std::atomic<std::thread::id> delivering_thread_{};
 
   mutable std::mutex mu_;
-  std::condition_variable move_cv_;  // signalled when a move ends
-  std::unique_ptr<Allocator> allocator_;                   // GUARDED_BY(mu_)
-  std::unique_ptr<Annotator> annotator_;                   // GUARDED_BY(mu_)
-  absl::flat_hash_map<BlockId, BlockMeta> blocks_;         // GUARDED_BY(mu_)
-  absl::flat_hash_map<BlockId, TempBlock> temps_;          // GUARDED_BY(mu_)
-  absl::flat_hash_map<LockId, LockRecord> locks_;          // GUARDED_BY(mu_)
-  absl::flat_hash_set<FileId> pinned_files_;               // GUARDED_BY(mu_)
-  std::map<std::string, std::vector<std::string>> lost_;   // GUARDED_BY(mu_)
-  std::vector<Event> pending_events_;                      // GUARDED_BY(mu_)
-  bool listeners_empty_ = true;                            // GUARDED_BY(mu_)
-  LockId next_lock_id_ = 1;                                // GUARDED_BY(mu_)
-  uint64_t next_generation_ = 1;                           // GUARDED_BY(mu_)
-  RecoveryStats recovery_;                                 // written by Open only
+  std::condition_variable move_cv_;                       // signalled when a move ends
+  std::unique_ptr<Allocator> allocator_;                  // GUARDED_BY(mu_)
+  std::unique_ptr<Annotator> annotator_;                  // GUARDED_BY(mu_)
+  absl::flat_hash_map<BlockId, BlockMeta> blocks_;        // GUARDED_BY(mu_)
+  absl::flat_hash_map<BlockId, TempBlock> temps_;         // GUARDED_BY(mu_)
+  absl::flat_hash_map<LockId, LockRecord> locks_;         // GUARDED_BY(mu_)
+  absl::flat_hash_set<FileId> pinned_files_;              // GUARDED_BY(mu_)
+  std::map<std::string, std::vector<std::string>> lost_;  // GUARDED_BY(mu_)
+  std::vector<Event> pending_events_;                     // GUARDED_BY(mu_)
+  bool listeners_empty_ = true;                           // GUARDED_BY(mu_)
+  LockId next_lock_id_ = 1;                               // GUARDED_BY(mu_)
+  uint64_t next_generation_ = 1;                          // GUARDED_BY(mu_)
+  RecoveryStats recovery_;                                // written by Open only
 };
 
 }  // namespace alluxio::worker

@@ -64,9 +64,8 @@ TieredBlockStore::TieredBlockStore(const StoreOptions& options, env::Env* env)
       std::filesystem::path root(d.path);
       dir->data_dir = (root / options_.data_folder).lexically_normal().string();
       while (dir->data_dir.size() > 1 && dir->data_dir.back() == '/') dir->data_dir.pop_back();
-      dir->tmp_dir = (std::filesystem::path(dir->data_dir) / options_.tmp_folder)
-                         .lexically_normal()
-                         .string();
+      dir->tmp_dir =
+          (std::filesystem::path(dir->data_dir) / options_.tmp_folder).lexically_normal().string();
       while (dir->tmp_dir.size() > 1 && dir->tmp_dir.back() == '/') dir->tmp_dir.pop_back();
       dir->medium_type = d.medium_type;
       dir->capacity = d.quota_bytes;
@@ -122,9 +121,11 @@ Status TieredBlockStore::ScanDir(Dir* dir, std::vector<FoundBlock>* found,
     if (::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // Raced away.
     BlockId id = 0;
     if (S_ISREG(st.st_mode) && ParseBlockId(name, &id)) {
-      found->push_back(FoundBlock{
-          id, static_cast<int64_t>(st.st_size),
-          static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec, {}});
+      found->push_back(
+          FoundBlock{id,
+                     static_cast<int64_t>(st.st_size),
+                     static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
+                     {}});
       continue;
     }
     // Anything else is not ours to keep (Alluxio deletes it too).
@@ -151,8 +152,7 @@ void TieredBlockStore::Recover() {
     (*counter)++;
     Status s = env_->RemoveFile(CommitPath(dir, f.id));
     if (!s.ok() && s.code() != StatusCode::kNotFound) {
-      spdlog::warn("Cannot delete dropped block file {}: {}", CommitPath(dir, f.id),
-                   s.ToString());
+      spdlog::warn("Cannot delete dropped block file {}: {}", CommitPath(dir, f.id), s.ToString());
     }
   };
 
@@ -239,10 +239,11 @@ void TieredBlockStore::Recover() {
     std::vector<std::pair<BlockId, ManifestEntry>> verified;
     for (const FoundBlock& f : scan.found) {
       if (dir->committed_bytes + f.length > dir->capacity) {
-        spdlog::warn("Block {} is {} bytes, but only {} bytes are available in {} ({} quota {}); "
-                     "dropped",
-                     f.id, f.length, dir->capacity - dir->committed_bytes, dir->path,
-                     dir->tier_alias, dir->capacity);
+        spdlog::warn(
+            "Block {} is {} bytes, but only {} bytes are available in {} ({} quota {}); "
+            "dropped",
+            f.id, f.length, dir->capacity - dir->committed_bytes, dir->path, dir->tier_alias,
+            dir->capacity);
         drop(dir, f, &recovery_.dropped_over_quota);
         continue;
       }
@@ -268,9 +269,10 @@ void TieredBlockStore::Recover() {
       s = w.status();
     }
     if (!s.ok()) {
-      spdlog::warn("Cannot write the block manifest of {}: {}; new blocks there cannot be "
-                   "verified after a restart",
-                   dir->data_dir, s.ToString());
+      spdlog::warn(
+          "Cannot write the block manifest of {}: {}; new blocks there cannot be "
+          "verified after a restart",
+          dir->data_dir, s.ToString());
     }
   }
 
@@ -293,8 +295,8 @@ void TieredBlockStore::Recover() {
     recovery_.bytes += m.length;
     (m.has_checksum ? recovery_.verified : recovery_.unverified)++;
   }
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - start)
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
                 .count();
   spdlog::info(
       "Block store opened in {} ms: {} blocks ({} bytes; {} with checksums), dropped {} corrupt, "
