@@ -322,7 +322,7 @@ FileInfo FileSystemMaster::ToFileInfo(const Inode& inode, std::string path) cons
   }
   info.set_path(std::move(path));
   // As in Alluxio, a directory's length is its number of children.
-  info.set_length(inode.is_directory ? static_cast<int64_t>(inode.children.size()) : inode.length);
+  info.set_length(inode.is_directory ? static_cast<int64_t>(inode.child_count()) : inode.length);
   info.set_block_size_bytes(inode.block_size_bytes);
   info.set_creation_time_ms(inode.creation_time_ms);
   info.set_last_modification_time_ms(inode.last_modification_time_ms);
@@ -332,20 +332,20 @@ FileInfo FileSystemMaster::ToFileInfo(const Inode& inode, std::string path) cons
   info.set_pinned(inode.pinned);
   info.set_cacheable(!inode.is_directory && inode.cacheable);
   info.set_persisted(inode.persisted());
-  for (int64_t b : inode.block_ids) info.add_block_ids(b);
+  for (uint32_t i = 0; i < inode.block_count; ++i) info.add_block_ids(BlockIdOf(inode.id, i));
   info.set_ttl(inode.ttl);
   info.set_ttl_action(static_cast<::alluxio::grpc::TtlAction>(inode.ttl_action));
-  info.set_owner(inode.owner);
-  info.set_group(inode.group);
+  info.set_owner(inode.owner.str());
+  info.set_group(inode.group.str());
   info.set_mode(inode.mode);
-  info.set_persistence_state(pj::PersistenceState_Name(inode.persistence_state));
+  info.set_persistence_state(pj::PersistenceState_Name(inode.persistence()));
   info.set_mount_point(inode.mount_point);
   // Block data arrives with the data path; until then only empty files are wholly in Alluxio.
   int pct = (!inode.is_directory && inode.length == 0) ? 100 : 0;
   info.set_in_alluxio_percentage(pct);
   info.set_in_memory_percentage(pct);
-  info.set_ufs_fingerprint(inode.ufs_fingerprint);
-  if (inode.is_directory) info.set_child_count(static_cast<int64_t>(inode.children.size()));
+  info.set_ufs_fingerprint(FingerprintString(inode.ufs_fingerprint));
+  if (inode.is_directory) info.set_child_count(static_cast<int64_t>(inode.child_count()));
   return info;
 }
 

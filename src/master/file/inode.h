@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 // Inode: one file or directory of the Alluxio namespace, as held in the master's memory.
 // Ids follow Alluxio: an inode owns a block container; its id is (container << 24) | 0xFFFFFF and
-// its blocks are (container << 24) | index.
-// Thread-safety: plain data, guarded by the FileSystemMaster state lock.
+// its blocks are (container << 24) | index, allocated in order, so a file keeps only its block
+// count. The layout is compact because the master holds millions of these: owner and group are
+// interned, the UFS fingerprint is kept as a 64-bit hash, enums are single bytes, and only
+// directories carry a child set (of pointers ordered by name; the name lives in the child).
+// Thread-safety: plain data, guarded by the FileSystemMaster state lock (the intern pool has its
+// own lock).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include <absl/container/btree_map.h>
+#include <absl/container/btree_set.h>
+#include <fmt/format.h>
 
 #include "alluxio/journal/journal.pb.h"
 
@@ -27,41 +34,97 @@ inline InodeId InodeIdForContainer(int64_t container_id) {
   return (container_id << kContainerIdShift) | kMaxBlockIndex;
 }
 inline int64_t ContainerIdOf(int64_t id) { return id >> kContainerIdShift; }
+// The id of the `index`-th block of the file with inode id `file_id`.
+inline int64_t BlockIdOf(InodeId file_id, int64_t index) {
+  return (ContainerIdOf(file_id) << kContainerIdShift) | index;
+}
+
+// A string from a process-wide pool that is never freed (owners and groups: few distinct
+// values). Copies share the pooled string; comparison is by value.
+class InternedString {
+ public:
+  InternedString();
+  explicit InternedString(std::string_view value);
+  InternedString& operator=(std::string_view value);
+
+  const std::string& str() const { return *s_; }
+  operator const std::string&() const { return *s_; }  // NOLINT(google-explicit-constructor)
+  bool empty() const { return s_->empty(); }
+  friend bool operator==(const InternedString& a, std::string_view b) { return *a.s_ == b; }
+  friend bool operator==(const InternedString& a, const InternedString& b) { return a.s_ == b.s_; }
+
+ private:
+  const std::string* s_;
+};
+
+// The 64-bit form of a UFS fingerprint kept in inodes (0: none). Journal entries carry the full
+// fingerprint string, or "h:<16 hex digits>" for one written from an inode (checkpoints); both
+// hash to the same value.
+uint64_t FingerprintHash(std::string_view fingerprint);
+// "h:<16 hex digits>", or "" for 0.
+std::string FingerprintString(uint64_t hash);
+
+struct Inode;
+
+// Orders a directory's children by name; lookups by name need no Inode.
+struct ChildOrder {
+  using is_transparent = void;
+  bool operator()(const Inode* a, const Inode* b) const;
+  bool operator()(const Inode* a, std::string_view b) const;
+  bool operator()(std::string_view a, const Inode* b) const;
+};
+using ChildSet = absl::btree_set<Inode*, ChildOrder>;
 
 // Everything about an inode except its children: what checkpoints copy.
 struct InodeAttributes {
   InodeId id = kInvalidInodeId;
   InodeId parent_id = kInvalidInodeId;
   std::string name;
-  bool is_directory = false;
+  InternedString owner;
+  InternedString group;
   int64_t creation_time_ms = 0;
   int64_t last_modification_time_ms = 0;
-  std::string owner;
-  std::string group;
-  int32_t mode = 0;
-  PersistenceState persistence_state = ::alluxio::proto::journal::NOT_PERSISTED;
-  bool pinned = false;
   int64_t ttl = -1;  // ms after creation; -1: none
-  TtlAction ttl_action = ::alluxio::proto::journal::DELETE;
-  std::string ufs_fingerprint;
-
   // Files.
   int64_t block_size_bytes = 0;
   int64_t length = 0;
-  bool completed = false;
-  bool cacheable = true;
-  std::vector<int64_t> block_ids;
-
-  // Directories.
-  bool mount_point = false;
-  bool direct_children_loaded = false;
+  uint64_t ufs_fingerprint = 0;  // FingerprintHash; 0: unknown
+  uint32_t block_count = 0;
+  uint16_t mode = 0;
+  uint8_t persistence_state = ::alluxio::proto::journal::NOT_PERSISTED;  // PersistenceState
+  uint8_t ttl_action = ::alluxio::proto::journal::DELETE;                // TtlAction
+  bool is_directory = false;
+  bool pinned = false;
+  bool completed = false;               // files
+  bool cacheable = true;                // files
+  bool mount_point = false;             // directories
+  bool direct_children_loaded = false;  // directories
 
   bool persisted() const { return persistence_state == ::alluxio::proto::journal::PERSISTED; }
+  PersistenceState persistence() const { return static_cast<PersistenceState>(persistence_state); }
+  TtlAction action() const { return static_cast<TtlAction>(ttl_action); }
 };
 
 struct Inode : InodeAttributes {
-  // Directories: name -> id, sorted for listing.
-  absl::btree_map<std::string, InodeId, std::less<>> children;
+  // Directories only (null for files and for directories that never had a child).
+  std::unique_ptr<ChildSet> child_set;
+
+  const ChildSet& children() const;
+  size_t child_count() const { return child_set ? child_set->size() : 0; }
 };
 
+inline bool ChildOrder::operator()(const Inode* a, const Inode* b) const {
+  return a->name < b->name;
+}
+inline bool ChildOrder::operator()(const Inode* a, std::string_view b) const { return a->name < b; }
+inline bool ChildOrder::operator()(std::string_view a, const Inode* b) const { return a < b->name; }
+
 }  // namespace alluxio::master
+
+template <>
+struct fmt::formatter<alluxio::master::InternedString> : fmt::formatter<std::string_view> {
+  template <typename Ctx>
+  auto format(const alluxio::master::InternedString& s, Ctx& ctx) const {
+    return fmt::formatter<std::string_view>::format(s.str(), ctx);
+  }
+};

@@ -18,7 +18,7 @@ void FillCommon(const E& e, Inode* inode) {
   inode->id = e.id();
   inode->parent_id = e.parent_id();
   inode->name = e.name();
-  inode->persistence_state = e.persistence_state();
+  inode->persistence_state = static_cast<uint8_t>(e.persistence_state());
   inode->pinned = e.pinned();
   inode->creation_time_ms = e.creation_time_ms();
   inode->last_modification_time_ms = e.last_modification_time_ms();
@@ -26,7 +26,18 @@ void FillCommon(const E& e, Inode* inode) {
   inode->group = e.group();
   inode->mode = e.mode();
   inode->ttl = e.ttl();
-  inode->ttl_action = e.ttl_action();
+  inode->ttl_action = static_cast<uint8_t>(e.ttl_action());
+}
+
+// Block ids are (container << 24) | index in order; an inode keeps only the count.
+Status CheckBlockIds(InodeId id, const google::protobuf::RepeatedField<int64_t>& ids) {
+  for (int i = 0; i < ids.size(); ++i) {
+    if (ids[i] != BlockIdOf(id, i)) {
+      return InternalError(fmt::format("block {} of inode {} has id {}, expected {}", i, id, ids[i],
+                                       BlockIdOf(id, i)));
+    }
+  }
+  return Status();
 }
 
 template <typename E>
@@ -34,15 +45,15 @@ void ToCommon(const InodeAttributes& inode, E* e) {
   e->set_id(inode.id);
   e->set_parent_id(inode.parent_id);
   e->set_name(inode.name);
-  e->set_persistence_state(inode.persistence_state);
+  e->set_persistence_state(inode.persistence());
   e->set_pinned(inode.pinned);
   e->set_creation_time_ms(inode.creation_time_ms);
   e->set_last_modification_time_ms(inode.last_modification_time_ms);
-  e->set_owner(inode.owner);
-  e->set_group(inode.group);
+  e->set_owner(inode.owner.str());
+  e->set_group(inode.group.str());
   e->set_mode(inode.mode);
   e->set_ttl(inode.ttl);
-  e->set_ttl_action(inode.ttl_action);
+  e->set_ttl_action(inode.action());
 }
 
 }  // namespace
@@ -66,8 +77,9 @@ Inode* InodeTree::Mutable(InodeId id) {
 
 const Inode* InodeTree::Child(const Inode* dir, std::string_view name) const {
   if (!dir->is_directory) return nullptr;
-  auto it = dir->children.find(name);
-  return it == dir->children.end() ? nullptr : Get(it->second);
+  const ChildSet& children = dir->children();
+  auto it = children.find(name);
+  return it == children.end() ? nullptr : *it;
 }
 
 ResolvedPath InodeTree::Resolve(std::string_view normalized_path) const {
@@ -126,13 +138,14 @@ Status InodeTree::AddInode(Inode inode) {
     return InternalError(fmt::format("parent {} of inode {} ('{}') is missing or not a directory",
                                      inode.parent_id, inode.id, inode.name));
   }
-  if (parent->children.contains(inode.name)) {
+  if (parent->children().contains(inode.name)) {
     return InternalError(
         fmt::format("inode {} already has a child named '{}'", parent->id, inode.name));
   }
-  parent->children.emplace(inode.name, inode.id);
   InodeId id = inode.id;
   auto [it, _] = inodes_.emplace(id, std::move(inode));
+  if (!parent->child_set) parent->child_set = std::make_unique<ChildSet>();
+  parent->child_set->insert(&it->second);
   TrackTtl(it->second);
   return Status();
 }
@@ -145,9 +158,9 @@ void InodeTree::RemoveSubtree(Inode* inode) {
     stack.pop_back();
     order.push_back(id);
     const Inode* n = Get(id);
-    for (const auto& [name, child] : n->children) stack.push_back(child);
+    for (const Inode* child : n->children()) stack.push_back(child->id);
   }
-  if (Inode* parent = Mutable(inode->parent_id)) parent->children.erase(inode->name);
+  if (Inode* parent = Mutable(inode->parent_id)) parent->child_set->erase(inode);
   for (InodeId id : order) {
     ttl_inodes_.erase(id);
     inodes_.erase(id);
@@ -163,7 +176,7 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       inode.is_directory = true;
       inode.mount_point = e.mount_point();
       inode.direct_children_loaded = e.direct_children_loaded();
-      inode.ufs_fingerprint = e.ufs_fingerprint();
+      inode.ufs_fingerprint = FingerprintHash(e.ufs_fingerprint());
       if (!e.has_parent_id()) inode.parent_id = kInvalidInodeId;
       return AddInode(std::move(inode));
     }
@@ -175,8 +188,9 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       inode.length = e.length();
       inode.completed = e.completed();
       inode.cacheable = e.cacheable();
-      inode.block_ids.assign(e.block_ids().begin(), e.block_ids().end());
-      inode.ufs_fingerprint = e.ufs_fingerprint();
+      RETURN_IF_ERROR(CheckBlockIds(inode.id, e.block_ids()));
+      inode.block_count = static_cast<uint32_t>(e.block_ids_size());
+      inode.ufs_fingerprint = FingerprintHash(e.ufs_fingerprint());
       return AddInode(std::move(inode));
     }
     case pj::JournalEntry::kUpdateInode: {
@@ -191,9 +205,11 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       if (e.has_mode()) inode->mode = e.mode();
       if (e.has_pinned()) inode->pinned = e.pinned();
       if (e.has_ttl()) inode->ttl = e.ttl();
-      if (e.has_ttl_action()) inode->ttl_action = e.ttl_action();
-      if (e.has_persistence_state()) inode->persistence_state = e.persistence_state();
-      if (e.has_ufs_fingerprint()) inode->ufs_fingerprint = e.ufs_fingerprint();
+      if (e.has_ttl_action()) inode->ttl_action = static_cast<uint8_t>(e.ttl_action());
+      if (e.has_persistence_state()) {
+        inode->persistence_state = static_cast<uint8_t>(e.persistence_state());
+      }
+      if (e.has_ufs_fingerprint()) inode->ufs_fingerprint = FingerprintHash(e.ufs_fingerprint());
       if (e.has_direct_children_loaded())
         inode->direct_children_loaded = e.direct_children_loaded();
       if (e.has_length()) inode->length = e.length();
@@ -208,9 +224,10 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       }
       inode->length = e.length();
       inode->completed = true;
-      inode->block_ids.assign(e.block_ids().begin(), e.block_ids().end());
+      RETURN_IF_ERROR(CheckBlockIds(inode->id, e.block_ids()));
+      inode->block_count = static_cast<uint32_t>(e.block_ids_size());
       inode->last_modification_time_ms = e.op_time_ms();
-      if (e.has_ufs_fingerprint()) inode->ufs_fingerprint = e.ufs_fingerprint();
+      if (e.has_ufs_fingerprint()) inode->ufs_fingerprint = FingerprintHash(e.ufs_fingerprint());
       return Status();
     }
     case pj::JournalEntry::kDeleteFile: {
@@ -233,19 +250,21 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
         return InternalError(fmt::format("rename of inode {} into {} does not fit the tree", e.id(),
                                          e.new_parent_id()));
       }
-      if (new_parent->children.contains(e.new_name())) {
+      if (new_parent->children().contains(e.new_name())) {
         return InternalError(fmt::format("rename target '{}' exists", e.new_name()));
       }
       for (const Inode* p = new_parent; p != nullptr; p = Get(p->parent_id)) {
         if (p == inode) return InternalError("rename into own subtree");
       }
       Inode* old_parent = Mutable(inode->parent_id);
-      old_parent->children.erase(inode->name);
+      // The child set is ordered by name: take the inode out before renaming it.
+      old_parent->child_set->erase(inode);
       old_parent->last_modification_time_ms = e.op_time_ms();
       inode->name = e.new_name();
       inode->parent_id = new_parent->id;
       inode->last_modification_time_ms = e.op_time_ms();
-      new_parent->children.emplace(inode->name, inode->id);
+      if (!new_parent->child_set) new_parent->child_set = std::make_unique<ChildSet>();
+      new_parent->child_set->insert(inode);
       new_parent->last_modification_time_ms = e.op_time_ms();
       return Status();
     }
@@ -266,7 +285,7 @@ void InodeTree::ForEachTopDown(const std::function<void(const Inode&)>& fn) cons
     const Inode* n = queue.front();
     queue.pop_front();
     fn(*n);
-    for (const auto& [name, id] : n->children) queue.push_back(Get(id));
+    for (const Inode* child : n->children()) queue.push_back(child);
   }
 }
 
@@ -278,7 +297,8 @@ journal::JournalEntry InodeTree::ToEntry(const InodeAttributes& inode) {
     if (inode.parent_id == kInvalidInodeId) e->clear_parent_id();
     e->set_mount_point(inode.mount_point);
     e->set_direct_children_loaded(inode.direct_children_loaded);
-    if (!inode.ufs_fingerprint.empty()) e->set_ufs_fingerprint(inode.ufs_fingerprint);
+    if (inode.ufs_fingerprint != 0)
+      e->set_ufs_fingerprint(FingerprintString(inode.ufs_fingerprint));
   } else {
     auto* e = entry.mutable_inode_file();
     ToCommon(inode, e);
@@ -286,8 +306,9 @@ journal::JournalEntry InodeTree::ToEntry(const InodeAttributes& inode) {
     e->set_length(inode.length);
     e->set_completed(inode.completed);
     e->set_cacheable(inode.cacheable);
-    for (int64_t b : inode.block_ids) e->add_block_ids(b);
-    if (!inode.ufs_fingerprint.empty()) e->set_ufs_fingerprint(inode.ufs_fingerprint);
+    for (uint32_t i = 0; i < inode.block_count; ++i) e->add_block_ids(BlockIdOf(inode.id, i));
+    if (inode.ufs_fingerprint != 0)
+      e->set_ufs_fingerprint(FingerprintString(inode.ufs_fingerprint));
   }
   return entry;
 }

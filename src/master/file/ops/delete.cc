@@ -21,7 +21,7 @@ Status FileSystemMaster::Delete(const OperationContext& ctx, std::string_view ra
   auto validate = [&](const ResolvedPath& r) -> Status {
     if (!r.found()) return internal::PathDoesNotExist(path);
     const Inode* t = r.target();
-    if (t->is_directory && !t->children.empty() && !options.recursive()) {
+    if (t->is_directory && t->child_count() > 0 && !options.recursive()) {
       return FailedPreconditionError(fmt::format(
           "Cannot delete non-empty directory {} because recursive is set to false", t->name));
     }

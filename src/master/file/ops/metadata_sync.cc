@@ -58,7 +58,7 @@ journal::JournalEntry EntryFromUfs(InodeId id, InodeId parent, const ufs::UfsSta
 bool FileChanged(const Inode& inode, const ufs::UfsStatus& st) {
   if (inode.is_directory != st.is_directory) return true;
   if (inode.is_directory) return false;
-  if (!inode.ufs_fingerprint.empty()) return inode.ufs_fingerprint != st.Fingerprint();
+  if (inode.ufs_fingerprint != 0) return inode.ufs_fingerprint != FingerprintHash(st.Fingerprint());
   return inode.length != st.length;
 }
 
@@ -186,7 +186,7 @@ Status FileSystemMaster::LoadMetadataIfNeeded(const OperationContext& ctx, const
           target_id = id;
           target_is_dir = statuses.back().is_directory;
         } else if (!statuses.empty() && t->is_directory &&
-                   t->ufs_fingerprint != statuses.back().Fingerprint()) {
+                   t->ufs_fingerprint != FingerprintHash(statuses.back().Fingerprint())) {
           journal::JournalEntry u;
           u.mutable_update_inode()->set_id(t->id);
           u.mutable_update_inode()->set_ufs_fingerprint(statuses.back().Fingerprint());
@@ -229,10 +229,9 @@ Status FileSystemMaster::LoadMetadataIfNeeded(const OperationContext& ctx, const
         }
       }
       if (sync && dir != nullptr) {
-        for (const auto& [name, id] : dir->children) {
-          const Inode* child = tree_.Get(id);
-          if (child->persisted() && !child->mount_point && !ufs_names.contains(name)) {
-            entries.push_back(DeleteEntry(id, now));
+        for (const Inode* child : dir->children()) {
+          if (child->persisted() && !child->mount_point && !ufs_names.contains(child->name)) {
+            entries.push_back(DeleteEntry(child->id, now));
           }
         }
       }
@@ -264,9 +263,8 @@ Status FileSystemMaster::LoadMetadataRecursive(const OperationContext& ctx, cons
     SharedLock lock(state_mu_);
     ResolvedPath r = tree_.Resolve(dir);
     if (!r.found() || !r.target()->is_directory) continue;
-    for (const auto& [name, id] : r.target()->children) {
-      const Inode* child = tree_.Get(id);
-      if (child->is_directory) queue.push_back(JoinPath(dir, name));
+    for (const Inode* child : r.target()->children()) {
+      if (child->is_directory) queue.push_back(JoinPath(dir, child->name));
     }
   }
   return Status();

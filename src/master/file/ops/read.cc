@@ -94,15 +94,16 @@ Status FileSystemMaster::ListStatus(
           stack.pop_back();  // removed meanwhile
           continue;
         }
-        auto it = f.started ? dir->children.upper_bound(f.after) : dir->children.begin();
-        if (it == dir->children.end()) {
+        const ChildSet& children = dir->children();
+        auto it = f.started ? children.upper_bound(std::string_view(f.after)) : children.begin();
+        if (it == children.end()) {
           if (f.emit_self) batch.push_back(ToFileInfo(*dir, f.path));
           stack.pop_back();
           continue;
         }
-        f.after = it->first;
+        const Inode* child = *it;
+        f.after = child->name;
         f.started = true;
-        const Inode* child = tree_.Get(it->second);
         std::string child_path = JoinPath(f.path, child->name);
         bool descend = options.recursive() && child->is_directory &&
                        permissions_.Check(user, *child, kModeRead | kModeExecute, child_path).ok();

@@ -69,8 +69,8 @@ Status FileSystemMaster::SetAttribute(const OperationContext& ctx, std::string_v
       stack.pop_back();
       targets.push_back(Target{inode->id, p, "", inode->persisted()});
       if ((recurse_permissions || recurse_pin) && inode->is_directory) {
-        for (const auto& [name, id] : inode->children) {
-          stack.emplace_back(tree_.Get(id), JoinPath(p, name));
+        for (const Inode* child : inode->children()) {
+          stack.emplace_back(child, JoinPath(p, child->name));
         }
       }
     }

@@ -23,7 +23,7 @@ Status FileSystemMaster::CheckTtl(int64_t now_ms) {
       const Inode* inode = tree_.Get(id);
       if (inode == nullptr || inode->ttl < 0) continue;
       if (inode->creation_time_ms + inode->ttl <= now_ms) {
-        expired.push_back({tree_.PathOf(inode), inode->ttl_action});
+        expired.push_back({tree_.PathOf(inode), inode->action()});
       }
     }
   }
