@@ -142,7 +142,7 @@ TEST(NamespaceDurabilityTest, RandomHistorySurvivesRestart) {
   ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
   client::FileSystem* fs = (*cluster)->client();
   uint64_t seed = getenv("ALLUXIO_TEST_SEED") ? std::stoull(getenv("ALLUXIO_TEST_SEED"))
-                                             : std::random_device{}();
+                                              : std::random_device{}();
   SCOPED_TRACE(fmt::format("seed {}", seed));
   std::mt19937_64 rng(seed);
   size_t expected = RandomHistory(fs, rng, 1200);
@@ -171,7 +171,7 @@ TEST(NamespaceDurabilityTest, SameAfterCheckpointsAndLogGc) {
   ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
   client::FileSystem* fs = (*cluster)->client();
   uint64_t seed = getenv("ALLUXIO_TEST_SEED") ? std::stoull(getenv("ALLUXIO_TEST_SEED"))
-                                             : std::random_device{}();
+                                              : std::random_device{}();
   SCOPED_TRACE(fmt::format("seed {}", seed));
   std::mt19937_64 rng(seed);
   ASSERT_GT(RandomHistory(fs, rng, 1000), 0u);

@@ -257,7 +257,8 @@ void AddAttributeCommands(std::vector<FsCommand>* c) {
         "Action to take after TTL expiry. Delete (default) or free the target"}},
       2,
       2,
-      RunSetTtl, ValidateSetTtl});
+      RunSetTtl,
+      ValidateSetTtl});
   c->push_back(FsCommand{"unsetTtl",
                          "unsetTtl <path>",
                          "Unsets the TTL value for the given path.",

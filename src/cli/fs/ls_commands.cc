@@ -281,7 +281,8 @@ void AddLsCommands(std::vector<FsCommand>* c) {
         "{creationTime|lastAccessTime|lastModificationTime}"}},
       1,
       -1,
-      RunLs, ValidateLs});
+      RunLs,
+      ValidateLs});
   c->push_back(
       FsCommand{"count",
                 "count [-h] <path>",
