@@ -30,6 +30,20 @@ Status NoTempBlock(BlockId block_id) {
   return NotFoundError(fmt::format("Temp block {} not found (it is not being written)", block_id));
 }
 
+// A temp block may be written, committed or aborted only by its session, while it is writing.
+template <typename Temp, typename State>
+Status CheckWritableTemp(const Temp& t, SessionId session_id, BlockId block_id, State writing) {
+  if (t.session_id != session_id) {
+    return FailedPreconditionError(fmt::format("BlockId {} is owned by sessionId {}, not {}",
+                                               block_id, t.session_id, session_id));
+  }
+  if (t.state != writing) {
+    return FailedPreconditionError(
+        fmt::format("Temp block {} is being created, committed or aborted", block_id));
+  }
+  return Status();
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -473,14 +487,7 @@ Status TieredBlockStore::RequestSpaceImpl(SessionId session_id, BlockId block_id
     auto it = temps_.find(block_id);
     if (it == temps_.end()) return NoTempBlock(block_id);
     TempBlock& t = it->second;
-    if (t.session_id != session_id) {
-      return FailedPreconditionError(fmt::format("BlockId {} is owned by sessionId {}, not {}",
-                                                 block_id, t.session_id, session_id));
-    }
-    if (t.state != TempState::kWriting) {
-      return FailedPreconditionError(
-          fmt::format("Temp block {} is being created, committed or aborted", block_id));
-    }
+    RETURN_IF_ERROR(CheckWritableTemp(t, session_id, block_id, TempState::kWriting));
     Dir* dir = t.dir;
     if (dir->lost) {
       return AbortedError(
@@ -520,14 +527,7 @@ Status TieredBlockStore::CommitBlockImpl(SessionId session_id, BlockId block_id,
       return NoTempBlock(block_id);
     }
     TempBlock& t = it->second;
-    if (t.session_id != session_id) {
-      return FailedPreconditionError(fmt::format("BlockId {} is owned by sessionId {}, not {}",
-                                                 block_id, t.session_id, session_id));
-    }
-    if (t.state != TempState::kWriting) {
-      return FailedPreconditionError(
-          fmt::format("Temp block {} is being created, committed or aborted", block_id));
-    }
+    RETURN_IF_ERROR(CheckWritableTemp(t, session_id, block_id, TempState::kWriting));
     t.state = TempState::kCommitting;
     dir = t.dir;
     reserved = t.reserved;
@@ -615,14 +615,7 @@ Status TieredBlockStore::AbortBlockImpl(SessionId session_id, BlockId block_id) 
     auto it = temps_.find(block_id);
     if (it == temps_.end()) return NoTempBlock(block_id);
     TempBlock& t = it->second;
-    if (t.session_id != session_id) {
-      return FailedPreconditionError(fmt::format("BlockId {} is owned by sessionId {}, not {}",
-                                                 block_id, t.session_id, session_id));
-    }
-    if (t.state != TempState::kWriting) {
-      return FailedPreconditionError(
-          fmt::format("Temp block {} is being created, committed or aborted", block_id));
-    }
+    RETURN_IF_ERROR(CheckWritableTemp(t, session_id, block_id, TempState::kWriting));
     t.state = TempState::kAborting;
     path = TempPath(t.dir, session_id, block_id);
   }
