@@ -33,6 +33,12 @@ std::string OsUser() {
   return std::to_string(geteuid());
 }
 
+// Random jitter for retry sleeps; seeded once per thread (seeding costs a syscall).
+uint64_t RetryJitter() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  return rng();
+}
+
 bool Retryable(StatusCode code) {
   return code == StatusCode::kUnavailable || code == StatusCode::kDeadlineExceeded;
 }
@@ -137,7 +143,6 @@ Status MasterClient::Call(
   using Clock = std::chrono::steady_clock;
   const auto give_up = Clock::now() + std::chrono::milliseconds(retry_.max_duration_ms);
   int64_t sleep_ms = retry_.base_sleep_ms;
-  std::mt19937_64 rng(std::random_device{}());
   Status last;
   for (int attempt = 0;; ++attempt) {
     std::shared_ptr<::grpc::Channel> channel;
@@ -167,7 +172,8 @@ Status MasterClient::Call(
     last = s;
     if (Clock::now() >= give_up) break;
     int64_t jitter =
-        sleep_ms > 1 ? static_cast<int64_t>(rng() % static_cast<uint64_t>(sleep_ms / 2 + 1)) : 0;
+        sleep_ms > 1 ? static_cast<int64_t>(RetryJitter() % static_cast<uint64_t>(sleep_ms / 2 + 1))
+                     : 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms / 2 + jitter));
     sleep_ms = std::min(sleep_ms * 2, retry_.max_sleep_ms);
   }

@@ -70,7 +70,9 @@ class FileSystem {
   template <typename Options>
   void FillCommon(Options* options, bool mutating);
 
+  struct Stubs;
   std::unique_ptr<MasterClient> master_;
+  std::unique_ptr<Stubs> stubs_;
   int64_t sync_interval_ms_;
   ::alluxio::grpc::LoadMetadataPType load_type_;
 };
