@@ -11,7 +11,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,6 +110,17 @@ class Flags {
   std::map<std::string, std::string> values_;
 };
 
+// CPU seconds all processes of the machine were busy so far (/proc/stat: user + nice + system +
+// irq + softirq + steal, over all CPUs). With ProcessCpuSeconds it tells how much of the machine
+// other processes (other engineers' builds and tests) took during a measurement.
+inline double SystemBusySeconds() {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+  return (user + nice + system + irq + softirq + steal) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 // A value from /proc/<pid>/status in kB ("VmRSS", "VmHWM"); pid 0 is this process. -1 if absent.
 inline int64_t ProcStatusKb(pid_t pid, const std::string& field) {
   std::ifstream in(pid == 0 ? std::string("/proc/self/status")
@@ -190,6 +201,30 @@ inline bool PingMaster(const std::shared_ptr<::grpc::Channel>& channel, int time
   return stub->getServiceVersion(&ctx, req, &resp).ok();
 }
 
+// Starts `binary` with `argv`/`envp` (null-terminated), stdout and stderr appended to `out_path`
+// (or inherited if empty). The child gets SIGKILL if the calling thread exits first
+// (PR_SET_PDEATHSIG), so a benchmark that dies never leaves a server behind. Between fork and
+// exec the child calls only async-signal-safe functions, so this is safe in a threaded process.
+inline pid_t SpawnTiedToThisThread(const std::string& binary, std::vector<char*>& argv,
+                                   std::vector<char*>& envp, const std::string& out_path) {
+  const pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid < 0) Die("fork");
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);  // the parent is already gone
+    if (!out_path.empty()) {
+      int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+      if (fd < 0) _exit(127);
+      dup2(fd, 1);
+      dup2(fd, 2);
+    }
+    execve(binary.c_str(), argv.data(), envp.data());
+    _exit(127);
+  }
+  return pid;
+}
+
 // A real alluxio-master process on 127.0.0.1 with its work dir (journal, UFS root, logs) in
 // `work_dir`. Its output goes to <work_dir>/master.out. Configuration comes only from -D options
 // (ALLUXIO_CONF_DIR and HOME point into the work dir, so no site file is read).
@@ -228,16 +263,9 @@ class ExternalMaster {
     argv.push_back(nullptr);
     for (auto& e : envs) envp.push_back(e.data());
     envp.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
     std::string out = work_dir_ + "/master.out";
-    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
     auto t0 = Clock::now();
-    if (posix_spawn(&pid_, binary_.c_str(), &fa, nullptr, argv.data(), envp.data()) != 0) {
-      Die("posix_spawn " + binary_);
-    }
-    posix_spawn_file_actions_destroy(&fa);
+    pid_ = SpawnTiedToThisThread(binary_, argv, envp, out);
     while (true) {
       // A fresh channel per attempt: a reused channel would wait out gRPC's reconnect backoff
       // and measure that rather than the master.
@@ -289,6 +317,7 @@ struct RunResult {
   double seconds = 0;
   double p50_us = 0, p99_us = 0;
   double server_cpu_s = 0, client_cpu_s = 0;  // filled in by callers that measure them
+  double machine_busy_s = 0;                  // all processes (SystemBusySeconds delta)
   std::string first_error;
   double rate() const { return seconds > 0 ? ops / seconds : 0; }
 };

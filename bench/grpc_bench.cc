@@ -16,17 +16,25 @@
 // server process and of this (client) process, and the rate as a ratio to `sync` at the same
 // thread count.
 //
+// --handler_wait_us=N makes every call wait for an emulated group commit (FakeGroupCommit: a
+// thread that completes everything pending every N us): sync handlers block like master
+// operations in WaitForDurable; callback handlers return and are finished by that thread.
+//
 // Usage: grpc_bench [--modes=sync,sync_pollers,callback] [--threads=1,4,16,64] [--seconds=2]
 //                   [--channels=1]   (--channels=0: one channel per client thread)
+//                   [--handler_wait_us=0] [--min_pollers=4] [--max_pollers=128]
 #include <sys/resource.h>
 
 #include <cinttypes>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <grpcpp/grpcpp.h>
@@ -43,36 +51,102 @@ namespace {
 
 using VersionService = grpc::version::ServiceVersionClientService;
 
+// Emulates a journal's group commit for --handler_wait_us > 0: a "flusher" thread completes, every
+// wait_us, every operation that arrived before the tick (as an fsync'd batch would). Sync handlers
+// block until then (as FileSystemMaster ops block in WaitForDurable); callback handlers hand their
+// reactor over and return, and the flusher finishes them.
+// Thread-safety: thread-safe.
+class FakeGroupCommit {
+ public:
+  explicit FakeGroupCommit(int wait_us) : wait_us_(wait_us) {
+    if (wait_us_ > 0) ticker_ = std::thread([this] { Loop(); });
+  }
+  ~FakeGroupCommit() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    if (ticker_.joinable()) ticker_.join();
+  }
+  bool enabled() const { return wait_us_ > 0; }
+  void Wait() {
+    std::unique_lock<std::mutex> l(mu_);
+    const uint64_t e = epoch_;
+    cv_.wait(l, [&] { return epoch_ > e || stop_; });
+  }
+  void Defer(::grpc::ServerUnaryReactor* r) {
+    std::lock_guard<std::mutex> l(mu_);
+    pending_.push_back(r);
+  }
+
+ private:
+  void Loop() {
+    while (true) {
+      std::this_thread::sleep_for(std::chrono::microseconds(wait_us_));
+      std::vector<::grpc::ServerUnaryReactor*> done;
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        if (stop_) return;
+        ++epoch_;
+        done.swap(pending_);
+      }
+      cv_.notify_all();
+      for (auto* r : done) r->Finish(::grpc::Status::OK);
+    }
+  }
+  const int wait_us_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t epoch_ = 0;                                // GUARDED_BY(mu_)
+  bool stop_ = false;                                 // GUARDED_BY(mu_)
+  std::vector<::grpc::ServerUnaryReactor*> pending_;  // GUARDED_BY(mu_)
+  std::thread ticker_;
+};
+
 class SyncVersionService final : public VersionService::Service {
  public:
+  explicit SyncVersionService(FakeGroupCommit* commit) : commit_(commit) {}
   ::grpc::Status getServiceVersion(::grpc::ServerContext*,
                                    const grpc::version::GetServiceVersionPRequest*,
                                    grpc::version::GetServiceVersionPResponse* resp) override {
     resp->set_version(2);
+    if (commit_->enabled()) commit_->Wait();
     return ::grpc::Status::OK;
   }
+
+ private:
+  FakeGroupCommit* const commit_;
 };
 
 class CallbackVersionService final : public VersionService::CallbackService {
  public:
+  explicit CallbackVersionService(FakeGroupCommit* commit) : commit_(commit) {}
   ::grpc::ServerUnaryReactor* getServiceVersion(
       ::grpc::CallbackServerContext* ctx, const grpc::version::GetServiceVersionPRequest*,
       grpc::version::GetServiceVersionPResponse* resp) override {
     resp->set_version(2);
     ::grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-    reactor->Finish(::grpc::Status::OK);
+    if (commit_->enabled()) {
+      commit_->Defer(reactor);
+    } else {
+      reactor->Finish(::grpc::Status::OK);
+    }
     return reactor;
   }
+
+ private:
+  FakeGroupCommit* const commit_;
 };
 
 // The server process: serves until SIGTERM.
-int Serve(const std::string& mode, int port, int min_pollers, int max_pollers) {
+int Serve(const std::string& mode, int port, int min_pollers, int max_pollers, int wait_us) {
   sigset_t sigs;
   sigemptyset(&sigs);
   sigaddset(&sigs, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-  SyncVersionService sync_service;
-  CallbackVersionService callback_service;
+  FakeGroupCommit commit(wait_us);
+  SyncVersionService sync_service(&commit);
+  CallbackVersionService callback_service(&commit);
   std::unique_ptr<rpc::RpcServer> rpc_server;
   std::unique_ptr<::grpc::Server> server;
   if (mode == "sync") {
@@ -106,17 +180,19 @@ int Serve(const std::string& mode, int port, int min_pollers, int max_pollers) {
 }
 
 pid_t SpawnServer(const std::string& mode, int port, const Flags& flags) {
-  std::vector<std::string> args = {"/proc/self/exe", "--serve=" + mode,
+  std::vector<std::string> args = {"/proc/self/exe",
+                                   "--serve=" + mode,
                                    "--port=" + std::to_string(port),
                                    "--min_pollers=" + flags.Get("min_pollers", "4"),
-                                   "--max_pollers=" + flags.Get("max_pollers", "128")};
+                                   "--max_pollers=" + flags.Get("max_pollers", "128"),
+                                   "--handler_wait_us=" + flags.Get("handler_wait_us", "0")};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv.data(), environ) != 0) {
-    Die("posix_spawn");
-  }
+  std::vector<char*> envp;
+  for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
+  envp.push_back(nullptr);
+  const pid_t pid = SpawnTiedToThisThread("/proc/self/exe", argv, envp, "");
   auto t0 = Clock::now();
   while (!PingMaster(rpc::CreateChannel("127.0.0.1:" + std::to_string(port)), 200)) {
     if (SecondsSince(t0) > 30) Die("server " + mode + " did not start");
@@ -174,7 +250,8 @@ int Main(int argc, char** argv) {
   if (!flags.Get("serve", "").empty()) {
     return Serve(flags.Get("serve", ""), static_cast<int>(flags.GetInt("port", 0)),
                  static_cast<int>(flags.GetInt("min_pollers", 4)),
-                 static_cast<int>(flags.GetInt("max_pollers", 128)));
+                 static_cast<int>(flags.GetInt("max_pollers", 128)),
+                 static_cast<int>(flags.GetInt("handler_wait_us", 0)));
   }
   const std::vector<std::string> modes = flags.GetList("modes", "sync,sync_pollers,callback");
   const std::vector<int64_t> thread_counts = flags.GetIntList("threads", "1,4,16,64");
@@ -182,8 +259,9 @@ int Main(int argc, char** argv) {
   const int channels = static_cast<int>(flags.GetInt("channels", 1));
   std::printf(
       "# empty unary call: our own trivial ServiceVersion service in a separate process; "
-      "%s; %.1f s per cell\n",
-      channels == 1 ? "all client threads share one channel" : "one channel per thread", seconds);
+      "%s; %.1f s per cell; handler waits for an emulated group commit every %" PRId64 " us\n",
+      channels == 1 ? "all client threads share one channel" : "one channel per thread", seconds,
+      flags.GetInt("handler_wait_us", 0));
   std::printf("%-13s %8s %10s %8s %8s %12s %12s %9s\n", "server", "threads", "calls/s", "p50_us",
               "p99_us", "srv_cpu_us", "cli_cpu_us", "vs_sync");
   std::map<int64_t, double> sync_rate;

@@ -12,7 +12,7 @@ cells = {}
 for path in sys.argv[1:]:
     for line in open(path):
         tokens = line.split()
-        if not tokens or line.startswith("#"):
+        if not tokens or line.startswith("#") or line.startswith("["):
             continue
         if header is None and not tokens[0][0].isdigit() and tokens[0] in ("threads", "server"):
             header = tokens
@@ -32,11 +32,17 @@ for path in sys.argv[1:]:
         cells[key].append(values)
 
 print("# median of %d runs: %s" % (len(sys.argv) - 1, " ".join(sys.argv[1:])))
-print(" ".join("%12s" % h for h in header))
+print(" ".join("%12s" % h for h in header[:3] + [header[2] + "_min", header[2] + "_max"] + header[3:]))
 for key in order:
     runs = cells[key]
     out = ["%12s" % key[0], "%12s" % key[1]]
+    first = [r[0] for r in runs if r and r[0] is not None]
+    if not first:
+        continue
     for i in range(len(runs[0])):
+        if i == 1:
+            out.append("%12.0f" % min(first))
+            out.append("%12.0f" % max(first))
         col = [r[i] for r in runs if i < len(r) and r[i] is not None]
         if not col:
             out.append("%12s" % "-")

@@ -25,7 +25,9 @@
 // files `create` made in the same thread-count round and stop when a thread runs out.
 //
 // Usage: metadata_bench [--threads=1,4,16,64] [--seconds=2] [--ops=...] [--dir=/tmp]
-//                       [--inprocess] [--persist] [--master_bin=PATH] [--keep]
+//                       [--inprocess] [--persist] [--master_bin=PATH] [--keep] [--print_times]
+// --print_times adds "# cell THREADS OP START END OPS" lines (CLOCK_MONOTONIC seconds) to match
+// cells with `perf record -k CLOCK_MONOTONIC` traces of the master.
 // Creates and mkdirs send persist=false (Alluxio's default write type ASYNC_THROUGH persists
 // later, not at create) unless --persist.
 // Prints one table row per (threads, op).
@@ -277,6 +279,7 @@ int Main(int argc, char** argv) {
   // to the UFS at create; true: the proto default (persist=true), which the client sends when
   // the caller sets nothing, writes directories and empty files through to the UFS.
   const bool persist = flags.GetBool("persist");
+  const bool print_times = flags.GetBool("print_times");
 
   std::unique_ptr<ExternalMaster> external;
   std::unique_ptr<testing::MiniCluster> mini;
@@ -314,8 +317,9 @@ int Main(int argc, char** argv) {
               work_dir.c_str(), seconds, persist ? "true" : "false");
   // srv_us/op and cli_us/op: CPU time (user + system) of the master process and of this client
   // process per operation during the cell (in-process: the master's share is in cli_us/op).
-  std::printf("%-8s %-13s %10s %8s %8s %9s %9s %9s %11s %7s %s\n", "threads", "op", "ops/s",
-              "p50_us", "p99_us", "ops", "srv_us/op", "cli_us/op", "empty_ops/s", "ratio",
+  // others: share of the machine's CPUs used by other processes meanwhile (noise indicator).
+  std::printf("%-8s %-13s %10s %8s %8s %9s %9s %9s %7s %11s %7s %s\n", "threads", "op", "ops/s",
+              "p50_us", "p99_us", "ops", "srv_us/op", "cli_us/op", "others", "empty_ops/s", "ratio",
               "errors");
   for (int64_t th : thread_counts) {
     int threads = static_cast<int>(th);
@@ -324,9 +328,17 @@ int Main(int argc, char** argv) {
     auto measured = [&](const std::string& op) {
       const double srv0 = master_pid ? ProcessCpuSeconds(master_pid) : 0;
       const double cli0 = ProcessCpuSeconds();
+      const double busy0 = SystemBusySeconds();
+      const double mono0 = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
       RunResult r = bench.Run(op, threads, seconds);
+      if (print_times) {
+        // CLOCK_MONOTONIC seconds, to line cells up with `perf record -k CLOCK_MONOTONIC`.
+        std::printf("# cell %d %s %.6f %.6f %" PRId64 "\n", threads, op.c_str(), mono0,
+                    std::chrono::duration<double>(Clock::now().time_since_epoch()).count(), r.ops);
+      }
       r.server_cpu_s = master_pid ? ProcessCpuSeconds(master_pid) - srv0 : 0;
       r.client_cpu_s = ProcessCpuSeconds() - cli0;
+      r.machine_busy_s = SystemBusySeconds() - busy0;
       return r;
     };
     RunResult e1 = measured("empty");
@@ -336,11 +348,15 @@ int Main(int argc, char** argv) {
     const double empty = (e1.rate() + e2.rate()) / 2;
     auto print = [&](const std::string& op, const RunResult& r) {
       const double n = r.ops > 0 ? static_cast<double>(r.ops) : 1;
-      std::printf(
-          "%-8d %-13s %10.0f %8.0f %8.0f %9" PRId64 " %9.1f %9.1f %11.0f %7.3f %" PRId64 "%s%s\n",
-          threads, op.c_str(), r.rate(), r.p50_us, r.p99_us, r.ops, r.server_cpu_s * 1e6 / n,
-          r.client_cpu_s * 1e6 / n, empty, empty > 0 ? r.rate() / empty : 0, r.errors,
-          r.errors ? " first: " : "", r.first_error.c_str());
+      // Share of the machine's CPUs that other processes used during the cell.
+      const double others = (r.machine_busy_s - r.server_cpu_s - r.client_cpu_s) /
+                            (r.seconds * static_cast<double>(std::thread::hardware_concurrency()));
+      std::printf("%-8d %-13s %10.0f %8.0f %8.0f %9" PRId64
+                  " %9.1f %9.1f %7.2f %11.0f %7.3f %" PRId64 "%s%s\n",
+                  threads, op.c_str(), r.rate(), r.p50_us, r.p99_us, r.ops,
+                  r.server_cpu_s * 1e6 / n, r.client_cpu_s * 1e6 / n, std::max(0.0, others), empty,
+                  empty > 0 ? r.rate() / empty : 0, r.errors, r.errors ? " first: " : "",
+                  r.first_error.c_str());
     };
     print("empty(pre)", e1);
     for (auto& [op, r] : rows) print(op, r);
