@@ -22,6 +22,10 @@ Result<std::unique_ptr<RpcServer>> RpcServer::Start(const std::string& bind_host
                            &bound_port);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  // Handlers block (on the journal's group commit): keep enough polling threads that gRPC does
+  // not create and destroy a thread for each blocked call.
+  builder.SetSyncServerOption(::grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 16);
+  builder.SetSyncServerOption(::grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 256);
   // One port, one process: refuse to share a port with another server (SO_REUSEPORT off).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   for (::grpc::Service* s : services) builder.RegisterService(s);
