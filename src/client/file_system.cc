@@ -53,6 +53,8 @@ Result<std::unique_ptr<FileSystem>> FileSystem::Create(const conf::Configuration
                    conf.GetDurationMs(conf::keys::kUserFileMetadataSyncInterval));
   ASSIGN_OR_RETURN(std::string load, conf.GetEnum(conf::keys::kUserFileMetadataLoadType));
   ::alluxio::grpc::LoadMetadataPType_Parse(load, &fs->load_type_);
+  ASSIGN_OR_RETURN(std::string write_type, conf.GetEnum(conf::keys::kUserFileWriteTypeDefault));
+  fs->persist_default_ = write_type != "MUST_CACHE" && write_type != "NONE";
   return fs;
 }
 
@@ -74,6 +76,7 @@ void FileSystem::FillCommon(Options* options, bool mutating) {
 Status FileSystem::CreateDirectory(const std::string& path,
                                    fsopts::CreateDirectoryPOptions options) {
   FillCommon(&options, true);
+  if (!options.has_persist()) options.set_persist(persist_default_);
   grpc::file::CreateDirectoryPRequest req;
   req.set_path(path);
   *req.mutable_options() = std::move(options);
@@ -86,6 +89,7 @@ Status FileSystem::CreateDirectory(const std::string& path,
 Result<FileInfo> FileSystem::CreateFile(const std::string& path,
                                         fsopts::CreateFilePOptions options) {
   FillCommon(&options, true);
+  if (!options.has_persist()) options.set_persist(persist_default_);
   grpc::file::CreateFilePRequest req;
   req.set_path(path);
   *req.mutable_options() = std::move(options);

@@ -239,3 +239,26 @@ TEST(NamespaceDurabilityTest, LargeDirectoryListsCompletelyAndUfsFilesLoad) {
 
 }  // namespace
 }  // namespace alluxio::testing
+
+namespace alluxio::testing {
+namespace {
+
+TEST(ClientWriteTypeTest, MustCacheKeepsNewInodesOutOfTheUfs) {
+  auto cluster = MiniCluster::Start();
+  ASSERT_TRUE(cluster.ok());
+  client::FileSystem* fs = (*cluster)->client();  // default write type: ASYNC_THROUGH
+  ASSERT_TRUE(fs->CreateDirectory("/through").ok());
+  EXPECT_TRUE(std::filesystem::is_directory((*cluster)->ufs_root() + "/through"));
+  auto cache_only = (*cluster)->NewClient({{"alluxio.user.file.writetype.default", "MUST_CACHE"}});
+  ASSERT_TRUE(cache_only.ok());
+  ASSERT_TRUE((*cache_only)->CreateDirectory("/cached").ok());
+  ASSERT_TRUE((*cache_only)->CreateFile("/cached/f").ok());
+  ASSERT_TRUE((*cache_only)->CompleteFile("/cached/f").ok());
+  EXPECT_FALSE(std::filesystem::exists((*cluster)->ufs_root() + "/cached"));
+  auto st = fs->GetStatus("/cached/f");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->persistence_state(), "NOT_PERSISTED");
+}
+
+}  // namespace
+}  // namespace alluxio::testing

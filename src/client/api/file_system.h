@@ -75,6 +75,8 @@ class FileSystem {
   std::unique_ptr<Stubs> stubs_;
   int64_t sync_interval_ms_;
   ::alluxio::grpc::LoadMetadataPType load_type_;
+  // alluxio.user.file.writetype.default: everything but MUST_CACHE (and NONE) reaches the UFS.
+  bool persist_default_ = true;
 };
 
 }  // namespace alluxio::client
