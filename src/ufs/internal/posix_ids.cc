@@ -64,6 +64,40 @@ class NameCache {
   absl::flat_hash_map<unsigned, std::string> names_;  // guarded by mu_
 };
 
+// Name -> id, for names that exist (a lookup reads /etc/passwd or asks the name service; a
+// persisted create would otherwise pay it on every file). Unknown names are not cached.
+class IdCache {
+ public:
+  template <typename Compute>
+  Result<unsigned> Get(const std::string& name, Compute compute) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = ids_.find(name);
+      if (it != ids_.end()) return it->second;
+    }
+    Result<unsigned> id = compute();
+    if (id.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ids_.emplace(name, *id);
+    }
+    return id;
+  }
+
+ private:
+  std::mutex mu_;
+  absl::flat_hash_map<std::string, unsigned> ids_;  // guarded by mu_
+};
+
+IdCache& UserIdCache() {
+  static IdCache* cache = new IdCache();  // never deleted: used until process exit
+  return *cache;
+}
+
+IdCache& GroupIdCache() {
+  static IdCache* cache = new IdCache();  // never deleted: used until process exit
+  return *cache;
+}
+
 NameCache& UserCache() {
   static NameCache* cache = new NameCache();  // never deleted: used until process exit
   return *cache;
@@ -73,6 +107,9 @@ NameCache& GroupCache() {
   static NameCache* cache = new NameCache();  // never deleted: used until process exit
   return *cache;
 }
+
+Result<unsigned> LookupUserUncached(const std::string& name);
+Result<unsigned> LookupGroupUncached(const std::string& name);
 
 }  // namespace
 
@@ -101,6 +138,22 @@ std::string GroupName(gid_t gid) {
 }
 
 Result<uid_t> LookupUser(const std::string& name) {
+  ASSIGN_OR_RETURN(unsigned id, UserIdCache().Get(name, [&name]() -> Result<unsigned> {
+    return LookupUserUncached(name);
+  }));
+  return static_cast<uid_t>(id);
+}
+
+Result<gid_t> LookupGroup(const std::string& name) {
+  ASSIGN_OR_RETURN(unsigned id, GroupIdCache().Get(name, [&name]() -> Result<unsigned> {
+    return LookupGroupUncached(name);
+  }));
+  return static_cast<gid_t>(id);
+}
+
+namespace {
+
+Result<unsigned> LookupUserUncached(const std::string& name) {
   struct passwd pw;
   std::vector<char> buf;
   bool found = LookupEntry<struct passwd>(
@@ -114,7 +167,7 @@ Result<uid_t> LookupUser(const std::string& name) {
   return InvalidArgumentError(fmt::format("Unknown user '{}'", name));
 }
 
-Result<gid_t> LookupGroup(const std::string& name) {
+Result<unsigned> LookupGroupUncached(const std::string& name) {
   struct group gr;
   std::vector<char> buf;
   bool found = LookupEntry<struct group>(
@@ -127,5 +180,7 @@ Result<gid_t> LookupGroup(const std::string& name) {
   if (ParseId(name, &gid)) return gid;
   return InvalidArgumentError(fmt::format("Unknown group '{}'", name));
 }
+
+}  // namespace
 
 }  // namespace alluxio::ufs::internal

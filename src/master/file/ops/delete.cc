@@ -59,7 +59,9 @@ Status FileSystemMaster::Delete(const OperationContext& ctx, std::string_view ra
     Status s =
         is_dir ? ufs->DeleteDirectory(ufs_path, /*recursive=*/true) : ufs->DeleteFile(ufs_path);
     if (!s.ok() && s.code() != StatusCode::kNotFound) {
-      return s.WithContext(fmt::format("Failed to delete {} from the UFS", ufs_path));
+      // Alluxio's DELETE_FAILED_UFS, with "<uri> (<reason>)" as its argument.
+      return Status(s.code(), fmt::format("Failed to delete {} ({}) from the under file system",
+                                          path, s.message()));
     }
   }
   journal::SequenceNumber sn;
