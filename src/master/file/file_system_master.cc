@@ -46,6 +46,7 @@ class FileSystemSnapshot : public journal::StateSnapshot {
   std::string cluster_id;
   int64_t next_container_id = 0;
   std::vector<InodeAttributes> inodes;  // parents before children
+  absl::flat_hash_map<InodeId, int64_t> ttls;
   std::vector<journal::JournalEntry> mounts;
   std::vector<OperationId> operation_ids;
 
@@ -60,8 +61,11 @@ class FileSystemSnapshot : public journal::StateSnapshot {
     e.Clear();
     e.mutable_inode_id_generator()->set_next_container_id(next_container_id);
     RETURN_IF_ERROR(sink->Write(e));
-    for (const InodeAttributes& inode : inodes)
-      RETURN_IF_ERROR(sink->Write(InodeTree::ToEntry(inode)));
+    for (const InodeAttributes& inode : inodes) {
+      auto ttl = ttls.find(inode.id);
+      RETURN_IF_ERROR(
+          sink->Write(InodeTree::ToEntry(inode, ttl == ttls.end() ? -1 : ttl->second)));
+    }
     for (const journal::JournalEntry& m : mounts) RETURN_IF_ERROR(sink->Write(m));
     // The retry cache, in chunks.
     constexpr size_t kChunk = 10000;
@@ -235,6 +239,7 @@ std::unique_ptr<journal::StateSnapshot> FileSystemMaster::Snapshot(journal::Jour
   tree_.ForEachTopDown([&](const Inode& inode) {
     snap->inodes.push_back(static_cast<const InodeAttributes&>(inode));
   });
+  snap->ttls = tree_.ttls();
   snap->mounts = mount_table_.ToEntries();
   std::lock_guard<std::mutex> l(retry_mu_);
   snap->operation_ids.assign(retry_order_.begin(), retry_order_.end());
@@ -333,7 +338,7 @@ FileInfo FileSystemMaster::ToFileInfo(const Inode& inode, std::string path) cons
   info.set_cacheable(!inode.is_directory && inode.cacheable);
   info.set_persisted(inode.persisted());
   for (uint32_t i = 0; i < inode.block_count; ++i) info.add_block_ids(BlockIdOf(inode.id, i));
-  info.set_ttl(inode.ttl);
+  info.set_ttl(tree_.TtlOf(inode.id));
   info.set_ttl_action(static_cast<::alluxio::grpc::TtlAction>(inode.ttl_action));
   info.set_owner(inode.owner.str());
   info.set_group(inode.group.str());

@@ -84,15 +84,18 @@ struct InodeAttributes {
   InternedString group;
   int64_t creation_time_ms = 0;
   int64_t last_modification_time_ms = 0;
-  int64_t ttl = -1;  // ms after creation; -1: none
+
   // Files.
   int64_t block_size_bytes = 0;
   int64_t length = 0;
   uint64_t ufs_fingerprint = 0;  // FingerprintHash; 0: unknown
   uint32_t block_count = 0;
   uint16_t mode = 0;
-  uint8_t persistence_state = ::alluxio::proto::journal::NOT_PERSISTED;  // PersistenceState
-  uint8_t ttl_action = ::alluxio::proto::journal::DELETE;                // TtlAction
+  uint8_t persistence_state =
+      ::alluxio::proto::journal::NOT_PERSISTED;  // PersistenceState
+                                                 // The TTL itself (rarely set) lives in InodeTree's
+                                                 // side map; only its action is here.
+  uint8_t ttl_action = ::alluxio::proto::journal::DELETE;  // TtlAction
   bool is_directory = false;
   bool pinned = false;
   bool completed = false;               // files

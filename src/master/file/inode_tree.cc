@@ -25,7 +25,7 @@ void FillCommon(const E& e, Inode* inode) {
   inode->owner = e.owner();
   inode->group = e.group();
   inode->mode = e.mode();
-  inode->ttl = e.ttl();
+
   inode->ttl_action = static_cast<uint8_t>(e.ttl_action());
 }
 
@@ -41,7 +41,7 @@ Status CheckBlockIds(InodeId id, const google::protobuf::RepeatedField<int64_t>&
 }
 
 template <typename E>
-void ToCommon(const InodeAttributes& inode, E* e) {
+void ToCommon(const InodeAttributes& inode, int64_t ttl, E* e) {
   e->set_id(inode.id);
   e->set_parent_id(inode.parent_id);
   e->set_name(inode.name);
@@ -52,7 +52,7 @@ void ToCommon(const InodeAttributes& inode, E* e) {
   e->set_owner(inode.owner.str());
   e->set_group(inode.group.str());
   e->set_mode(inode.mode);
-  e->set_ttl(inode.ttl);
+  e->set_ttl(ttl);
   e->set_ttl_action(inode.action());
 }
 
@@ -60,7 +60,7 @@ void ToCommon(const InodeAttributes& inode, E* e) {
 
 void InodeTree::Reset() {
   inodes_.clear();
-  ttl_inodes_.clear();
+  ttls_.clear();
   root_ = nullptr;
   next_container_id_ = 0;
 }
@@ -113,15 +113,15 @@ std::string InodeTree::PathOf(const Inode* inode) const {
   return out;
 }
 
-void InodeTree::TrackTtl(const Inode& inode) {
-  if (inode.ttl >= 0) {
-    ttl_inodes_.insert(inode.id);
+void InodeTree::SetTtl(InodeId id, int64_t ttl) {
+  if (ttl >= 0) {
+    ttls_[id] = ttl;
   } else {
-    ttl_inodes_.erase(inode.id);
+    ttls_.erase(id);
   }
 }
 
-Status InodeTree::AddInode(Inode inode) {
+Status InodeTree::AddInode(Inode inode, int64_t ttl) {
   if (inodes_.contains(inode.id)) {
     return InternalError(fmt::format("inode id {} already exists", inode.id));
   }
@@ -146,7 +146,7 @@ Status InodeTree::AddInode(Inode inode) {
   auto [it, _] = inodes_.emplace(id, std::move(inode));
   if (!parent->child_set) parent->child_set = std::make_unique<ChildSet>();
   parent->child_set->insert(&it->second);
-  TrackTtl(it->second);
+  SetTtl(id, ttl);
   return Status();
 }
 
@@ -162,7 +162,7 @@ void InodeTree::RemoveSubtree(Inode* inode) {
   }
   if (Inode* parent = Mutable(inode->parent_id)) parent->child_set->erase(inode);
   for (InodeId id : order) {
-    ttl_inodes_.erase(id);
+    ttls_.erase(id);
     inodes_.erase(id);
   }
 }
@@ -178,7 +178,7 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       inode.direct_children_loaded = e.direct_children_loaded();
       inode.ufs_fingerprint = FingerprintHash(e.ufs_fingerprint());
       if (!e.has_parent_id()) inode.parent_id = kInvalidInodeId;
-      return AddInode(std::move(inode));
+      return AddInode(std::move(inode), e.ttl());
     }
     case pj::JournalEntry::kInodeFile: {
       const auto& e = entry.inode_file();
@@ -191,7 +191,7 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       RETURN_IF_ERROR(CheckBlockIds(inode.id, e.block_ids()));
       inode.block_count = static_cast<uint32_t>(e.block_ids_size());
       inode.ufs_fingerprint = FingerprintHash(e.ufs_fingerprint());
-      return AddInode(std::move(inode));
+      return AddInode(std::move(inode), e.ttl());
     }
     case pj::JournalEntry::kUpdateInode: {
       const auto& e = entry.update_inode();
@@ -204,7 +204,7 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       if (e.has_group()) inode->group = e.group();
       if (e.has_mode()) inode->mode = e.mode();
       if (e.has_pinned()) inode->pinned = e.pinned();
-      if (e.has_ttl()) inode->ttl = e.ttl();
+      if (e.has_ttl()) SetTtl(inode->id, e.ttl());
       if (e.has_ttl_action()) inode->ttl_action = static_cast<uint8_t>(e.ttl_action());
       if (e.has_persistence_state()) {
         inode->persistence_state = static_cast<uint8_t>(e.persistence_state());
@@ -213,7 +213,6 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       if (e.has_direct_children_loaded())
         inode->direct_children_loaded = e.direct_children_loaded();
       if (e.has_length()) inode->length = e.length();
-      TrackTtl(*inode);
       return Status();
     }
     case pj::JournalEntry::kCompleteFile: {
@@ -289,11 +288,11 @@ void InodeTree::ForEachTopDown(const std::function<void(const Inode&)>& fn) cons
   }
 }
 
-journal::JournalEntry InodeTree::ToEntry(const InodeAttributes& inode) {
+journal::JournalEntry InodeTree::ToEntry(const InodeAttributes& inode, int64_t ttl) {
   journal::JournalEntry entry;
   if (inode.is_directory) {
     auto* e = entry.mutable_inode_directory();
-    ToCommon(inode, e);
+    ToCommon(inode, ttl, e);
     if (inode.parent_id == kInvalidInodeId) e->clear_parent_id();
     e->set_mount_point(inode.mount_point);
     e->set_direct_children_loaded(inode.direct_children_loaded);
@@ -301,7 +300,7 @@ journal::JournalEntry InodeTree::ToEntry(const InodeAttributes& inode) {
       e->set_ufs_fingerprint(FingerprintString(inode.ufs_fingerprint));
   } else {
     auto* e = entry.mutable_inode_file();
-    ToCommon(inode, e);
+    ToCommon(inode, ttl, e);
     e->set_block_size_bytes(inode.block_size_bytes);
     e->set_length(inode.length);
     e->set_completed(inode.completed);

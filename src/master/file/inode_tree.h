@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include <absl/container/flat_hash_set.h>
+#include <absl/container/flat_hash_map.h>
 #include <absl/container/node_hash_map.h>
 
 #include "common/result.h"
@@ -58,25 +58,29 @@ class InodeTree {
   InodeId PeekInodeId(int k) const { return InodeIdForContainer(next_container_id_ + k); }
 
   size_t size() const { return inodes_.size(); }
-  // Ids of inodes with a TTL.
-  const absl::flat_hash_set<InodeId>& ttl_inodes() const { return ttl_inodes_; }
+  // Inodes with a TTL (ms after creation); inodes without one are absent.
+  const absl::flat_hash_map<InodeId, int64_t>& ttls() const { return ttls_; }
+  int64_t TtlOf(InodeId id) const {
+    auto it = ttls_.find(id);
+    return it == ttls_.end() ? -1 : it->second;
+  }
 
   // Visits every inode, parents before children (breadth first).
   void ForEachTopDown(const std::function<void(const Inode&)>& fn) const;
   // Entries that rebuild this inode (inode_directory / inode_file).
-  static journal::JournalEntry ToEntry(const InodeAttributes& inode);
+  static journal::JournalEntry ToEntry(const InodeAttributes& inode, int64_t ttl);
   int64_t next_container_id() const { return next_container_id_; }
 
  private:
   Inode* Mutable(InodeId id);
-  Status AddInode(Inode inode);
+  Status AddInode(Inode inode, int64_t ttl);
   void RemoveSubtree(Inode* inode);
-  void TrackTtl(const Inode& inode);
+  void SetTtl(InodeId id, int64_t ttl);
 
   absl::node_hash_map<InodeId, Inode> inodes_;
   Inode* root_ = nullptr;
   int64_t next_container_id_ = 0;
-  absl::flat_hash_set<InodeId> ttl_inodes_;
+  absl::flat_hash_map<InodeId, int64_t> ttls_;  // rarely set, so kept out of the inodes
 };
 
 }  // namespace alluxio::master

@@ -96,12 +96,12 @@ TEST_F(InodeTreeTest, TracksTtlInodes) {
   journal::JournalEntry f = File(Id(1), Id(0), "f");
   f.mutable_inode_file()->set_ttl(1000);
   ASSERT_TRUE(tree_.Apply(f).ok());
-  EXPECT_EQ(tree_.ttl_inodes().size(), 1u);
+  EXPECT_EQ(tree_.ttls().size(), 1u);
   journal::JournalEntry u;
   u.mutable_update_inode()->set_id(Id(1));
   u.mutable_update_inode()->set_ttl(-1);
   ASSERT_TRUE(tree_.Apply(u).ok());
-  EXPECT_TRUE(tree_.ttl_inodes().empty());
+  EXPECT_TRUE(tree_.ttls().empty());
 }
 
 TEST_F(InodeTreeTest, EntriesRoundTrip) {
@@ -109,12 +109,13 @@ TEST_F(InodeTreeTest, EntriesRoundTrip) {
   f.mutable_inode_file()->add_block_ids(Id(1) - kMaxBlockIndex);
   f.mutable_inode_file()->set_persistence_state(pj::PERSISTED);
   ASSERT_TRUE(tree_.Apply(f).ok());
-  journal::JournalEntry back = InodeTree::ToEntry(*tree_.Get(Id(1)));
+  journal::JournalEntry back = InodeTree::ToEntry(*tree_.Get(Id(1)), -1);
   InodeTree other;
-  ASSERT_TRUE(other.Apply(InodeTree::ToEntry(*tree_.root())).ok());
+  ASSERT_TRUE(other.Apply(InodeTree::ToEntry(*tree_.root(), -1)).ok());
   ASSERT_TRUE(other.Apply(back).ok());
   EXPECT_EQ(other.Get(Id(1))->block_count, 1u);
-  EXPECT_EQ(InodeTree::ToEntry(*other.Get(Id(1))).inode_file().block_ids(0), BlockIdOf(Id(1), 0));
+  EXPECT_EQ(InodeTree::ToEntry(*other.Get(Id(1)), -1).inode_file().block_ids(0),
+            BlockIdOf(Id(1), 0));
   EXPECT_TRUE(other.Get(Id(1))->persisted());
 }
 

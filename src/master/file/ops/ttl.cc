@@ -19,10 +19,10 @@ Status FileSystemMaster::CheckTtl(int64_t now_ms) {
   std::vector<Expired> expired;
   {
     SharedLock lock(state_mu_);
-    for (InodeId id : tree_.ttl_inodes()) {
+    for (const auto& [id, ttl] : tree_.ttls()) {
       const Inode* inode = tree_.Get(id);
-      if (inode == nullptr || inode->ttl < 0) continue;
-      if (inode->creation_time_ms + inode->ttl <= now_ms) {
+      if (inode == nullptr) continue;
+      if (inode->creation_time_ms + ttl <= now_ms) {
         expired.push_back({tree_.PathOf(inode), inode->action()});
       }
     }
