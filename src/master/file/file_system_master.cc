@@ -63,8 +63,7 @@ class FileSystemSnapshot : public journal::StateSnapshot {
     RETURN_IF_ERROR(sink->Write(e));
     for (const InodeAttributes& inode : inodes) {
       auto ttl = ttls.find(inode.id);
-      RETURN_IF_ERROR(
-          sink->Write(InodeTree::ToEntry(inode, ttl == ttls.end() ? -1 : ttl->second)));
+      RETURN_IF_ERROR(sink->Write(InodeTree::ToEntry(inode, ttl == ttls.end() ? -1 : ttl->second)));
     }
     for (const journal::JournalEntry& m : mounts) RETURN_IF_ERROR(sink->Write(m));
     // The retry cache, in chunks.
