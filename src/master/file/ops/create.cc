@@ -89,13 +89,14 @@ Status FileSystemMaster::CreateDirectory(const OperationContext& ctx, std::strin
     RETURN_IF_ERROR(s.WithContext("create directory in the UFS"));
   }
 
+  // Group lookups may ask the name service: not under the state lock.
+  const std::vector<std::string> groups = permissions_.GroupsOf(user);
   journal::SequenceNumber sn;
   {
     ExclusiveLock lock(state_mu_);
     ResolvedPath r = tree_.Resolve(path);
     RETURN_IF_ERROR(validate(r));
     if (r.found()) return Status();
-    std::vector<std::string> groups = permissions_.GroupsOf(user);
     const std::string group = groups.empty() ? r.last()->group : groups[0];
     int64_t now = NowMs();
     std::vector<journal::JournalEntry> entries;
@@ -152,13 +153,14 @@ Result<FileInfo> FileSystemMaster::CreateFile(const OperationContext& ctx,
     if (s.code() == StatusCode::kAlreadyExists) s = Status();
     RETURN_IF_ERROR(s.WithContext("create parent directories in the UFS"));
   }
+  // Group lookups may ask the name service: not under the state lock.
+  const std::vector<std::string> groups = permissions_.GroupsOf(user);
   journal::SequenceNumber sn;
   FileInfo info;
   {
     ExclusiveLock lock(state_mu_);
     ResolvedPath r = tree_.Resolve(path);
     RETURN_IF_ERROR(validate(r));
-    std::vector<std::string> groups = permissions_.GroupsOf(user);
     const std::string group = groups.empty() ? r.last()->group : groups[0];
     int64_t now = NowMs();
     std::vector<journal::JournalEntry> entries;
