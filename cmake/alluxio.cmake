@@ -10,6 +10,13 @@ function(alluxio_library name)
   target_link_libraries(alluxio_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_DEPS})
 endfunction()
 
+# Environment of every test: sanitizer builds suppress known third-party leaks.
+set(ALLUXIO_TEST_ENV "ALLUXIO_TEST=1")
+if(ALLUXIO_SANITIZE)
+  set(ALLUXIO_TEST_ENV
+      "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/sanitizers/lsan.supp:print_suppressions=0")
+endif()
+
 # alluxio_test(NAME SRCS a_test.cc DEPS x LABEL unit|integration|system [TIMEOUT s])
 # Builds one GoogleTest binary and registers each test case with CTest.
 function(alluxio_test name)
@@ -30,6 +37,6 @@ function(alluxio_test name)
     ALLUXIO_SOURCE_DIR="${PROJECT_SOURCE_DIR}" ALLUXIO_BINARY_DIR="${PROJECT_BINARY_DIR}")
   include(GoogleTest)
   gtest_discover_tests(${name}
-    PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT}
+    PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT} ENVIRONMENT "${ALLUXIO_TEST_ENV}"
     DISCOVERY_TIMEOUT 60)
 endfunction()
