@@ -111,8 +111,11 @@ Result<int> RunChmod(ShellContext& sc, const ParsedArgs& p) {
   client::fsopts::SetAttributePOptions o;
   o.set_mode(mode);
   o.set_recursive(p.Has("R"));
-  RETURN_IF_ERROR(fs->SetAttribute(AlluxioPath(p.args[1]), o));
-  sc.out() << fmt::format("Changed permission of {} to {:o}\n", p.args[1], mode);
+  RETURN_IF_ERROR(ForEachMatch(sc, p.args[1], [&](const std::string& path) -> Status {
+    RETURN_IF_ERROR(fs->SetAttribute(AlluxioPath(path), o));
+    sc.out() << fmt::format("Changed permission of {} to {:o}\n", path, mode);
+    return Status();
+  }));
   return 0;
 }
 
@@ -130,17 +133,21 @@ Result<int> RunChown(ShellContext& sc, const ParsedArgs& p) {
   std::string group = m[3].str();
   if (!group.empty()) o.set_group(group);
   o.set_recursive(p.Has("R"));
-  Status s = fs->SetAttribute(AlluxioPath(p.args[1]), o);
-  if (!group.empty()) {
-    if (!s.ok()) {
-      return Status(s.code(), fmt::format("Could not update owner:group for {} to {}:{}. {}",
-                                          p.args[1], m[1].str(), group, s.message()));
+  const std::string owner = m[1].str();
+  RETURN_IF_ERROR(ForEachMatch(sc, p.args[1], [&](const std::string& path) -> Status {
+    Status s = fs->SetAttribute(AlluxioPath(path), o);
+    if (!group.empty()) {
+      if (!s.ok()) {
+        return Status(s.code(), fmt::format("Could not update owner:group for {} to {}:{}. {}",
+                                            path, owner, group, s.message()));
+      }
+      sc.out() << fmt::format("Changed owner:group of {} to {}:{}.\n", path, owner, group);
+      return Status();
     }
-    sc.out() << fmt::format("Changed owner:group of {} to {}:{}.\n", p.args[1], m[1].str(), group);
-    return 0;
-  }
-  RETURN_IF_ERROR(s);
-  sc.out() << fmt::format("Changed owner of {} to {}\n", p.args[1], m[1].str());
+    RETURN_IF_ERROR(s);
+    sc.out() << fmt::format("Changed owner of {} to {}\n", path, owner);
+    return Status();
+  }));
   return 0;
 }
 
@@ -149,8 +156,11 @@ Result<int> RunChgrp(ShellContext& sc, const ParsedArgs& p) {
   client::fsopts::SetAttributePOptions o;
   o.set_group(p.args[0]);
   o.set_recursive(p.Has("R"));
-  RETURN_IF_ERROR(fs->SetAttribute(AlluxioPath(p.args[1]), o));
-  sc.out() << fmt::format("Changed group of {} to {}\n", p.args[1], p.args[0]);
+  RETURN_IF_ERROR(ForEachMatch(sc, p.args[1], [&](const std::string& path) -> Status {
+    RETURN_IF_ERROR(fs->SetAttribute(AlluxioPath(path), o));
+    sc.out() << fmt::format("Changed group of {} to {}\n", path, p.args[0]);
+    return Status();
+  }));
   return 0;
 }
 
@@ -179,10 +189,13 @@ Result<int> RunSetTtl(ShellContext& sc, const ParsedArgs& p) {
   o.mutable_common_options()->set_ttl(ttl);
   o.mutable_common_options()->set_ttl_action(ttl_action);
   o.set_recursive(true);
-  RETURN_IF_ERROR(fs->SetAttribute(AlluxioPath(p.args[0]), o));
-  sc.out() << fmt::format(
-      "TTL of path '{}' was successfully set to {} milliseconds, with expiry action set to {}\n",
-      p.args[0], ttl, upper);
+  RETURN_IF_ERROR(ForEachMatch(sc, p.args[0], [&](const std::string& path) -> Status {
+    RETURN_IF_ERROR(fs->SetAttribute(AlluxioPath(path), o));
+    sc.out() << fmt::format(
+        "TTL of path '{}' was successfully set to {} milliseconds, with expiry action set to {}\n",
+        path, ttl, upper);
+    return Status();
+  }));
   return 0;
 }
 
@@ -191,8 +204,11 @@ Result<int> RunUnsetTtl(ShellContext& sc, const ParsedArgs& p) {
   client::fsopts::SetAttributePOptions o;
   o.mutable_common_options()->set_ttl(-1);
   o.mutable_common_options()->set_ttl_action(::alluxio::grpc::DELETE);
-  RETURN_IF_ERROR(fs->SetAttribute(AlluxioPath(p.args[0]), o));
-  sc.out() << "TTL of file '" << p.args[0] << "' was successfully removed.\n";
+  RETURN_IF_ERROR(ForEachMatch(sc, p.args[0], [&](const std::string& path) -> Status {
+    RETURN_IF_ERROR(fs->SetAttribute(AlluxioPath(path), o));
+    sc.out() << "TTL of file '" << path << "' was successfully removed.\n";
+    return Status();
+  }));
   return 0;
 }
 
@@ -214,9 +230,12 @@ Result<int> RunPin(ShellContext& sc, const ParsedArgs& p, bool pin) {
   ASSIGN_OR_RETURN(client::FileSystem * fs, sc.fs());
   client::fsopts::SetAttributePOptions o;
   o.set_pinned(pin);
-  RETURN_IF_ERROR(fs->SetAttribute(AlluxioPath(p.args[0]), o));
-  sc.out() << "File '" << p.args[0]
-           << (pin ? "' was successfully pinned.\n" : "' was successfully unpinned.\n");
+  RETURN_IF_ERROR(ForEachMatch(sc, p.args[0], [&](const std::string& path) -> Status {
+    RETURN_IF_ERROR(fs->SetAttribute(AlluxioPath(path), o));
+    sc.out() << "File '" << path
+             << (pin ? "' was successfully pinned.\n" : "' was successfully unpinned.\n");
+    return Status();
+  }));
   return 0;
 }
 

@@ -59,8 +59,8 @@ Result<int> RunLs(ShellContext& sc, const ParsedArgs& p) {
     return InvalidArgumentError(fmt::format("Invalid sort option `{}` for --sort", sort));
   }
   ASSIGN_OR_RETURN(client::FileSystem * fs, sc.fs());
-  for (const std::string& arg : p.args) {
-    std::string path = AlluxioPath(arg);
+  auto list_one = [&](const std::string& match) -> Status {
+    std::string path = AlluxioPath(match);
     std::vector<FileInfo> infos;
     if (p.Has("d")) {
       ASSIGN_OR_RETURN(FileInfo f, fs->GetStatus(path));
@@ -75,7 +75,7 @@ Result<int> RunLs(ShellContext& sc, const ParsedArgs& p) {
         RETURN_IF_ERROR(fs->IterateStatus(path, o, [&](FileInfo&& f) {
           if (!p.Has("p") || f.pinned()) sc.out() << LsLine(sc.conf(), f, human, timestamp);
         }));
-        continue;
+        return Status();
       }
       ASSIGN_OR_RETURN(infos, fs->ListStatus(path, o));
     }
@@ -101,7 +101,9 @@ Result<int> RunLs(ShellContext& sc, const ParsedArgs& p) {
       if (p.Has("p") && !f.pinned()) continue;
       sc.out() << LsLine(sc.conf(), f, p.Has("h"), timestamp);
     }
-  }
+    return Status();
+  };
+  for (const std::string& arg : p.args) RETURN_IF_ERROR(ForEachMatch(sc, arg, list_one));
   return 0;
 }
 
@@ -198,9 +200,16 @@ std::string FileInfoString(const FileInfo& f) {
       f.ufs_fingerprint(), acl());
 }
 
+Status StatOne(ShellContext& sc, const ParsedArgs& p, const std::string& arg);
+
 Result<int> RunStat(ShellContext& sc, const ParsedArgs& p) {
+  RETURN_IF_ERROR(ForEachMatch(
+      sc, p.args[0], [&](const std::string& arg) -> Status { return StatOne(sc, p, arg); }));
+  return 0;
+}
+
+Status StatOne(ShellContext& sc, const ParsedArgs& p, const std::string& arg) {
   ASSIGN_OR_RETURN(client::FileSystem * fs, sc.fs());
-  const std::string& arg = p.args[0];
   ASSIGN_OR_RETURN(FileInfo f, fs->GetStatus(AlluxioPath(arg)));
   if (p.Has("f")) {
     std::string format = p.Get("f");
@@ -237,7 +246,7 @@ Result<int> RunStat(ShellContext& sc, const ParsedArgs& p) {
       out += format[i];
     }
     sc.out() << out << "\n";
-    return 0;
+    return Status();
   }
   sc.out() << arg << (f.folder() ? " is a directory path.\n" : " is a file path.\n");
   sc.out() << FileInfoString(f) << "\n";
@@ -254,7 +263,7 @@ Result<int> RunStat(ShellContext& sc, const ParsedArgs& p) {
       }
     }
   }
-  return 0;
+  return Status();
 }
 
 }  // namespace

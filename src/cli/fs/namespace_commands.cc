@@ -30,11 +30,21 @@ Result<int> RunTouch(ShellContext& sc, const ParsedArgs& p) {
   return 0;
 }
 
+Status RemoveOne(client::FileSystem* fs, ShellContext& sc, const ParsedArgs& p,
+                 const std::string& arg);
+
 Result<int> RunRm(ShellContext& sc, const ParsedArgs& p) {
   ASSIGN_OR_RETURN(client::FileSystem * fs, sc.fs());
-  std::string path = AlluxioPath(p.args[0]);
+  RETURN_IF_ERROR(ForEachMatch(
+      sc, p.args[0], [&](const std::string& arg) -> Status { return RemoveOne(fs, sc, p, arg); }));
+  return 0;
+}
+
+Status RemoveOne(client::FileSystem* fs, ShellContext& sc, const ParsedArgs& p,
+                 const std::string& arg) {
+  std::string path = AlluxioPath(arg);
   ASSIGN_OR_RETURN(bool exists, fs->Exists(path));
-  if (!exists) return NotFoundError(fmt::format("Path \"{}\" does not exist.", p.args[0]));
+  if (!exists) return NotFoundError(fmt::format("Path \"{}\" does not exist.", arg));
   ASSIGN_OR_RETURN(client::FileInfo f, fs->GetStatus(path));
   if (f.folder() && !p.Has("R")) {
     return FailedPreconditionError(
@@ -45,10 +55,10 @@ Result<int> RunRm(ShellContext& sc, const ParsedArgs& p) {
   o.set_alluxio_only(p.Has("alluxioOnly"));
   o.set_unchecked(p.Has("U"));
   RETURN_IF_ERROR(fs->Delete(path, o));
-  sc.out() << p.args[0]
+  sc.out() << arg
            << (p.Has("alluxioOnly") ? " has been removed from Alluxio space\n"
                                     : " has been removed\n");
-  return 0;
+  return Status();
 }
 
 Result<int> RunMv(ShellContext& sc, const ParsedArgs& p) {

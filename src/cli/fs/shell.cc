@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <ctime>
+#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -281,6 +282,81 @@ int RunFsShell(CommandContext& ctx, const std::vector<std::string>& args) {
 }
 
 // --- helpers ---
+
+Status ForEachMatch(ShellContext& sc, const std::string& arg,
+                    const std::function<Status(const std::string& path)>& fn) {
+  std::vector<std::string> paths;
+  size_t star = arg.find('*');
+  if (star == std::string::npos) {
+    paths.push_back(arg);
+  } else {
+    const std::string path = AlluxioPath(arg);
+    const std::string authority = arg.substr(0, arg.size() - path.size());  // "alluxio://h:p"
+    size_t path_star = path.find('*');
+    size_t slash = path.rfind('/', path_star);
+    std::string base = slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+    // Alluxio's getAlluxioURIs: list a directory; a child that matches is taken (and not
+    // descended into); a directory that does not match is descended into when the pattern's
+    // leading components at its depth match it.
+    auto to_regex = [](std::string_view glob) {
+      std::string pattern;
+      for (char c : glob) {
+        if (c == '*') {
+          pattern += ".*";
+        } else if (std::string("\\^$.|?+()[]{}").find(c) != std::string::npos) {
+          pattern += '\\';
+          pattern += c;
+        } else {
+          pattern += c;
+        }
+      }
+      return std::regex(pattern);
+    };
+    const std::regex full = to_regex(path);
+    std::vector<std::string_view> comps;
+    for (size_t i = 1; i <= path.size();) {
+      size_t j = path.find('/', i);
+      if (j == std::string::npos) j = path.size();
+      comps.push_back(std::string_view(path).substr(i, j - i));
+      i = j + 1;
+    }
+    auto leading = [&](size_t depth) {
+      std::string p;
+      for (size_t k = 0; k < depth && k < comps.size(); ++k) p += "/" + std::string(comps[k]);
+      return p;
+    };
+    ASSIGN_OR_RETURN(client::FileSystem * fs, sc.fs());
+    std::vector<std::string> dirs{base};
+    while (!dirs.empty()) {
+      std::string dir = std::move(dirs.back());
+      dirs.pop_back();
+      Result<std::vector<client::FileInfo>> children = fs->ListStatus(dir);
+      if (!children.ok()) continue;
+      for (const client::FileInfo& f : *children) {
+        if (std::regex_match(f.path(), full)) {
+          paths.push_back(authority + f.path());
+        } else if (f.folder()) {
+          size_t depth = static_cast<size_t>(std::count(f.path().begin(), f.path().end(), '/'));
+          if (depth < comps.size() && std::regex_match(f.path(), to_regex(leading(depth)))) {
+            dirs.push_back(f.path());
+          }
+        }
+      }
+    }
+    if (paths.empty()) return NotFoundError(arg + " does not exist.");
+    std::sort(paths.begin(), paths.end());
+  }
+  Status first;
+  std::string messages;
+  for (const std::string& p : paths) {
+    Status s = fn(p);
+    if (s.ok()) continue;
+    if (first.ok()) first = s;
+    if (!messages.empty()) messages += "\n";
+    messages += std::string(s.message());
+  }
+  return first.ok() ? Status() : Status(first.code(), messages);
+}
 
 std::string AlluxioPath(const std::string& arg) {
   if (arg.rfind("alluxio://", 0) == 0) {

@@ -67,6 +67,12 @@ void AddMountCommands(std::vector<FsCommand>* commands);      // mount, unmount,
 int RunFsShell(CommandContext& ctx, const std::vector<std::string>& args);
 
 // --- helpers shared by command files ---
+// Alluxio's runWildCardCmd: a '*' in `arg` matches any characters ('/' included); the matches are
+// sorted and `fn` runs on each (the path as the user sees it, scheme and authority kept), going on
+// after failures; the error messages are joined with newlines. An argument without '*' runs `fn`
+// once, unchecked. No match: "<arg> does not exist.".
+Status ForEachMatch(ShellContext& sc, const std::string& arg,
+                    const std::function<Status(const std::string& path)>& fn);
 // Strips "alluxio://host:port" from a path argument.
 std::string AlluxioPath(const std::string& arg);
 // FormatUtils.getSizeFromBytes: "5120B", "5.00KB", "9.26MB".

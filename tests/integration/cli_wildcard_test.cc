@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// `alluxio fs` commands with '*' patterns against a real master (Alluxio's runWildCardCmd).
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "cli/fs/shell.h"
+#include "tests/minicluster/mini_cluster.h"
+
+namespace alluxio::testing {
+namespace {
+
+struct Output {
+  int rc;
+  std::string out;
+};
+
+Output Fs(MiniCluster* cluster, std::vector<std::string> args) {
+  conf::Configuration conf = cluster->conf();
+  std::ostringstream out, err;
+  cli::CommandContext ctx{&conf, &out, &err};
+  int rc = cli::fs::RunFsShell(ctx, args);
+  return {rc, out.str()};
+}
+
+TEST(CliWildcardTest, PatternsMatchLikeAlluxio) {
+  auto cluster = MiniCluster::Start();
+  ASSERT_TRUE(cluster.ok());
+  MiniCluster* c = cluster->get();
+  ASSERT_EQ(Fs(c, {"mkdir", "/w/a", "/w/b", "/w/c.d"}).rc, 0);
+  ASSERT_EQ(Fs(c, {"touch", "/w/a/f1"}).rc, 0);
+  ASSERT_EQ(Fs(c, {"touch", "/w/b/f2"}).rc, 0);
+  // A matching directory is taken, not descended into; matches are sorted.
+  Output o = Fs(c, {"chmod", "700", "/w/*"});
+  EXPECT_EQ(o.rc, 0);
+  EXPECT_EQ(o.out,
+            "Changed permission of /w/a to 700\nChanged permission of /w/b to 700\n"
+            "Changed permission of /w/c.d to 700\n");
+  // '*' also crosses '/'; '.' is literal.
+  o = Fs(c, {"stat", "-f", "%N", "/w/*/f*"});
+  EXPECT_EQ(o.out, "f1\nf2\n");
+  EXPECT_EQ(Fs(c, {"stat", "-f", "%N", "/w/c*d"}).out, "c.d\n");
+  EXPECT_EQ(Fs(c, {"stat", "-f", "%N", "/w/a?"}).rc, 255);
+  o = Fs(c, {"ls", "/nothing*"});
+  EXPECT_EQ(o.rc, 255);
+  EXPECT_EQ(o.out, "/nothing* does not exist.\n");
+  o = Fs(c, {"rm", "-R", "/w/*"});
+  EXPECT_EQ(o.rc, 0);
+  EXPECT_EQ(o.out, "/w/a has been removed\n/w/b has been removed\n/w/c.d has been removed\n");
+  // Header line (66 characters), then 0 files and 0 folders left under /w.
+  EXPECT_EQ(Fs(c, {"count", "/w"}).out.find("0                        0"), 66u);
+}
+
+}  // namespace
+}  // namespace alluxio::testing
