@@ -6,6 +6,7 @@
 #include "cli/conf_commands.h"
 #include "cli/format_command.h"
 #include "cli/fs/shell.h"
+#include "cli/fsadmin/fsadmin_shell.h"
 #include "common/conf/configuration.h"
 
 namespace alluxio::cli {
@@ -20,6 +21,8 @@ struct TopCommand {
 const std::map<std::string, TopCommand>& Commands() {
   static const std::map<std::string, TopCommand> kCommands = {
       {"fs", {fs::RunFsShell, "Command line tool for interacting with the Alluxio filesystem."}},
+      {"fsadmin",
+       {fsadmin::RunFsAdminShell, "Command line tool for use by Alluxio filesystem admins."}},
       {"getConf", {RunGetConf, "Look up a configuration key, or print all configuration."}},
       {"validateConf", {RunValidateConf, "Validate Alluxio conf and exit."}},
       {"version", {RunVersion, "Print Alluxio version and exit."}},

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// `alluxio fs` commands with '*' patterns against a real master (Alluxio's runWildCardCmd).
+// CLI commands against a real master: `fs` with '*' patterns (Alluxio's runWildCardCmd) and
+// `fsadmin journal checkpoint`.
+#include <filesystem>
 #include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "cli/fs/shell.h"
+#include "cli/fsadmin/fsadmin_shell.h"
 #include "tests/minicluster/mini_cluster.h"
 
 namespace alluxio::testing {
@@ -49,6 +52,22 @@ TEST(CliWildcardTest, PatternsMatchLikeAlluxio) {
   EXPECT_EQ(o.out, "/w/a has been removed\n/w/b has been removed\n/w/c.d has been removed\n");
   // Header line (66 characters), then 0 files and 0 folders left under /w.
   EXPECT_EQ(Fs(c, {"count", "/w"}).out.find("0                        0"), 66u);
+}
+
+TEST(CliCommandsTest, FsAdminJournalCheckpointWritesACheckpoint) {
+  auto cluster = MiniCluster::Start();
+  ASSERT_TRUE(cluster.ok());
+  MiniCluster* c = cluster->get();
+  ASSERT_EQ(Fs(c, {"mkdir", "/before-checkpoint"}).rc, 0);
+  conf::Configuration conf = c->conf();
+  std::ostringstream out, err;
+  cli::CommandContext ctx{&conf, &out, &err};
+  EXPECT_EQ(cli::fsadmin::RunFsAdminShell(ctx, {"journal", "checkpoint"}), 0);
+  EXPECT_EQ(out.str(), "Successfully took a checkpoint on master " +
+                           conf.Get(conf::keys::kMasterHostname) + "\n");
+  EXPECT_FALSE(std::filesystem::is_empty(c->work_dir() + "/journal/checkpoints"));
+  ASSERT_TRUE(c->RestartMaster().ok());
+  EXPECT_EQ(Fs(c, {"test", "-d", "/before-checkpoint"}).rc, 0);
 }
 
 }  // namespace

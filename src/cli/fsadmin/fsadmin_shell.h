@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+// `alluxio fsadmin`: administrative commands (reference §2.3). Implemented so far:
+// `journal checkpoint`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+
+namespace alluxio::cli::fsadmin {
+
+int RunFsAdminShell(CommandContext& ctx, const std::vector<std::string>& args);
+
+}  // namespace alluxio::cli::fsadmin
