@@ -43,7 +43,6 @@ size_t RandomHistory(client::FileSystem* fs, std::mt19937_64& rng, int n) {
   };
   for (int i = 0; i < n; ++i) {
     int op = static_cast<int>(rng() % 100);
-    if (getenv("ALLUXIO_TEST_TRACE")) fprintf(stderr, "op %d: %d\n", i, op);
     std::string name = fmt::format("n{} {}", counter++, (rng() % 7 == 0) ? "ünï ✓" : "x");
     if (op < 25) {
       std::string p = join(pick(dirs), name);
