@@ -318,7 +318,7 @@ Status FileSystemMaster::CheckWritable(std::string_view path) const {
 FileInfo FileSystemMaster::ToFileInfo(const Inode& inode, std::string path) const {
   FileInfo info;
   info.set_file_id(inode.id);
-  info.set_name(inode.name);
+  info.set_name(inode.name.str());
   MountResolution res = mount_table_.Resolve(path);
   if (res.mount) {
     info.set_ufs_path(res.ufs_path);

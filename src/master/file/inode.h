@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -64,6 +65,80 @@ uint64_t FingerprintHash(std::string_view fingerprint);
 // "h:<16 hex digits>", or "" for 0.
 std::string FingerprintString(uint64_t hash);
 
+// An inode name in 16 bytes: up to 15 bytes inline (most names), longer ones on the heap.
+// (std::string takes 32.) Copies are deep.
+class InodeName {
+ public:
+  InodeName() { Init({}); }
+  InodeName(std::string_view s) { Init(s); }  // NOLINT(google-explicit-constructor)
+  InodeName(const InodeName& o) { Init(o.view()); }
+  InodeName(InodeName&& o) noexcept {
+    std::memcpy(bytes_, o.bytes_, sizeof(bytes_));
+    o.MarkEmpty();
+  }
+  InodeName& operator=(std::string_view s) {
+    if (s.data() == view().data()) return *this;
+    Free();
+    Init(s);
+    return *this;
+  }
+  InodeName& operator=(const InodeName& o) { return *this = o.view(); }
+  InodeName& operator=(InodeName&& o) noexcept {
+    if (this != &o) {
+      Free();
+      std::memcpy(bytes_, o.bytes_, sizeof(bytes_));
+      o.MarkEmpty();
+    }
+    return *this;
+  }
+  ~InodeName() { Free(); }
+
+  std::string_view view() const {
+    if (OnHeap()) {
+      char* p;
+      uint32_t n;
+      std::memcpy(&p, bytes_, sizeof(p));
+      std::memcpy(&n, bytes_ + 8, sizeof(n));
+      return {p, n};
+    }
+    return {bytes_, static_cast<size_t>(kInline - static_cast<unsigned char>(bytes_[15]))};
+  }
+  operator std::string_view() const { return view(); }  // NOLINT(google-explicit-constructor)
+  std::string str() const { return std::string(view()); }
+  bool empty() const { return view().empty(); }
+  void clear() { *this = std::string_view(); }
+  friend bool operator==(const InodeName& a, std::string_view b) { return a.view() == b; }
+
+ private:
+  static constexpr size_t kInline = 15;
+  static constexpr unsigned char kHeapTag = 0xFF;
+  bool OnHeap() const { return static_cast<unsigned char>(bytes_[15]) == kHeapTag; }
+  void MarkEmpty() { bytes_[15] = static_cast<char>(kInline); }
+  void Init(std::string_view s) {
+    if (s.size() <= kInline) {
+      if (!s.empty()) std::memcpy(bytes_, s.data(), s.size());  // data() may be null
+      bytes_[15] = static_cast<char>(kInline - s.size());
+      return;
+    }
+    char* p = new char[s.size()];
+    std::memcpy(p, s.data(), s.size());
+    uint32_t n = static_cast<uint32_t>(s.size());
+    std::memcpy(bytes_, &p, sizeof(p));
+    std::memcpy(bytes_ + 8, &n, sizeof(n));
+    bytes_[15] = static_cast<char>(kHeapTag);
+  }
+  void Free() {
+    if (OnHeap()) {
+      char* p;
+      std::memcpy(&p, bytes_, sizeof(p));
+      delete[] p;
+      MarkEmpty();
+    }
+  }
+
+  char bytes_[16];
+};
+
 struct Inode;
 
 // Orders a directory's children by name; lookups by name need no Inode.
@@ -79,7 +154,7 @@ using ChildSet = absl::btree_set<Inode*, ChildOrder>;
 struct InodeAttributes {
   InodeId id = kInvalidInodeId;
   InodeId parent_id = kInvalidInodeId;
-  std::string name;
+  InodeName name;
   InternedString owner;
   InternedString group;
   int64_t creation_time_ms = 0;
@@ -117,12 +192,24 @@ struct Inode : InodeAttributes {
 };
 
 inline bool ChildOrder::operator()(const Inode* a, const Inode* b) const {
-  return a->name < b->name;
+  return a->name.view() < b->name.view();
 }
-inline bool ChildOrder::operator()(const Inode* a, std::string_view b) const { return a->name < b; }
-inline bool ChildOrder::operator()(std::string_view a, const Inode* b) const { return a < b->name; }
+inline bool ChildOrder::operator()(const Inode* a, std::string_view b) const {
+  return a->name.view() < b;
+}
+inline bool ChildOrder::operator()(std::string_view a, const Inode* b) const {
+  return a < b->name.view();
+}
 
 }  // namespace alluxio::master
+
+template <>
+struct fmt::formatter<alluxio::master::InodeName> : fmt::formatter<std::string_view> {
+  template <typename Ctx>
+  auto format(const alluxio::master::InodeName& s, Ctx& ctx) const {
+    return fmt::formatter<std::string_view>::format(s.view(), ctx);
+  }
+};
 
 template <>
 struct fmt::formatter<alluxio::master::InternedString> : fmt::formatter<std::string_view> {

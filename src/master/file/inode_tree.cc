@@ -44,7 +44,7 @@ template <typename E>
 void ToCommon(const InodeAttributes& inode, int64_t ttl, E* e) {
   e->set_id(inode.id);
   e->set_parent_id(inode.parent_id);
-  e->set_name(inode.name);
+  e->set_name(inode.name.str());
   e->set_persistence_state(inode.persistence());
   e->set_pinned(inode.pinned);
   e->set_creation_time_ms(inode.creation_time_ms);
@@ -99,16 +99,16 @@ ResolvedPath InodeTree::Resolve(std::string_view normalized_path) const {
 }
 
 std::string InodeTree::PathOf(const Inode* inode) const {
-  std::vector<const std::string*> names;
+  std::vector<std::string_view> names;
   while (inode != nullptr && inode != root_) {
-    names.push_back(&inode->name);
+    names.push_back(inode->name.view());
     inode = Get(inode->parent_id);
   }
   if (names.empty()) return "/";
   std::string out;
   for (auto it = names.rbegin(); it != names.rend(); ++it) {
     out += '/';
-    out += **it;
+    out += *it;
   }
   return out;
 }

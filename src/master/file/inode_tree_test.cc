@@ -121,3 +121,32 @@ TEST_F(InodeTreeTest, EntriesRoundTrip) {
 
 }  // namespace
 }  // namespace alluxio::master
+
+namespace alluxio::master {
+namespace {
+
+TEST(InodeNameTest, InlineAndHeapNamesBehaveLikeStrings) {
+  static_assert(sizeof(InodeName) == 16);
+  InodeName empty;
+  EXPECT_TRUE(empty.empty());
+  InodeName small("fifteen-chars-x");  // 15 bytes: inline
+  InodeName large(std::string(255, 'n'));
+  EXPECT_EQ(small.view(), "fifteen-chars-x");
+  EXPECT_EQ(large.view().size(), 255u);
+  InodeName copy = large;
+  EXPECT_EQ(copy.view(), large.view());
+  EXPECT_NE(copy.view().data(), large.view().data()) << "copies are deep";
+  InodeName moved = std::move(copy);
+  EXPECT_EQ(moved.view(), large.view());
+  EXPECT_TRUE(copy.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty
+  moved = small;
+  EXPECT_EQ(moved.view(), "fifteen-chars-x");
+  moved = std::string("ünïcødé name with spaces");
+  EXPECT_EQ(moved.view(), "ünïcødé name with spaces");
+  moved.clear();
+  EXPECT_TRUE(moved.empty());
+  EXPECT_EQ(fmt::format("{}", small), "fifteen-chars-x");
+}
+
+}  // namespace
+}  // namespace alluxio::master

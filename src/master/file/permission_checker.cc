@@ -84,8 +84,9 @@ Status PermissionChecker::CheckWithGroups(std::string_view user,
   return PermissionDeniedError(fmt::format(
       "Permission denied: user={}, access={}, path={}: failed at {}, inode owner={}, inode "
       "group={}, inode mode={}",
-      user, FormatAccess(bits), path, inode.name.empty() ? "/" : inode.name, inode.owner,
-      inode.group, FormatMode(inode.mode)));
+      user, FormatAccess(bits), path,
+      inode.name.empty() ? std::string_view("/") : inode.name.view(), inode.owner, inode.group,
+      FormatMode(inode.mode)));
 }
 
 Status PermissionChecker::CheckTraverse(std::string_view user, const ResolvedPath& resolved,

@@ -230,7 +230,7 @@ Status FileSystemMaster::LoadMetadataIfNeeded(const OperationContext& ctx, const
       }
       if (sync && dir != nullptr) {
         for (const Inode* child : dir->children()) {
-          if (child->persisted() && !child->mount_point && !ufs_names.contains(child->name)) {
+          if (child->persisted() && !child->mount_point && !ufs_names.contains(child->name.str())) {
             entries.push_back(DeleteEntry(child->id, now));
           }
         }

@@ -102,7 +102,7 @@ Status FileSystemMaster::ListStatus(
           continue;
         }
         const Inode* child = *it;
-        f.after = child->name;
+        f.after = child->name.str();
         f.started = true;
         std::string child_path = JoinPath(f.path, child->name);
         bool descend = options.recursive() && child->is_directory &&
