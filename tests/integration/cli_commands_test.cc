@@ -44,6 +44,12 @@ TEST(CliWildcardTest, PatternsMatchLikeAlluxio) {
   EXPECT_EQ(o.out, "f1\nf2\n");
   EXPECT_EQ(Fs(c, {"stat", "-f", "%N", "/w/c*d"}).out, "c.d\n");
   EXPECT_EQ(Fs(c, {"stat", "-f", "%N", "/w/a?"}).rc, 255);
+  o = Fs(c, {"du", "-s", "/w/*"});
+  EXPECT_EQ(o.out,
+            "File Size     In Alluxio       Path\n"
+            "0             0 (0%)           /w/a\n"
+            "0             0 (0%)           /w/b\n"
+            "0             0 (0%)           /w/c.d\n");
   o = Fs(c, {"ls", "/nothing*"});
   EXPECT_EQ(o.rc, 255);
   EXPECT_EQ(o.out, "/nothing* does not exist.\n");

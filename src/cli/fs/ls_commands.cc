@@ -140,32 +140,35 @@ Result<int> RunDu(ShellContext& sc, const ParsedArgs& p) {
   };
   sc.out() << line("File Size", "In Alluxio", "In Memory", "Path");
   ASSIGN_OR_RETURN(client::FileSystem * fs, sc.fs());
-  std::string path = AlluxioPath(p.args[0]);
-  client::fsopts::ListStatusPOptions o;
-  o.set_recursive(true);
-  ASSIGN_OR_RETURN(std::vector<FileInfo> infos, fs->ListStatus(path, o));
   auto size_str = [&](int64_t v) { return human ? FormatSize(v) : std::to_string(v); };
-  if (p.Has("s")) {
-    int64_t total = 0, in_alluxio = 0, in_mem = 0;
+  // The header comes first, once, even if a path then fails (as in Alluxio).
+  RETURN_IF_ERROR(ForEachMatch(sc, p.args[0], [&](const std::string& arg) -> Status {
+    client::fsopts::ListStatusPOptions o;
+    o.set_recursive(true);
+    ASSIGN_OR_RETURN(std::vector<FileInfo> infos, fs->ListStatus(AlluxioPath(arg), o));
+    if (p.Has("s")) {
+      int64_t total = 0, in_alluxio = 0, in_mem = 0;
+      for (const FileInfo& f : infos) {
+        if (f.folder()) continue;
+        total += f.length();
+        in_alluxio += f.length() * f.in_alluxio_percentage();
+        in_mem += f.length() * f.in_memory_percentage();
+      }
+      sc.out() << line(size_str(total), ValueAndPercent(human, in_alluxio / 100, total),
+                       ValueAndPercent(human, in_mem / 100, total), arg);
+      return Status();
+    }
+    std::sort(infos.begin(), infos.end(),
+              [](const FileInfo& a, const FileInfo& b) { return a.path() < b.path(); });
     for (const FileInfo& f : infos) {
       if (f.folder()) continue;
-      total += f.length();
-      in_alluxio += f.length() * f.in_alluxio_percentage();
-      in_mem += f.length() * f.in_memory_percentage();
+      int64_t len = f.length();
+      sc.out() << line(size_str(len),
+                       ValueAndPercent(human, f.in_alluxio_percentage() * len / 100, len),
+                       ValueAndPercent(human, f.in_memory_percentage() * len / 100, len), f.path());
     }
-    sc.out() << line(size_str(total), ValueAndPercent(human, in_alluxio / 100, total),
-                     ValueAndPercent(human, in_mem / 100, total), p.args[0]);
-    return 0;
-  }
-  std::sort(infos.begin(), infos.end(),
-            [](const FileInfo& a, const FileInfo& b) { return a.path() < b.path(); });
-  for (const FileInfo& f : infos) {
-    if (f.folder()) continue;
-    int64_t len = f.length();
-    sc.out() << line(size_str(len),
-                     ValueAndPercent(human, f.in_alluxio_percentage() * len / 100, len),
-                     ValueAndPercent(human, f.in_memory_percentage() * len / 100, len), f.path());
-  }
+    return Status();
+  }));
   return 0;
 }
 

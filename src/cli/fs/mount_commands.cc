@@ -61,8 +61,11 @@ Result<int> RunMount(ShellContext& sc, const ParsedArgs& p) {
 
 Result<int> RunUnmount(ShellContext& sc, const ParsedArgs& p) {
   ASSIGN_OR_RETURN(client::FileSystem * fs, sc.fs());
-  RETURN_IF_ERROR(fs->Unmount(AlluxioPath(p.args[0])));
-  sc.out() << "Unmounted " << p.args[0] << "\n";
+  RETURN_IF_ERROR(ForEachMatch(sc, p.args[0], [&](const std::string& path) -> Status {
+    RETURN_IF_ERROR(fs->Unmount(AlluxioPath(path)));
+    sc.out() << "Unmounted " << path << "\n";
+    return Status();
+  }));
   return 0;
 }
 
