@@ -7,6 +7,7 @@
 #include "cli/format_command.h"
 #include "cli/fs/shell.h"
 #include "cli/fsadmin/fsadmin_shell.h"
+#include "cli/read_journal_command.h"
 #include "common/conf/configuration.h"
 
 namespace alluxio::cli {
@@ -23,6 +24,10 @@ const std::map<std::string, TopCommand>& Commands() {
       {"fs", {fs::RunFsShell, "Command line tool for interacting with the Alluxio filesystem."}},
       {"fsadmin",
        {fsadmin::RunFsAdminShell, "Command line tool for use by Alluxio filesystem admins."}},
+      {"readJournal",
+       {RunReadJournal,
+        "Read an Alluxio journal file from stdin and write a human-readable version of it to "
+        "stdout."}},
       {"getConf", {RunGetConf, "Look up a configuration key, or print all configuration."}},
       {"validateConf", {RunValidateConf, "Validate Alluxio conf and exit."}},
       {"version", {RunVersion, "Print Alluxio version and exit."}},

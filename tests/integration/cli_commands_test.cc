@@ -2,12 +2,14 @@
 // CLI commands against a real master: `fs` with '*' patterns (Alluxio's runWildCardCmd) and
 // `fsadmin journal checkpoint`.
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "cli/fs/shell.h"
 #include "cli/fsadmin/fsadmin_shell.h"
+#include "cli/read_journal_command.h"
 #include "tests/minicluster/mini_cluster.h"
 
 namespace alluxio::testing {
@@ -74,6 +76,33 @@ TEST(CliCommandsTest, FsAdminJournalCheckpointWritesACheckpoint) {
   EXPECT_FALSE(std::filesystem::is_empty(c->work_dir() + "/journal/checkpoints"));
   ASSERT_TRUE(c->RestartMaster().ok());
   EXPECT_EQ(Fs(c, {"test", "-d", "/before-checkpoint"}).rc, 0);
+}
+
+TEST(CliCommandsTest, ReadJournalDumpsEntriesInRange) {
+  auto cluster = MiniCluster::Start();
+  ASSERT_TRUE(cluster.ok());
+  MiniCluster* c = cluster->get();
+  ASSERT_EQ(Fs(c, {"mkdir", "/dumped-dir"}).rc, 0);
+  ASSERT_TRUE(c->StopMaster().ok());
+  conf::Configuration conf = c->conf();
+  auto run = [&](std::vector<std::string> args, std::string* text) {
+    std::ostringstream out, err;
+    cli::CommandContext ctx{&conf, &out, &err};
+    int rc = cli::RunReadJournal(ctx, args);
+    std::ifstream in(c->work_dir() + "/dump/journal.txt");
+    text->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return rc == 0 ? out.str() : "rc=" + std::to_string(rc) + " " + err.str();
+  };
+  std::string text;
+  std::string out = run({"-outputDir", c->work_dir() + "/dump"}, &text);
+  EXPECT_NE(out.find("Dumping journal of type UFS to"), std::string::npos) << out;
+  EXPECT_NE(out.find("entries from log"), std::string::npos) << out;
+  EXPECT_NE(text.find("name: \"dumped-dir\""), std::string::npos);
+  // Entries 0 and 1 are the root and the cluster id; -start 2 leaves them out.
+  out = run({"-start", "2", "-outputDir", c->work_dir() + "/dump"}, &text);
+  EXPECT_EQ(text.find("cluster_info"), std::string::npos);
+  EXPECT_NE(text.find("dumped-dir"), std::string::npos);
+  EXPECT_EQ(run({"-start", "minus-one"}, &text).rfind("rc=1 Invalid sequence number", 0), 0u);
 }
 
 }  // namespace
