@@ -164,7 +164,8 @@ Result<int> RunChgrp(ShellContext& sc, const ParsedArgs& p) {
   return 0;
 }
 
-Status ValidateSetTtl(const ParsedArgs& p) {
+// The --action of setTtl, case-insensitive (Alluxio's TtlAction.valueOf on the upper case).
+Result<::alluxio::grpc::TtlAction> ParseTtlAction(const ParsedArgs& p) {
   std::string action = p.Get("action", "DELETE");
   std::string upper = action;
   std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
@@ -172,17 +173,14 @@ Status ValidateSetTtl(const ParsedArgs& p) {
   if (!::alluxio::grpc::TtlAction_Parse(upper, &ttl_action)) {
     return InvalidArgumentError(fmt::format("TTL action should be DELETE OR FREE, not {}", action));
   }
-  return Status();
+  return ttl_action;
 }
 
+Status ValidateSetTtl(const ParsedArgs& p) { return ParseTtlAction(p).status(); }
+
 Result<int> RunSetTtl(ShellContext& sc, const ParsedArgs& p) {
-  std::string action = p.Get("action", "DELETE");
-  std::string upper = action;
-  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
-  ::alluxio::grpc::TtlAction ttl_action;
-  if (!::alluxio::grpc::TtlAction_Parse(upper, &ttl_action)) {
-    return InvalidArgumentError(fmt::format("TTL action should be DELETE OR FREE, not {}", action));
-  }
+  ASSIGN_OR_RETURN(::alluxio::grpc::TtlAction ttl_action, ParseTtlAction(p));
+  const std::string& upper = ::alluxio::grpc::TtlAction_Name(ttl_action);
   ASSIGN_OR_RETURN(int64_t ttl, ParseTtl(p.args[1]));
   ASSIGN_OR_RETURN(client::FileSystem * fs, sc.fs());
   client::fsopts::SetAttributePOptions o;
