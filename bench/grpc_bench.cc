@@ -213,7 +213,7 @@ double NsPerCall(int iters, Fn fn) {
   return best;
 }
 
-// Per-call work the client library (src/client/master_client.cc, file_system.cc) does besides
+// Per-call work the client library (src/rpc/master_client.cc, file_system.cc) does besides
 // the RPC itself, timed here in isolation.
 std::vector<std::pair<std::string, double>> ClientMicroCosts(const std::string& address) {
   std::vector<std::pair<std::string, double>> out;

@@ -8,7 +8,7 @@
 
 #include "alluxio/grpc/file_system_master.grpc.pb.h"
 #include "alluxio/grpc/meta_master.grpc.pb.h"
-#include "client/master_client.h"
+#include "rpc/master_client.h"
 
 namespace alluxio::client {
 
@@ -47,7 +47,7 @@ namespace {
 }  // namespace
 
 Result<std::unique_ptr<FileSystem>> FileSystem::Create(const conf::Configuration& conf) {
-  ASSIGN_OR_RETURN(auto master, MasterClient::Create(conf));
+  ASSIGN_OR_RETURN(auto master, rpc::MasterClient::Create(conf));
   auto fs = std::unique_ptr<FileSystem>(new FileSystem(conf, std::move(master)));
   ASSIGN_OR_RETURN(fs->sync_interval_ms_,
                    conf.GetDurationMs(conf::keys::kUserFileMetadataSyncInterval));
@@ -58,7 +58,7 @@ Result<std::unique_ptr<FileSystem>> FileSystem::Create(const conf::Configuration
   return fs;
 }
 
-FileSystem::FileSystem(const conf::Configuration&, std::unique_ptr<MasterClient> master)
+FileSystem::FileSystem(const conf::Configuration&, std::unique_ptr<rpc::MasterClient> master)
     : master_(std::move(master)),
       stubs_(std::make_unique<Stubs>()),
       sync_interval_ms_(-1),
@@ -261,7 +261,7 @@ Result<std::string> FileSystem::GetPrimaryAddress() { return master_->PrimaryAdd
 
 Result<std::vector<std::string>> FileSystem::ConfiguredMasterAddresses(
     const conf::Configuration& conf) {
-  return MasterClient::MasterAddresses(conf);
+  return rpc::MasterClient::MasterAddresses(conf);
 }
 
 }  // namespace alluxio::client

@@ -19,13 +19,15 @@
 #include "common/conf/configuration.h"
 #include "common/result.h"
 
+namespace alluxio::rpc {
+class MasterClient;
+}  // namespace alluxio::rpc
+
 namespace alluxio::client {
 
 using FileInfo = ::alluxio::grpc::FileInfo;
 using MountPointInfo = ::alluxio::grpc::MountPointInfo;
 namespace fsopts = ::alluxio::grpc::file;
-
-class MasterClient;
 
 class FileSystem {
  public:
@@ -66,12 +68,12 @@ class FileSystem {
       const conf::Configuration& conf);
 
  private:
-  FileSystem(const conf::Configuration& conf, std::unique_ptr<MasterClient> master);
+  FileSystem(const conf::Configuration& conf, std::unique_ptr<rpc::MasterClient> master);
   template <typename Options>
   void FillCommon(Options* options, bool mutating);
 
   struct Stubs;
-  std::unique_ptr<MasterClient> master_;
+  std::unique_ptr<rpc::MasterClient> master_;
   std::unique_ptr<Stubs> stubs_;
   int64_t sync_interval_ms_;
   ::alluxio::grpc::LoadMetadataPType load_type_;

@@ -460,5 +460,187 @@ const PropertyKey& kWorkerTieredstoreFreeAheadBytes = Define({
     .description = "Extra bytes to free, beyond what is needed, when eviction runs.",
 });
 
+
+// Worker process, block master, data path (issue 3)
+const PropertyKey& kWorkerHostname = Define({
+    .name = "alluxio.worker.hostname",
+    .type = T::kString,
+    .description = "Hostname clients and the master use to reach this worker (default: this machine's hostname).",
+    .env_var = "ALLUXIO_WORKER_HOSTNAME",
+});
+const PropertyKey& kWorkerBindHost = Define({
+    .name = "alluxio.worker.bind.host",
+    .type = T::kString,
+    .default_value = "0.0.0.0",
+    .description = "Address the worker's RPC server binds to.",
+});
+const PropertyKey& kWorkerRpcPort = Define({
+    .name = "alluxio.worker.rpc.port",
+    .type = T::kInt,
+    .default_value = "29999",
+    .description = "Port of the worker's RPC and data service (0: any free port).",
+    .min_value = 0,
+    .max_value = 65535,
+});
+const PropertyKey& kWorkerWebPort = Define({
+    .name = "alluxio.worker.web.port",
+    .type = T::kInt,
+    .default_value = "30000",
+    .description = "Port of the worker's web and metrics server.",
+    .min_value = 0,
+    .max_value = 65535,
+});
+const PropertyKey& kWorkerBlockHeartbeatInterval = Define({
+    .name = "alluxio.worker.block.heartbeat.interval",
+    .type = T::kDuration,
+    .default_value = "1sec",
+    .description = "How often a worker reports block changes and usage to the master.",
+});
+const PropertyKey& kWorkerBlockHeartbeatTimeout = Define({
+    .name = "alluxio.worker.block.heartbeat.timeout",
+    .type = T::kDuration,
+    .default_value = "1hour",
+    .description = "A worker that cannot heartbeat for this long exits (\"Master heartbeat timeout exceeded\").",
+});
+const PropertyKey& kWorkerRegisterStreamBatchSize = Define({
+    .name = "alluxio.worker.register.stream.batch.size",
+    .type = T::kInt,
+    .default_value = "1000000",
+    .description = "Block ids per message of a streamed registration.",
+    .min_value = 1,
+});
+const PropertyKey& kWorkerSessionTimeout = Define({
+    .name = "alluxio.worker.session.timeout",
+    .type = T::kDuration,
+    .default_value = "1min",
+    .description = "A client session with no activity for this long is cleaned up.",
+});
+const PropertyKey& kWorkerNetworkReaderMaxChunkSizeBytes = Define({
+    .name = "alluxio.worker.network.reader.max.chunk.size.bytes",
+    .type = T::kBytes,
+    .default_value = "2MB",
+    .description = "Largest chunk the worker sends in one read response.",
+});
+const PropertyKey& kMasterWorkerTimeout = Define({
+    .name = "alluxio.master.worker.timeout",
+    .type = T::kDuration,
+    .default_value = "5min",
+    .description = "A worker that has not heartbeated for this long is lost: its block locations are dropped.",
+});
+const PropertyKey& kMasterLostWorkerDetectionInterval = Define({
+    .name = "alluxio.master.lost.worker.detection.interval",
+    .type = T::kDuration,
+    .default_value = "10sec",
+    .description = "How often the master looks for lost workers.",
+});
+const PropertyKey& kMasterPersistenceInitialIntervalMs = Define({
+    .name = "alluxio.master.persistence.initial.interval",
+    .type = T::kDuration,
+    .default_value = "1sec",
+    .description = "First retry delay of a failed persist.",
+});
+const PropertyKey& kMasterPersistenceMaxIntervalMs = Define({
+    .name = "alluxio.master.persistence.max.interval",
+    .type = T::kDuration,
+    .default_value = "1hr",
+    .description = "Largest retry delay of a failed persist.",
+});
+const PropertyKey& kMasterPersistenceMaxTotalWaitTimeMs = Define({
+    .name = "alluxio.master.persistence.max.total.wait.time",
+    .type = T::kDuration,
+    .default_value = "1day",
+    .description = "A file that could not be persisted for this long stops being retried.",
+});
+const PropertyKey& kMasterPersistenceSchedulerInterval = Define({
+    .name = "alluxio.master.persistence.scheduler.interval",
+    .type = T::kDuration,
+    .default_value = "1sec",
+    .description = "How often the master hands files waiting for persistence to workers.",
+});
+const PropertyKey& kUnderfsPersistenceAsyncTempDir = Define({
+    .name = "alluxio.underfs.persistence.async.temp.dir",
+    .type = T::kString,
+    .default_value = ".alluxio_ufs_persistence",
+    .description = "Where workers write a file before renaming it into place when persisting.",
+});
+const PropertyKey& kUserFilePersistenceInitialWaitTime = Define({
+    .name = "alluxio.user.file.persistence.initial.wait.time",
+    .type = T::kDuration,
+    .default_value = "0",
+    .description = "ASYNC_THROUGH: wait at least this long before persisting (-1: never persist automatically).",
+});
+const PropertyKey& kUserShortCircuitEnabled = Define({
+    .name = "alluxio.user.short.circuit.enabled",
+    .type = T::kBool,
+    .default_value = "true",
+    .description = "Read and write blocks of a local worker directly through its block files.",
+});
+const PropertyKey& kUserStreamingReaderChunkSizeBytes = Define({
+    .name = "alluxio.user.streaming.reader.chunk.size.bytes",
+    .type = T::kBytes,
+    .default_value = "1MB",
+    .description = "Size of the chunks a worker streams to a reading client.",
+});
+const PropertyKey& kUserStreamingWriterChunkSizeBytes = Define({
+    .name = "alluxio.user.streaming.writer.chunk.size.bytes",
+    .type = T::kBytes,
+    .default_value = "1MB",
+    .description = "Size of the chunks a writing client streams to a worker.",
+});
+const PropertyKey& kUserStreamingDataReadTimeout = Define({
+    .name = "alluxio.user.streaming.data.read.timeout",
+    .type = T::kDuration,
+    .default_value = "3min",
+    .description = "A read stream that receives nothing for this long fails.",
+});
+const PropertyKey& kUserStreamingDataWriteTimeout = Define({
+    .name = "alluxio.user.streaming.data.write.timeout",
+    .type = T::kDuration,
+    .default_value = "3min",
+    .description = "A write stream that cannot send for this long fails.",
+});
+const PropertyKey& kUserLocalReaderChunkSizeBytes = Define({
+    .name = "alluxio.user.local.reader.chunk.size.bytes",
+    .type = T::kBytes,
+    .default_value = "8MB",
+    .description = "Read size of short-circuit reads.",
+});
+const PropertyKey& kUserFileBufferBytes = Define({
+    .name = "alluxio.user.file.buffer.bytes",
+    .type = T::kBytes,
+    .default_value = "8MB",
+    .description = "Buffer of file streams.",
+});
+const PropertyKey& kUserBlockWriteLocationPolicyClass = Define({
+    .name = "alluxio.user.block.write.location.policy.class",
+    .type = T::kString,
+    .default_value = "alluxio.client.block.policy.LocalFirstPolicy",
+    .description = "Which worker a new block is written to: LocalFirstPolicy (the local worker, else one with room) or RoundRobinPolicy.",
+});
+const PropertyKey& kUserUfsBlockReadLocationPolicy = Define({
+    .name = "alluxio.user.ufs.block.read.location.policy",
+    .type = T::kString,
+    .default_value = "alluxio.client.block.policy.LocalFirstPolicy",
+    .description = "Which worker reads an uncached block from the UFS.",
+});
+const PropertyKey& kUserFilePassiveCacheEnabled = Define({
+    .name = "alluxio.user.file.passive.cache.enabled",
+    .type = T::kBool,
+    .default_value = "true",
+    .description = "After reading a block from a remote worker, cache a copy in the local worker.",
+});
+const PropertyKey& kUserBlockReadRetryMaxDuration = Define({
+    .name = "alluxio.user.block.read.retry.max.duration",
+    .type = T::kDuration,
+    .default_value = "5min",
+    .description = "How long a read keeps trying other copies of a block.",
+});
+const PropertyKey& kUserWorkerListRefreshInterval = Define({
+    .name = "alluxio.user.worker.list.refresh.interval",
+    .type = T::kDuration,
+    .default_value = "2min",
+    .description = "How often the client refreshes its list of workers.",
+});
+
 }  // namespace keys
 }  // namespace alluxio::conf

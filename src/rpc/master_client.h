@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // MasterClient: finds the primary master among the configured addresses, checks the service
-// version once per connection, and runs calls with retries. Internal to the client library.
+// version once per connection, and runs calls with retries. Used by the client library (file
+// system master) and by workers (block and file system master worker services).
 // Thread-safety: thread-safe.
 #pragma once
 
@@ -20,7 +21,14 @@ class ClientContext;
 class Status;
 }  // namespace grpc
 
-namespace alluxio::client {
+namespace alluxio::rpc {
+
+// Which service a MasterClient talks to, for the version check on connect.
+struct ServiceSpec {
+  int service_type = 1;  // alluxio.grpc.version.ServiceType
+  int64_t version = 2;   // what this build speaks
+  std::string name = "FileSystemMasterClient";  // as in Alluxio's message
+};
 
 struct RetryPolicy {
   int64_t base_sleep_ms = 50;
@@ -30,7 +38,8 @@ struct RetryPolicy {
 
 class MasterClient {
  public:
-  static Result<std::unique_ptr<MasterClient>> Create(const conf::Configuration& conf);
+  static Result<std::unique_ptr<MasterClient>> Create(const conf::Configuration& conf,
+                                                      ServiceSpec service = {});
 
   // Runs `call` on a channel to the primary until it succeeds, fails with a non-retryable code,
   // or the retry budget runs out. `call` gets a fresh ClientContext per attempt (with the user
@@ -49,7 +58,8 @@ class MasterClient {
   static Result<std::vector<std::string>> MasterAddresses(const conf::Configuration& conf);
 
  private:
-  MasterClient(std::vector<std::string> addresses, std::string user, RetryPolicy retry);
+  MasterClient(std::vector<std::string> addresses, std::string user, RetryPolicy retry,
+               ServiceSpec service);
   // Connects to the first address that answers the version check.
   Status Connect();
   void Disconnect(const std::shared_ptr<::grpc::Channel>& failed);
@@ -57,9 +67,10 @@ class MasterClient {
   const std::vector<std::string> addresses_;
   const std::string user_;
   const RetryPolicy retry_;
+  const ServiceSpec service_;
   std::mutex mu_;
   std::shared_ptr<::grpc::Channel> channel_;  // GUARDED_BY(mu_)
   std::string primary_;                       // GUARDED_BY(mu_)
 };
 
-}  // namespace alluxio::client
+}  // namespace alluxio::rpc

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "client/master_client.h"
+#include "rpc/master_client.h"
 
 #include <pwd.h>
 #include <unistd.h>
@@ -15,11 +15,10 @@
 #include "rpc/channel.h"
 #include "rpc/grpc_status.h"
 
-namespace alluxio::client {
+namespace alluxio::rpc {
 
 namespace {
 
-constexpr int64_t kExpectedFileSystemMasterVersion = 2;
 constexpr int kConnectTimeoutMs = 3000;
 constexpr int kCallTimeoutMs = 120000;
 
@@ -66,7 +65,8 @@ Result<std::vector<std::string>> MasterClient::MasterAddresses(const conf::Confi
   return out;
 }
 
-Result<std::unique_ptr<MasterClient>> MasterClient::Create(const conf::Configuration& conf) {
+Result<std::unique_ptr<MasterClient>> MasterClient::Create(const conf::Configuration& conf,
+                                                         ServiceSpec service) {
   namespace k = conf::keys;
   ASSIGN_OR_RETURN(std::vector<std::string> addresses, MasterAddresses(conf));
   RetryPolicy retry;
@@ -76,25 +76,29 @@ Result<std::unique_ptr<MasterClient>> MasterClient::Create(const conf::Configura
   std::string user =
       conf.IsSet(k::kSecurityLoginUsername) ? conf.Get(k::kSecurityLoginUsername) : OsUser();
   return std::unique_ptr<MasterClient>(
-      new MasterClient(std::move(addresses), std::move(user), retry));
+      new MasterClient(std::move(addresses), std::move(user), retry, std::move(service)));
 }
 
-MasterClient::MasterClient(std::vector<std::string> addresses, std::string user, RetryPolicy retry)
-    : addresses_(std::move(addresses)), user_(std::move(user)), retry_(retry) {}
+MasterClient::MasterClient(std::vector<std::string> addresses, std::string user, RetryPolicy retry,
+                           ServiceSpec service)
+    : addresses_(std::move(addresses)),
+      user_(std::move(user)),
+      retry_(retry),
+      service_(std::move(service)) {}
 
 Status MasterClient::Connect() {
   Status last = UnavailableError("no master address configured");
   for (const std::string& address : addresses_) {
-    std::shared_ptr<::grpc::Channel> channel = rpc::CreateChannel(address);
+    std::shared_ptr<::grpc::Channel> channel = CreateChannel(address);
     auto stub = grpc::version::ServiceVersionClientService::NewStub(channel);
     ::grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() +
                      std::chrono::milliseconds(kConnectTimeoutMs));
     ctx.set_wait_for_ready(false);
     grpc::version::GetServiceVersionPRequest req;
-    req.set_service_type(grpc::version::FILE_SYSTEM_MASTER_CLIENT_SERVICE);
+    req.set_service_type(static_cast<grpc::version::ServiceType>(service_.service_type));
     grpc::version::GetServiceVersionPResponse resp;
-    Status s = rpc::FromGrpcStatus(stub->getServiceVersion(&ctx, req, &resp));
+    Status s = FromGrpcStatus(stub->getServiceVersion(&ctx, req, &resp));
     if (!s.ok()) {
       last = s.code() == StatusCode::kDeadlineExceeded
                  ? UnavailableError(
@@ -103,10 +107,10 @@ Status MasterClient::Connect() {
       if (s.code() == StatusCode::kNotFound) return last;  // a server, but not a master
       continue;
     }
-    if (resp.version() != kExpectedFileSystemMasterVersion) {
-      return FailedPreconditionError(fmt::format(
-          "FileSystemMasterClient client version {} is not compatible with server version {}",
-          kExpectedFileSystemMasterVersion, resp.version()));
+    if (resp.version() != service_.version) {
+      return FailedPreconditionError(
+          fmt::format("{} client version {} is not compatible with server version {}",
+                      service_.name, service_.version, resp.version()));
     }
     std::lock_guard<std::mutex> l(mu_);
     channel_ = std::move(channel);
@@ -160,12 +164,12 @@ Status MasterClient::Call(
     }
     if (channel) {
       ::grpc::ClientContext ctx;
-      ctx.AddMetadata(rpc::kUserMetadataKey, user_);
+      ctx.AddMetadata(kUserMetadataKey, user_);
       if (!streaming) {
         ctx.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::milliseconds(kCallTimeoutMs));
       }
-      s = rpc::FromGrpcStatus(call(channel, &ctx));
+      s = FromGrpcStatus(call(channel, &ctx));
       if (s.code() == StatusCode::kUnavailable) Disconnect(channel);
     }
     if (s.ok() || !Retryable(s.code())) return s;
@@ -183,4 +187,4 @@ Status MasterClient::Call(
                                       addrs, retry_.max_duration_ms, last.message()));
 }
 
-}  // namespace alluxio::client
+}  // namespace alluxio::rpc
