@@ -8,6 +8,7 @@
 #include "cli/fs/shell.h"
 #include "cli/fsadmin/fsadmin_shell.h"
 #include "cli/read_journal_command.h"
+#include "cli/run_tests_command.h"
 #include "common/conf/configuration.h"
 
 namespace alluxio::cli {
@@ -28,6 +29,7 @@ const std::map<std::string, TopCommand>& Commands() {
        {RunReadJournal,
         "Read an Alluxio journal file from stdin and write a human-readable version of it to "
         "stdout."}},
+      {"runTests", {RunRunTests, "Run all end-to-end tests on an Alluxio cluster."}},
       {"getConf", {RunGetConf, "Look up a configuration key, or print all configuration."}},
       {"validateConf", {RunValidateConf, "Validate Alluxio conf and exit."}},
       {"version", {RunVersion, "Print Alluxio version and exit."}},

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "client/api/file_system.h"
 
+#include <unistd.h>
+
 #include <mutex>
 #include <random>
 
+#include <fmt/format.h>
 #include <grpcpp/grpcpp.h>
 
+#include "alluxio/grpc/block_master.grpc.pb.h"
 #include "alluxio/grpc/file_system_master.grpc.pb.h"
+#include "client/internal/context.h"
 #include "alluxio/grpc/meta_master.grpc.pb.h"
 #include "rpc/master_client.h"
 
@@ -47,8 +52,12 @@ namespace {
 }  // namespace
 
 Result<std::unique_ptr<FileSystem>> FileSystem::Create(const conf::Configuration& conf) {
-  ASSIGN_OR_RETURN(auto master, rpc::MasterClient::Create(conf));
-  auto fs = std::unique_ptr<FileSystem>(new FileSystem(conf, std::move(master)));
+  ASSIGN_OR_RETURN(std::shared_ptr<rpc::MasterClient> master, rpc::MasterClient::Create(conf));
+  ASSIGN_OR_RETURN(internal::DataOptions data, internal::DataOptions::FromConfiguration(conf));
+  auto fs = std::unique_ptr<FileSystem>(new FileSystem(conf, master));
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  fs->ctx_ = std::make_shared<internal::Context>(master, data, host);
   ASSIGN_OR_RETURN(fs->sync_interval_ms_,
                    conf.GetDurationMs(conf::keys::kUserFileMetadataSyncInterval));
   ASSIGN_OR_RETURN(std::string load, conf.GetEnum(conf::keys::kUserFileMetadataLoadType));
@@ -58,7 +67,7 @@ Result<std::unique_ptr<FileSystem>> FileSystem::Create(const conf::Configuration
   return fs;
 }
 
-FileSystem::FileSystem(const conf::Configuration&, std::unique_ptr<rpc::MasterClient> master)
+FileSystem::FileSystem(const conf::Configuration&, std::shared_ptr<rpc::MasterClient> master)
     : master_(std::move(master)),
       stubs_(std::make_unique<Stubs>()),
       sync_interval_ms_(-1),
@@ -84,6 +93,97 @@ Status FileSystem::CreateDirectory(const std::string& path,
     grpc::file::CreateDirectoryPResponse resp;
     return stubs_->For(ch)->CreateDirectory(ctx, req, &resp);
   });
+}
+
+Result<std::unique_ptr<FileOutStream>> FileSystem::Create(const std::string& path,
+                                                          fsopts::CreateFilePOptions options) {
+  ::alluxio::grpc::WritePType type =
+      options.has_write_type() ? options.write_type() : ctx_->options().write_type;
+  if (type == ::alluxio::grpc::TRY_CACHE) type = ::alluxio::grpc::MUST_CACHE;
+  if (type == ::alluxio::grpc::NONE) {
+    return InvalidArgumentError("Write type NONE stores nothing and is not supported");
+  }
+  // CACHE_THROUGH and THROUGH write the UFS now; ASYNC_THROUGH asks for persistence at close.
+  options.set_persist(type == ::alluxio::grpc::CACHE_THROUGH || type == ::alluxio::grpc::THROUGH);
+  if (!options.has_block_size_bytes()) {
+    options.set_block_size_bytes(ctx_->options().default_block_size);
+  }
+  if (options.block_size_bytes() <= 0) {
+    return InvalidArgumentError(
+        fmt::format("Invalid block size {} for {}", options.block_size_bytes(), path));
+  }
+  ASSIGN_OR_RETURN(FileInfo info, CreateFile(path, std::move(options)));
+  return std::unique_ptr<FileOutStream>(new FileOutStream(ctx_, this, path, std::move(info), type));
+}
+
+Result<std::unique_ptr<FileInStream>> FileSystem::Open(const std::string& path,
+                                                       fsopts::OpenFilePOptions options) {
+  fsopts::GetStatusPOptions g;
+  if (options.has_common_options()) *g.mutable_common_options() = options.common_options();
+  ASSIGN_OR_RETURN(FileInfo info, GetStatus(path, std::move(g)));
+  if (info.folder()) {
+    return InvalidArgumentError(fmt::format("Path {} is a directory, not a file", path));
+  }
+  if (!info.completed()) {
+    return FailedPreconditionError(fmt::format("File {} is incomplete", path));
+  }
+  ::alluxio::grpc::ReadPType type =
+      options.has_read_type() ? options.read_type() : ctx_->options().read_type;
+  return std::unique_ptr<FileInStream>(new FileInStream(ctx_, this, path, std::move(info), type));
+}
+
+Status FileSystem::Free(const std::string& path, fsopts::FreePOptions options) {
+  FillCommon(&options, true);
+  grpc::file::FreePRequest req;
+  req.set_path(path);
+  *req.mutable_options() = std::move(options);
+  return master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    grpc::file::FreePResponse resp;
+    return stubs_->For(ch)->Free(ctx, req, &resp);
+  });
+}
+
+Status FileSystem::ScheduleAsyncPersistence(const std::string& path,
+                                            fsopts::ScheduleAsyncPersistencePOptions options) {
+  FillCommon(&options, true);
+  grpc::file::ScheduleAsyncPersistencePRequest req;
+  req.set_path(path);
+  *req.mutable_options() = std::move(options);
+  return master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    grpc::file::ScheduleAsyncPersistencePResponse resp;
+    return stubs_->For(ch)->ScheduleAsyncPersistence(ctx, req, &resp);
+  });
+}
+
+Result<::alluxio::grpc::BlockInfo> FileSystem::GetBlockInfo(int64_t block_id) {
+  grpc::block::GetBlockInfoPRequest req;
+  req.set_block_id(block_id);
+  grpc::block::GetBlockInfoPResponse resp;
+  RETURN_IF_ERROR(master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    return grpc::block::BlockMasterClientService::NewStub(ch)->GetBlockInfo(ctx, req, &resp);
+  }));
+  return std::move(*resp.mutable_block_info());
+}
+
+Result<::alluxio::grpc::block::BlockMasterInfo> FileSystem::GetBlockMasterInfo() {
+  grpc::block::GetBlockMasterInfoPResponse resp;
+  RETURN_IF_ERROR(master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    return grpc::block::BlockMasterClientService::NewStub(ch)->GetBlockMasterInfo(
+        ctx, grpc::block::GetBlockMasterInfoPOptions(), &resp);
+  }));
+  return std::move(*resp.mutable_block_master_info());
+}
+
+Result<std::vector<::alluxio::grpc::block::WorkerInfo>> FileSystem::GetWorkerReport(
+    ::alluxio::grpc::block::GetWorkerReportPOptions options) {
+  grpc::block::GetWorkerInfoListPResponse resp;
+  RETURN_IF_ERROR(master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    resp.Clear();
+    return grpc::block::BlockMasterClientService::NewStub(ch)->GetWorkerReport(ctx, options,
+                                                                               &resp);
+  }));
+  return std::vector<::alluxio::grpc::block::WorkerInfo>(resp.worker_infos().begin(),
+                                                         resp.worker_infos().end());
 }
 
 Result<FileInfo> FileSystem::CreateFile(const std::string& path,

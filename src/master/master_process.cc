@@ -12,7 +12,9 @@
 #include "common/version.h"
 #include "env/env.h"
 #include "journal/local/local_journal.h"
+#include "master/service/block_master_service.h"
 #include "master/service/file_system_master_service.h"
+#include "master/service/file_system_master_worker_service.h"
 #include "master/service/meta_master_service.h"
 #include "rpc/server.h"
 
@@ -60,7 +62,10 @@ Result<std::unique_ptr<MasterProcess>> MasterProcess::Create(const conf::Configu
   };
   p->journal_ = std::make_unique<journal::LocalJournal>(std::move(jo));
   ASSIGN_OR_RETURN(FileSystemMasterOptions fo, FileSystemMasterOptions::FromConfiguration(conf));
-  ASSIGN_OR_RETURN(p->fs_master_, FileSystemMaster::Create(std::move(fo), p->journal_.get()));
+  ASSIGN_OR_RETURN(BlockMasterOptions bo, BlockMasterOptions::FromConfiguration(conf));
+  p->block_master_ = std::make_unique<BlockMaster>(std::move(bo));
+  ASSIGN_OR_RETURN(p->fs_master_, FileSystemMaster::Create(std::move(fo), p->journal_.get(),
+                                                           p->block_master_.get()));
   ASSIGN_OR_RETURN(int64_t port, conf.GetInt(k::kMasterRpcPort));
   ASSIGN_OR_RETURN(int64_t web_port, conf.GetInt(k::kMasterWebPort));
   p->rpc_port_ = static_cast<int>(port);
@@ -86,12 +91,21 @@ Status MasterProcess::Start() {
   spdlog::info("Journal replayed in {} ms: {} inodes, next sequence number {}", replay_ms,
                fs_master_->inode_count(), journal_->NextSequenceNumber());
   RETURN_IF_ERROR(fs_master_->Initialize());
-  fs_service_ = std::make_unique<FileSystemMasterService>(fs_master_.get());
+  // Workers register after the namespace is known, so orphan checks see the replayed files.
+  block_master_->SetFileBlockIndex(fs_master_.get());
+  block_master_->Start();
+  fs_service_ = std::make_unique<FileSystemMasterService>(fs_master_.get(), block_master_.get());
+  fs_worker_service_ =
+      std::make_unique<FileSystemMasterWorkerService>(fs_master_.get(), block_master_.get());
+  block_client_service_ = std::make_unique<BlockMasterClientService>(block_master_.get());
+  block_worker_service_ = std::make_unique<BlockMasterWorkerService>(block_master_.get());
   meta_service_ = std::make_unique<MetaMasterService>(this);
   version_service_ = std::make_unique<ServiceVersionService>();
-  ASSIGN_OR_RETURN(server_, rpc::RpcServer::Start(
-                                conf_.Get(k::kMasterBindHost), rpc_port_,
-                                {fs_service_.get(), meta_service_.get(), version_service_.get()}));
+  ASSIGN_OR_RETURN(server_,
+                   rpc::RpcServer::Start(conf_.Get(k::kMasterBindHost), rpc_port_,
+                                         {fs_service_.get(), fs_worker_service_.get(),
+                                          block_client_service_.get(), block_worker_service_.get(),
+                                          meta_service_.get(), version_service_.get()}));
   rpc_port_ = server_->port();
   spdlog::info("Alluxio master {} serving RPCs on {}:{} (cluster id {})", kVersion,
                conf_.Get(k::kMasterBindHost), rpc_port_, fs_master_->cluster_id());
@@ -102,6 +116,10 @@ void MasterProcess::Stop() {
   if (server_) {
     server_->Shutdown();
     server_.reset();
+  }
+  if (block_master_) {
+    block_master_->Stop();
+    block_master_->SetFileBlockIndex(nullptr);
   }
   if (fs_master_) fs_master_->Stop();
   if (journal_) {
@@ -130,6 +148,11 @@ grpc::meta::MasterInfo MasterProcess::GetMasterInfo() const {
                       start_time_ms_);
   info.set_version(std::string(kVersion));
   info.set_cluster_id(fs_master_->cluster_id());
+  for (const ::alluxio::grpc::WorkerNetAddress& w : block_master_->LiveWorkerAddresses()) {
+    auto* a = info.add_worker_addresses();
+    a->set_host(w.host());
+    a->set_rpc_port(w.rpc_port());
+  }
   return info;
 }
 

@@ -11,6 +11,7 @@
 #include "alluxio/grpc/meta_master.pb.h"
 #include "common/conf/configuration.h"
 #include "journal/journal.h"
+#include "master/block/block_master.h"
 #include "master/file/file_system_master.h"
 
 namespace alluxio::rpc {
@@ -19,7 +20,10 @@ class RpcServer;
 
 namespace alluxio::master {
 
+class BlockMasterClientService;
+class BlockMasterWorkerService;
 class FileSystemMasterService;
+class FileSystemMasterWorkerService;
 class MetaMasterService;
 class ServiceVersionService;
 
@@ -40,6 +44,7 @@ class MasterProcess {
   const std::string& hostname() const { return hostname_; }
   std::string rpc_address() const;
   FileSystemMaster* file_system_master() { return fs_master_.get(); }
+  BlockMaster* block_master() { return block_master_.get(); }
   journal::Journal* journal() { return journal_.get(); }
   grpc::meta::MasterInfo GetMasterInfo() const;
 
@@ -52,8 +57,13 @@ class MasterProcess {
   int web_port_ = 0;
   int64_t start_time_ms_ = 0;
   std::unique_ptr<journal::Journal> journal_;
+  // Declared before fs_master_, which points to it: destroyed after it.
+  std::unique_ptr<BlockMaster> block_master_;
   std::unique_ptr<FileSystemMaster> fs_master_;
   std::unique_ptr<FileSystemMasterService> fs_service_;
+  std::unique_ptr<FileSystemMasterWorkerService> fs_worker_service_;
+  std::unique_ptr<BlockMasterClientService> block_client_service_;
+  std::unique_ptr<BlockMasterWorkerService> block_worker_service_;
   std::unique_ptr<MetaMasterService> meta_service_;
   std::unique_ptr<ServiceVersionService> version_service_;
   std::unique_ptr<rpc::RpcServer> server_;

@@ -2,6 +2,8 @@
 // ls, count, du, stat: commands that list and describe paths (formats from Alluxio's LsCommand,
 // CountCommand, DuCommand, StatCommand).
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <regex>
 
 #include <fmt/format.h>
@@ -126,21 +128,56 @@ Result<int> RunCount(ShellContext& sc, const ParsedArgs& p) {
   return 0;
 }
 
+}  // namespace
+
+std::string DuLine(const std::string& size, const std::string& in_alluxio, const std::string& path,
+                   const std::optional<std::string>& in_memory,
+                   const std::optional<std::string>& worker_host) {
+  if (in_memory && worker_host) {
+    return fmt::format("{:<13} {:<16} {:<16} {:<25} {}\n", size, in_alluxio, *in_memory,
+                       *worker_host, path);
+  }
+  if (in_memory)
+    return fmt::format("{:<13} {:<16} {:<16} {}\n", size, in_alluxio, *in_memory, path);
+  if (worker_host) {
+    return fmt::format("{:<13} {:<16} {:<25} {}\n", size, in_alluxio, *worker_host, path);
+  }
+  return fmt::format("{:<13} {:<16} {}\n", size, in_alluxio, path);
+}
+
+namespace {
+
 std::string ValueAndPercent(bool human, int64_t value, int64_t total) {
   int pct = total == 0 ? 0 : static_cast<int>(value * 100 / total);
   return fmt::format("{} ({}%)", human ? FormatSize(value) : std::to_string(value), pct);
 }
 
+// Bytes of cached block copies per worker host (DuCommand.fillDistributionMap).
+void AddDistribution(const FileInfo& f, std::map<std::string, int64_t>* by_host) {
+  for (const ::alluxio::grpc::FileBlockInfo& fb : f.file_block_infos()) {
+    for (const ::alluxio::grpc::BlockLocation& l : fb.block_info().locations()) {
+      (*by_host)[l.worker_address().host()] += fb.block_info().length();
+    }
+  }
+}
+
 Result<int> RunDu(ShellContext& sc, const ParsedArgs& p) {
-  const bool human = p.Has("h"), memory = p.Has("m");
-  auto line = [&](const std::string& size, const std::string& in_alluxio, const std::string& in_mem,
-                  const std::string& path) {
-    if (memory) return fmt::format("{:<13} {:<16} {:<16} {}\n", size, in_alluxio, in_mem, path);
-    return fmt::format("{:<13} {:<16} {}\n", size, in_alluxio, path);
-  };
-  sc.out() << line("File Size", "In Alluxio", "In Memory", "Path");
-  ASSIGN_OR_RETURN(client::FileSystem * fs, sc.fs());
+  const bool human = p.Has("h"), memory = p.Has("m"), group = p.Has("g");
   auto size_str = [&](int64_t v) { return human ? FormatSize(v) : std::to_string(v); };
+  sc.out() << DuLine("File Size", "In Alluxio", "Path",
+                     memory ? std::optional<std::string>("In Memory") : std::nullopt,
+                     group ? std::optional<std::string>("Worker Host Name") : std::nullopt);
+  ASSIGN_OR_RETURN(client::FileSystem * fs, sc.fs());
+  const std::optional<std::string> total_host =
+      group ? std::optional<std::string>("total") : std::nullopt;
+  // Per-worker lines leave the In Memory column empty.
+  const std::optional<std::string> mem_placeholder =
+      memory ? std::optional<std::string>("") : std::nullopt;
+  auto print_hosts = [&](const std::map<std::string, int64_t>& by_host) {
+    for (const auto& [host, bytes] : by_host) {
+      sc.out() << DuLine("", size_str(bytes), "", mem_placeholder, host);
+    }
+  };
   // The header comes first, once, even if a path then fails (as in Alluxio).
   RETURN_IF_ERROR(ForEachMatch(sc, p.args[0], [&](const std::string& arg) -> Status {
     client::fsopts::ListStatusPOptions o;
@@ -148,14 +185,20 @@ Result<int> RunDu(ShellContext& sc, const ParsedArgs& p) {
     ASSIGN_OR_RETURN(std::vector<FileInfo> infos, fs->ListStatus(AlluxioPath(arg), o));
     if (p.Has("s")) {
       int64_t total = 0, in_alluxio = 0, in_mem = 0;
+      std::map<std::string, int64_t> by_host;
       for (const FileInfo& f : infos) {
+        if (group) AddDistribution(f, &by_host);
         if (f.folder()) continue;
         total += f.length();
         in_alluxio += f.length() * f.in_alluxio_percentage();
         in_mem += f.length() * f.in_memory_percentage();
       }
-      sc.out() << line(size_str(total), ValueAndPercent(human, in_alluxio / 100, total),
-                       ValueAndPercent(human, in_mem / 100, total), arg);
+      sc.out() << DuLine(
+          size_str(total), ValueAndPercent(human, in_alluxio / 100, total), arg,
+          memory ? std::optional<std::string>(ValueAndPercent(human, in_mem / 100, total))
+                 : std::nullopt,
+          total_host);
+      print_hosts(by_host);
       return Status();
     }
     std::sort(infos.begin(), infos.end(),
@@ -163,9 +206,16 @@ Result<int> RunDu(ShellContext& sc, const ParsedArgs& p) {
     for (const FileInfo& f : infos) {
       if (f.folder()) continue;
       int64_t len = f.length();
-      sc.out() << line(size_str(len),
-                       ValueAndPercent(human, f.in_alluxio_percentage() * len / 100, len),
-                       ValueAndPercent(human, f.in_memory_percentage() * len / 100, len), f.path());
+      sc.out() << DuLine(size_str(len),
+                         ValueAndPercent(human, f.in_alluxio_percentage() * len / 100, len),
+                         f.path(),
+                         memory ? std::optional<std::string>(ValueAndPercent(
+                                      human, f.in_memory_percentage() * len / 100, len))
+                                : std::nullopt,
+                         total_host);
+      std::map<std::string, int64_t> by_host;
+      if (group) AddDistribution(f, &by_host);
+      print_hosts(by_host);
     }
     return Status();
   }));
@@ -179,12 +229,21 @@ std::string JoinIds(const FileInfo& f) {
   return s + "]";
 }
 
+}  // namespace
+
 std::string FileInfoString(const FileInfo& f) {
   auto b = [](bool v) { return v ? "true" : "false"; };
   auto acl = [&] {
     static const char* kBits[] = {"---", "--x", "-w-", "-wx", "r--", "r-x", "rw-", "rwx"};
     return fmt::format("user::{},group::{},other::{}", kBits[(f.mode() >> 6) & 7],
                        kBits[(f.mode() >> 3) & 7], kBits[f.mode() & 7]);
+  };
+  auto block_infos = [&] {
+    std::string out;
+    for (const ::alluxio::grpc::FileBlockInfo& fb : f.file_block_infos()) {
+      out += (out.empty() ? "" : ", ") + FileBlockInfoString(fb);
+    }
+    return out;
   };
   static const char* kTtlActions[] = {"DELETE", "FREE", "DELETE_ALLUXIO"};
   return fmt::format(
@@ -193,15 +252,24 @@ std::string FileInfoString(const FileInfo& f) {
       "pinnedlocation=[], cacheable={}, persisted={}, blockIds={}, inMemoryPercentage={}, "
       "lastModificationTimesMs={}, ttl={}, lastAccessTimesMs={}, ttlAction={}, owner={}, "
       "group={}, mode={}, persistenceState={}, mountPoint={}, replicationMax=-1, "
-      "replicationMin=0, fileBlockInfos=[], mountId={}, inAlluxioPercentage={}, "
+      "replicationMin=0, fileBlockInfos=[{}], mountId={}, inAlluxioPercentage={}, "
       "ufsFingerprint={}, acl={}, defaultAcl=}}, cacheContext=null}}",
       f.file_id(), f.name(), f.path(), f.ufs_path(), f.length(), f.block_size_bytes(),
       f.creation_time_ms(), b(f.completed()), b(f.folder()), b(f.pinned()), b(f.cacheable()),
       b(f.persisted()), JoinIds(f), f.in_memory_percentage(), f.last_modification_time_ms(),
       f.ttl(), f.last_access_time_ms(), kTtlActions[f.ttl_action() % 3], f.owner(), f.group(),
-      f.mode(), f.persistence_state(), b(f.mount_point()), f.mount_id(), f.in_alluxio_percentage(),
-      f.ufs_fingerprint(), acl());
+      f.mode(), f.persistence_state(), b(f.mount_point()), block_infos(), f.mount_id(),
+      f.in_alluxio_percentage(), f.ufs_fingerprint(), acl());
 }
+
+std::string StatBlocksOutput(const std::vector<::alluxio::grpc::BlockInfo>& blocks) {
+  if (blocks.empty()) return "This file does not contain any blocks.\n";
+  std::string out = "Containing the following blocks: \n";
+  for (const ::alluxio::grpc::BlockInfo& b : blocks) out += BlockInfoString(b) + "\n";
+  return out;
+}
+
+namespace {
 
 Status StatOne(ShellContext& sc, const ParsedArgs& p, const std::string& arg);
 
@@ -254,17 +322,8 @@ Status StatOne(ShellContext& sc, const ParsedArgs& p, const std::string& arg) {
   sc.out() << arg << (f.folder() ? " is a directory path.\n" : " is a file path.\n");
   sc.out() << FileInfoString(f) << "\n";
   if (!f.folder()) {
-    if (f.block_ids_size() == 0) {
-      sc.out() << "This file does not contain any blocks.\n";
-    } else {
-      sc.out() << "Containing the following blocks: \n";
-      for (int i = 0; i < f.block_ids_size(); ++i) {
-        int64_t offset = i * f.block_size_bytes();
-        int64_t len = std::min(f.block_size_bytes(), f.length() - offset);
-        sc.out() << fmt::format("BlockInfo{{id={}, length={}, locations=[]}}\n", f.block_ids(i),
-                                len);
-      }
-    }
+    ASSIGN_OR_RETURN(std::vector<::alluxio::grpc::BlockInfo> blocks, BlocksOf(fs, f));
+    sc.out() << StatBlocksOutput(blocks);
   }
   return Status();
 }

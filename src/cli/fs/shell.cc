@@ -207,6 +207,8 @@ std::vector<FsCommand> AllCommands() {
   AddNamespaceCommands(&commands);
   AddAttributeCommands(&commands);
   AddMountCommands(&commands);
+  AddDataCommands(&commands);
+  AddCopyCommands(&commands);
   return commands;
 }
 
@@ -255,9 +257,12 @@ int RunFsShell(CommandContext& ctx, const std::vector<std::string>& args) {
     PrintUsage(out, commands);
     return 255;
   }
-  const FsCommand& cmd = *it;
-  std::vector<std::string> rest(args.begin() + 1, args.end());
-  Result<ParsedArgs> parsed = Parse(cmd, rest);
+  return RunCommand(ctx, *it, std::vector<std::string>(args.begin() + 1, args.end()));
+}
+
+int RunCommand(CommandContext& ctx, const FsCommand& cmd, const std::vector<std::string>& args) {
+  std::ostream& out = *ctx.out;
+  Result<ParsedArgs> parsed = Parse(cmd, args);
   Status check = parsed.ok() ? CheckArgCount(cmd, parsed->args.size()) : parsed.status();
   if (check.ok() && cmd.validate) check = cmd.validate(*parsed);
   if (!check.ok()) {
@@ -441,6 +446,52 @@ bool SecurityEnabled(const conf::Configuration& conf) {
   auto auth = conf.GetEnum(conf::keys::kSecurityAuthenticationType);
   auto enabled = conf.GetBool(conf::keys::kSecurityAuthorizationPermissionEnabled);
   return auth.ok() && *auth != "NOSASL" && enabled.ok() && *enabled;
+}
+
+namespace {
+// WorkerNetAddress.toString(). Our address has no container host; the tiered identity is the
+// default one Alluxio derives from the host name.
+std::string WorkerNetAddressString(const ::alluxio::grpc::WorkerNetAddress& a) {
+  return fmt::format(
+      "WorkerNetAddress{{host={}, containerHost=, rpcPort={}, dataPort={}, webPort={}, "
+      "domainSocketPath={}, tieredIdentity=TieredIdentity(node={}, rack=null)}}",
+      a.host(), a.rpc_port(), a.data_port(), a.web_port(), a.domain_socket_path(), a.host());
+}
+}  // namespace
+
+std::string BlockInfoString(const ::alluxio::grpc::BlockInfo& info) {
+  std::string locations;
+  for (const ::alluxio::grpc::BlockLocation& l : info.locations()) {
+    if (!locations.empty()) locations += ", ";
+    locations += fmt::format(
+        "BlockLocation{{workerId={}, address={}, tierAlias={}, mediumType={}}}", l.worker_id(),
+        WorkerNetAddressString(l.worker_address()), l.tier_alias(), l.medium_type());
+  }
+  return fmt::format("BlockInfo{{id={}, length={}, locations=[{}]}}", info.block_id(),
+                     info.length(), locations);
+}
+
+std::string FileBlockInfoString(const ::alluxio::grpc::FileBlockInfo& info) {
+  std::string ufs;
+  for (const std::string& u : info.ufs_locations()) ufs += (ufs.empty() ? "" : ", ") + u;
+  return fmt::format("FileBlockInfo{{blockInfo={}, offset={}, ufsLocations=[{}]}}",
+                     BlockInfoString(info.block_info()), info.offset(), ufs);
+}
+
+Result<std::vector<::alluxio::grpc::BlockInfo>> BlocksOf(client::FileSystem* fs,
+                                                         const client::FileInfo& f) {
+  std::vector<::alluxio::grpc::BlockInfo> blocks;
+  if (f.file_block_infos_size() == f.block_ids_size()) {
+    for (const ::alluxio::grpc::FileBlockInfo& b : f.file_block_infos()) {
+      blocks.push_back(b.block_info());
+    }
+    return blocks;
+  }
+  for (int64_t id : f.block_ids()) {
+    ASSIGN_OR_RETURN(::alluxio::grpc::BlockInfo info, fs->GetBlockInfo(id));
+    blocks.push_back(std::move(info));
+  }
+  return blocks;
 }
 
 }  // namespace alluxio::cli::fs

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,9 +63,15 @@ void AddLsCommands(std::vector<FsCommand>* commands);         // ls, count, du, 
 void AddNamespaceCommands(std::vector<FsCommand>* commands);  // mkdir, touch, rm, mv, test
 void AddAttributeCommands(std::vector<FsCommand>* commands);  // chmod, chown, chgrp, setTtl, ...
 void AddMountCommands(std::vector<FsCommand>* commands);      // mount, unmount, masterInfo, leader
+void AddDataCommands(std::vector<FsCommand>* commands);  // cat, head, tail, checksum, location, ...
+void AddCopyCommands(std::vector<FsCommand>* commands);  // cp, copyFromLocal, copyToLocal
 
 // Runs `alluxio fs <args>`.
 int RunFsShell(CommandContext& ctx, const std::vector<std::string>& args);
+// Runs one command of a table (also used by `alluxio fsadmin`): parses `args` (the arguments after
+// the command name), checks their count and `cmd.validate` (on error: the message, the usage and
+// the description, exit 255), then runs it; a failed run prints its message and exits 255.
+int RunCommand(CommandContext& ctx, const FsCommand& cmd, const std::vector<std::string>& args);
 
 // --- helpers shared by command files ---
 // Alluxio's runWildCardCmd: a '*' in `arg` matches any characters ('/' included); the matches are
@@ -83,5 +90,24 @@ std::string FormatDate(int64_t ms, const std::string& pattern);
 std::string FormatPermission(int32_t mode, bool directory);
 // `authType != NOSASL && permission.enabled`.
 bool SecurityEnabled(const conf::Configuration& conf);
+// Java toString() of Alluxio's wire types, as `stat` and `fsadmin getBlockInfo` print them:
+// "BlockInfo{id=1, length=2, locations=[BlockLocation{workerId=3, address=WorkerNetAddress{...},
+// tierAlias=MEM, mediumType=MEM}]}".
+std::string BlockInfoString(const ::alluxio::grpc::BlockInfo& info);
+// "FileBlockInfo{blockInfo=BlockInfo{...}, offset=0, ufsLocations=[]}".
+std::string FileBlockInfoString(const ::alluxio::grpc::FileBlockInfo& info);
+// URIStatus.toString() of Alluxio (the second line of `stat`).
+std::string FileInfoString(const client::FileInfo& f);
+// The block part of `stat` for a file: "This file does not contain any blocks." or
+// "Containing the following blocks: " and one BlockInfoString line per block.
+std::string StatBlocksOutput(const std::vector<::alluxio::grpc::BlockInfo>& blocks);
+// One line of `du` (DuCommand.printInfo): the In Memory column with -m, the worker host with -g.
+std::string DuLine(const std::string& size, const std::string& in_alluxio, const std::string& path,
+                   const std::optional<std::string>& in_memory,
+                   const std::optional<std::string>& worker_host);
+// The blocks of a file with their locations: FileInfo.file_block_infos when the master filled
+// them (one per block id), else one GetBlockInfo call per block.
+Result<std::vector<::alluxio::grpc::BlockInfo>> BlocksOf(client::FileSystem* fs,
+                                                         const client::FileInfo& f);
 
 }  // namespace alluxio::cli::fs

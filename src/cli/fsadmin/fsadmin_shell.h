@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `alluxio fsadmin`: administrative commands (reference §2.3). Implemented so far:
-// `journal checkpoint`.
+// `journal checkpoint`, `report [summary|capacity]`, `getBlockInfo <blockId>`.
 #pragma once
 
 #include <string>

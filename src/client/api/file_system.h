@@ -14,16 +14,23 @@
 #include <string>
 #include <vector>
 
+#include "alluxio/grpc/block_master.pb.h"
 #include "alluxio/grpc/file_system_master.pb.h"
 #include "alluxio/grpc/meta_master.pb.h"
 #include "common/conf/configuration.h"
 #include "common/result.h"
+#include "client/api/file_in_stream.h"
+#include "client/api/file_out_stream.h"
 
 namespace alluxio::rpc {
 class MasterClient;
 }  // namespace alluxio::rpc
 
 namespace alluxio::client {
+
+namespace internal {
+class Context;
+}  // namespace internal
 
 using FileInfo = ::alluxio::grpc::FileInfo;
 using MountPointInfo = ::alluxio::grpc::MountPointInfo;
@@ -36,6 +43,29 @@ class FileSystem {
   ~FileSystem();
 
   Status CreateDirectory(const std::string& path, fsopts::CreateDirectoryPOptions options = {});
+  // --- Data ---
+  // Creates a file and returns the stream that writes it (options.write_type, else
+  // alluxio.user.file.writetype.default). The file is complete when the stream is closed.
+  Result<std::unique_ptr<FileOutStream>> Create(const std::string& path,
+                                                fsopts::CreateFilePOptions options = {});
+  // Opens a complete file for reading (options.read_type, else
+  // alluxio.user.file.readtype.default). NotFound if missing; InvalidArgument for a directory;
+  // FailedPrecondition for an incomplete file.
+  Result<std::unique_ptr<FileInStream>> Open(const std::string& path,
+                                             fsopts::OpenFilePOptions options = {});
+  // Removes the cached blocks of a file or tree (`fs free`).
+  Status Free(const std::string& path, fsopts::FreePOptions options = {});
+  // Asks the master to persist a file in the background (`fs persist`).
+  Status ScheduleAsyncPersistence(const std::string& path,
+                                  fsopts::ScheduleAsyncPersistencePOptions options = {});
+
+  // --- Block master ---
+  Result<::alluxio::grpc::BlockInfo> GetBlockInfo(int64_t block_id);
+  Result<::alluxio::grpc::block::BlockMasterInfo> GetBlockMasterInfo();
+  Result<std::vector<::alluxio::grpc::block::WorkerInfo>> GetWorkerReport(
+      ::alluxio::grpc::block::GetWorkerReportPOptions options = {});
+
+  // --- Metadata ---
   // Creates an (incomplete) file; CompleteFile makes it visible as complete.
   Result<FileInfo> CreateFile(const std::string& path, fsopts::CreateFilePOptions options = {});
   Status CompleteFile(const std::string& path, fsopts::CompleteFilePOptions options = {});
@@ -68,12 +98,13 @@ class FileSystem {
       const conf::Configuration& conf);
 
  private:
-  FileSystem(const conf::Configuration& conf, std::unique_ptr<rpc::MasterClient> master);
+  FileSystem(const conf::Configuration& conf, std::shared_ptr<rpc::MasterClient> master);
   template <typename Options>
   void FillCommon(Options* options, bool mutating);
 
   struct Stubs;
-  std::unique_ptr<rpc::MasterClient> master_;
+  std::shared_ptr<rpc::MasterClient> master_;
+  std::shared_ptr<internal::Context> ctx_;
   std::unique_ptr<Stubs> stubs_;
   int64_t sync_interval_ms_;
   ::alluxio::grpc::LoadMetadataPType load_type_;

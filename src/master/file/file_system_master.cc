@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <random>
@@ -108,13 +109,23 @@ Result<FileSystemMasterOptions> FileSystemMasterOptions::FromConfiguration(
   o.umask = static_cast<int32_t>(parsed);
   ASSIGN_OR_RETURN(o.ttl_checker_interval_ms, conf.GetDurationMs(k::kMasterTtlCheckerInterval));
   ASSIGN_OR_RETURN(o.default_block_size, conf.GetBytes(k::kUserBlockSizeBytesDefault));
+  ASSIGN_OR_RETURN(o.persistence_scheduler_interval_ms,
+                   conf.GetDurationMs(k::kMasterPersistenceSchedulerInterval));
+  ASSIGN_OR_RETURN(o.persistence_initial_interval_ms,
+                   conf.GetDurationMs(k::kMasterPersistenceInitialIntervalMs));
+  ASSIGN_OR_RETURN(o.persistence_max_interval_ms,
+                   conf.GetDurationMs(k::kMasterPersistenceMaxIntervalMs));
+  ASSIGN_OR_RETURN(o.persistence_max_total_wait_ms,
+                   conf.GetDurationMs(k::kMasterPersistenceMaxTotalWaitTimeMs));
   return o;
 }
 
-FileSystemMaster::FileSystemMaster(FileSystemMasterOptions options, journal::Journal* journal)
+FileSystemMaster::FileSystemMaster(FileSystemMasterOptions options, journal::Journal* journal,
+                                   BlockMaster* block_master)
     : options_(std::move(options)),
       journal_(journal),
-      permissions_(options_.permission_enabled, options_.superuser, options_.supergroup) {
+      permissions_(options_.permission_enabled, options_.superuser, options_.supergroup),
+      block_master_(block_master) {
   if (!options_.clock) {
     options_.clock = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -125,9 +136,11 @@ FileSystemMaster::FileSystemMaster(FileSystemMasterOptions options, journal::Jou
 }
 
 Result<std::unique_ptr<FileSystemMaster>> FileSystemMaster::Create(FileSystemMasterOptions options,
-                                                                   journal::Journal* journal) {
+                                                                   journal::Journal* journal,
+                                                                   BlockMaster* block_master) {
   if (options.superuser.empty()) options.superuser = OsUserName();
-  std::unique_ptr<FileSystemMaster> m(new FileSystemMaster(std::move(options), journal));
+  std::unique_ptr<FileSystemMaster> m(
+      new FileSystemMaster(std::move(options), journal, block_master));
   RETURN_IF_ERROR(m->mount_table_.SetRoot(m->options_.root_ufs, m->options_.root_ufs_options,
                                           m->options_.root_readonly, m->options_.root_shared));
   return m;
@@ -164,6 +177,7 @@ Status FileSystemMaster::Initialize() {
     stopping_ = false;
   }
   ttl_thread_ = std::thread([this] { TtlLoop(); });
+  if (block_master_ != nullptr) persist_thread_ = std::thread([this] { PersistLoop(); });
   return Status();
 }
 
@@ -174,6 +188,7 @@ void FileSystemMaster::Stop() {
   }
   ttl_cv_.notify_all();
   if (ttl_thread_.joinable()) ttl_thread_.join();
+  if (persist_thread_.joinable()) persist_thread_.join();
 }
 
 void FileSystemMaster::TtlLoop() {
@@ -211,6 +226,34 @@ Status FileSystemMaster::Apply(const journal::JournalEntry& entry) {
         RememberOperation({id.most_significant_bits(), id.least_significant_bits()});
       }
       break;
+    case pj::JournalEntry::kDeleteFile: {
+      // The removed files' blocks leave every worker (on a fresh primary, or in replay, no worker
+      // has registered yet, so this finds nothing).
+      std::vector<InodeId> files;
+      if (tree_.Get(entry.delete_file().id()) != nullptr) {
+        files = FilesInSubtree(entry.delete_file().id());
+      }
+      RETURN_IF_ERROR(tree_.Apply(entry));
+      for (InodeId id : files) pinned_files_.erase(id);
+      {
+        std::lock_guard<std::mutex> l(persist_mu_);
+        for (InodeId id : files) persist_jobs_.erase(id);
+      }
+      if (block_master_ != nullptr && !files.empty()) block_master_->RemoveBlocksOfFiles(files);
+      break;
+    }
+    case pj::JournalEntry::kInodeFile:
+      RETURN_IF_ERROR(tree_.Apply(entry));
+      OnInodeChanged(entry.inode_file().id());
+      break;
+    case pj::JournalEntry::kUpdateInode:
+      RETURN_IF_ERROR(tree_.Apply(entry));
+      OnInodeChanged(entry.update_inode().id());
+      break;
+    case pj::JournalEntry::kCompleteFile:
+      RETURN_IF_ERROR(tree_.Apply(entry));
+      OnInodeChanged(entry.complete_file().id());
+      break;
     default:
       RETURN_IF_ERROR(tree_.Apply(entry));
   }
@@ -218,10 +261,50 @@ Status FileSystemMaster::Apply(const journal::JournalEntry& entry) {
   return Status();
 }
 
+void FileSystemMaster::OnInodeChanged(InodeId id) {
+  const Inode* inode = tree_.Get(id);
+  if (inode == nullptr || inode->is_directory) return;
+  if (inode->pinned) {
+    pinned_files_.insert(id);
+  } else {
+    pinned_files_.erase(id);
+  }
+  const bool wants_persist = inode->completed && inode->length > 0 &&
+                             inode->persistence_state == pj::TO_BE_PERSISTED;
+  std::lock_guard<std::mutex> l(persist_mu_);
+  if (wants_persist) {
+    persist_jobs_.try_emplace(id);
+  } else {
+    persist_jobs_.erase(id);
+  }
+}
+
+std::vector<InodeId> FileSystemMaster::FilesInSubtree(InodeId id) const {
+  std::vector<InodeId> files;
+  std::vector<const Inode*> stack{tree_.Get(id)};
+  while (!stack.empty()) {
+    const Inode* n = stack.back();
+    stack.pop_back();
+    if (n == nullptr) continue;
+    if (!n->is_directory) {
+      files.push_back(n->id);
+      continue;
+    }
+    for (const Inode* child : n->children()) stack.push_back(child);
+  }
+  return files;
+}
+
 void FileSystemMaster::Reset() {
   tree_.Reset();
   mount_table_.Reset();
   cluster_id_.clear();
+  pinned_files_.clear();
+  {
+    std::lock_guard<std::mutex> l(persist_mu_);
+    persist_jobs_.clear();
+    pending_persists_.clear();
+  }
   std::lock_guard<std::mutex> l(retry_mu_);
   retry_ids_.clear();
   retry_order_.clear();
@@ -336,7 +419,9 @@ FileInfo FileSystemMaster::ToFileInfo(const Inode& inode, std::string path) cons
   info.set_pinned(inode.pinned);
   info.set_cacheable(!inode.is_directory && inode.cacheable);
   info.set_persisted(inode.persisted());
-  for (uint32_t i = 0; i < inode.block_count; ++i) info.add_block_ids(BlockIdOf(inode.id, i));
+  for (int64_t i = 0, n = FileBlockCount(inode); i < n; ++i) {
+    info.add_block_ids(BlockIdOf(inode.id, i));
+  }
   info.set_ttl(tree_.TtlOf(inode.id));
   info.set_ttl_action(static_cast<::alluxio::grpc::TtlAction>(inode.ttl_action));
   info.set_owner(inode.owner.str());
@@ -344,7 +429,8 @@ FileInfo FileSystemMaster::ToFileInfo(const Inode& inode, std::string path) cons
   info.set_mode(inode.mode);
   info.set_persistence_state(pj::PersistenceState_Name(inode.persistence()));
   info.set_mount_point(inode.mount_point);
-  // Block data arrives with the data path; until then only empty files are wholly in Alluxio.
+  // Cached data is the block master's: the RPC layer fills block locations and percentages
+  // (FillFileBlockInfos). Without it, only empty files are wholly in Alluxio.
   int pct = (!inode.is_directory && inode.length == 0) ? 100 : 0;
   info.set_in_alluxio_percentage(pct);
   info.set_in_memory_percentage(pct);
@@ -399,6 +485,67 @@ FileSystemMaster::GetMountTable() {
     out.emplace_back(m->alluxio_path, std::move(info));
   }
   return out;
+}
+
+}  // namespace alluxio::master
+
+namespace alluxio::master {
+
+// --- FileBlockIndex ---
+
+std::vector<BlockId> FileSystemMaster::FindOrphanBlocks(const std::vector<BlockId>& block_ids) {
+  std::vector<BlockId> orphans;
+  SharedLock lock(state_mu_);
+  for (BlockId b : block_ids) {
+    const Inode* f = tree_.Get(InodeIdForContainer(ContainerIdOf(b)));
+    if (f == nullptr || f->is_directory ||
+        (f->completed && (b & kMaxBlockIndex) >= FileBlockCount(*f))) {
+      orphans.push_back(b);
+    }
+  }
+  return orphans;
+}
+
+Result<int64_t> FileSystemMaster::BlockLength(BlockId block_id) {
+  SharedLock lock(state_mu_);
+  const Inode* f = tree_.Get(InodeIdForContainer(ContainerIdOf(block_id)));
+  const int64_t index = block_id & kMaxBlockIndex;
+  if (f == nullptr || f->is_directory || (f->completed && index >= FileBlockCount(*f))) {
+    return NotFoundError(fmt::format("Block {} does not exist.", block_id));
+  }
+  if (!f->completed) return int64_t{0};  // being written: only CommitBlock knows
+  return std::min(f->block_size_bytes, f->length - index * f->block_size_bytes);
+}
+
+// --- What workers ask ---
+
+Result<grpc::file::UfsInfo> FileSystemMaster::GetUfsInfo(int64_t mount_id) {
+  SharedLock lock(state_mu_);
+  for (const MountInfo* m : mount_table_.All()) {
+    if (m->mount_id != mount_id) continue;
+    grpc::file::UfsInfo info;
+    info.set_uri(m->ufs_uri);
+    auto* p = info.mutable_properties();
+    p->set_read_only(m->read_only);
+    p->set_shared(m->shared);
+    for (const auto& [k, v] : m->options) (*p->mutable_properties())[k] = v;
+    return info;
+  }
+  return NotFoundError(fmt::format("No mount point with mount id {}", mount_id));
+}
+
+std::vector<InodeId> FileSystemMaster::GetPinnedFileIds() {
+  SharedLock lock(state_mu_);
+  std::vector<InodeId> ids(pinned_files_.begin(), pinned_files_.end());
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+Result<FileInfo> FileSystemMaster::GetFileInfo(InodeId id) {
+  SharedLock lock(state_mu_);
+  const Inode* inode = tree_.Get(id);
+  if (inode == nullptr) return NotFoundError(fmt::format("inodeId {} does not exist", id));
+  return ToFileInfo(*inode, tree_.PathOf(inode));
 }
 
 }  // namespace alluxio::master

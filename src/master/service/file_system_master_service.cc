@@ -53,6 +53,7 @@ OperationContext MakeOperationContext(
   Result<FileInfo> r = master_->GetStatus(
       MakeOperationContext(ctx, req->options().common_options()), req->path(), req->options());
   if (!r.ok()) return ToGrpcStatus(r.status());
+  if (block_master_ != nullptr) block_master_->FillFileBlockInfos(&*r);
   *resp->mutable_file_info() = std::move(*r);
   return ::grpc::Status::OK;
 }
@@ -75,6 +76,7 @@ OperationContext MakeOperationContext(
                           req->options(), [&](std::vector<FileInfo>&& batch) -> Status {
                             if (ctx->IsCancelled())
                               return CancelledError("listing cancelled by the client");
+                            if (block_master_ != nullptr) block_master_->FillFileBlockInfos(&batch);
                             grpc::file::ListStatusPResponse resp;
                             resp.mutable_file_infos()->Reserve(static_cast<int>(batch.size()));
                             for (FileInfo& f : batch) *resp.add_file_infos() = std::move(f);
@@ -127,6 +129,20 @@ OperationContext MakeOperationContext(
     (*resp->mutable_mount_points())[path] = std::move(info);
   }
   return ::grpc::Status::OK;
+}
+
+::grpc::Status FileSystemMasterService::Free(::grpc::ServerContext* ctx,
+                                             const grpc::file::FreePRequest* req,
+                                             grpc::file::FreePResponse*) {
+  return ToGrpcStatus(master_->Free(MakeOperationContext(ctx, req->options().common_options()),
+                                    req->path(), req->options()));
+}
+
+::grpc::Status FileSystemMasterService::ScheduleAsyncPersistence(
+    ::grpc::ServerContext* ctx, const grpc::file::ScheduleAsyncPersistencePRequest* req,
+    grpc::file::ScheduleAsyncPersistencePResponse*) {
+  return ToGrpcStatus(master_->ScheduleAsyncPersistence(
+      MakeOperationContext(ctx, req->options().common_options()), req->path(), req->options()));
 }
 
 }  // namespace alluxio::master

@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 // gRPC handlers of FileSystemMasterClientService: translate the request, run the operation on
-// FileSystemMaster, translate the result. No logic of their own.
+// FileSystemMaster, translate the result. The one addition: file infos (getStatus, listStatus) get
+// their block locations and cached percentages from the BlockMaster after the namespace answered,
+// so namespace operations never touch block state.
 // Thread-safety: thread-safe (gRPC calls handlers concurrently).
 #pragma once
 
 #include "alluxio/grpc/file_system_master.grpc.pb.h"
+#include "master/block/block_master.h"
 #include "master/file/file_system_master.h"
 
 namespace alluxio::master {
 
 class FileSystemMasterService final : public grpc::file::FileSystemMasterClientService::Service {
  public:
-  // `master` must outlive the service.
-  explicit FileSystemMasterService(FileSystemMaster* master) : master_(master) {}
+  // Both must outlive the service; without a block master, file infos carry no block locations.
+  explicit FileSystemMasterService(FileSystemMaster* master, BlockMaster* block_master = nullptr)
+      : master_(master), block_master_(block_master) {}
 
   ::grpc::Status CreateDirectory(::grpc::ServerContext* ctx,
                                  const grpc::file::CreateDirectoryPRequest* req,
@@ -42,9 +46,15 @@ class FileSystemMasterService final : public grpc::file::FileSystemMasterClientS
   ::grpc::Status GetMountTable(::grpc::ServerContext* ctx,
                                const grpc::file::GetMountTablePRequest* req,
                                grpc::file::GetMountTablePResponse* resp) override;
+  ::grpc::Status Free(::grpc::ServerContext* ctx, const grpc::file::FreePRequest* req,
+                      grpc::file::FreePResponse* resp) override;
+  ::grpc::Status ScheduleAsyncPersistence(
+      ::grpc::ServerContext* ctx, const grpc::file::ScheduleAsyncPersistencePRequest* req,
+      grpc::file::ScheduleAsyncPersistencePResponse* resp) override;
 
  private:
   FileSystemMaster* const master_;
+  BlockMaster* const block_master_;
 };
 
 // The caller's identity and operation id, from gRPC metadata and the request's common options.

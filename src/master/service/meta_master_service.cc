@@ -36,6 +36,15 @@ namespace alluxio::master {
     case grpc::version::META_MASTER_CLIENT_SERVICE:
       resp->set_version(kMetaMasterClientServiceVersion);
       return ::grpc::Status::OK;
+    case grpc::version::FILE_SYSTEM_MASTER_WORKER_SERVICE:
+      resp->set_version(kFileSystemMasterWorkerServiceVersion);
+      return ::grpc::Status::OK;
+    case grpc::version::BLOCK_MASTER_CLIENT_SERVICE:
+      resp->set_version(kBlockMasterClientServiceVersion);
+      return ::grpc::Status::OK;
+    case grpc::version::BLOCK_MASTER_WORKER_SERVICE:
+      resp->set_version(kBlockMasterWorkerServiceVersion);
+      return ::grpc::Status::OK;
     default:
       return ::grpc::Status(::grpc::StatusCode::NOT_FOUND,
                             fmt::format("Service {} is not found.",

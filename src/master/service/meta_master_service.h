@@ -30,6 +30,9 @@ class MetaMasterService final : public grpc::meta::MetaMasterClientService::Serv
 // Versions of the services this master serves (reference §7).
 inline constexpr int64_t kFileSystemMasterClientServiceVersion = 2;
 inline constexpr int64_t kMetaMasterClientServiceVersion = 2;
+inline constexpr int64_t kFileSystemMasterWorkerServiceVersion = 2;
+inline constexpr int64_t kBlockMasterClientServiceVersion = 2;
+inline constexpr int64_t kBlockMasterWorkerServiceVersion = 2;
 
 class ServiceVersionService final : public grpc::version::ServiceVersionClientService::Service {
  public:

@@ -213,8 +213,25 @@ Status FileSystemMaster::CompleteFile(const OperationContext& ctx, std::string_v
     return permissions_.Check(user, *f, kModeWrite, path);
   };
   int64_t length = options.has_ufs_length() ? options.ufs_length() : 0;
-  bool persist_now = false;
-  std::string ufs_path;
+  if (length < 0) return InvalidArgumentError(fmt::format("Invalid length {} for {}", length, path));
+  const bool async_persist = options.has_async_persist_options();
+  // What completing does to the UFS:
+  //   kCreateEmpty: an empty file to persist (persist=true, or ASYNC_THROUGH) is created here;
+  //   kCheckWritten: a CACHE_THROUGH/THROUGH writer had a worker write the UFS file: check it;
+  //   kQueue: ASYNC_THROUGH with data: TO_BE_PERSISTED, a worker persists it later;
+  //   kNone: MUST_CACHE.
+  enum class Persist { kNone, kCreateEmpty, kCheckWritten, kQueue };
+  auto decide = [&](const Inode& f) {
+    if (f.persistence_state == pj::TO_BE_PERSISTED) {
+      return length == 0 ? Persist::kCreateEmpty : Persist::kCheckWritten;
+    }
+    if (async_persist && f.persistence_state == pj::NOT_PERSISTED) {
+      return length == 0 ? Persist::kCreateEmpty : Persist::kQueue;
+    }
+    return Persist::kNone;
+  };
+  Persist persist = Persist::kNone;
+  std::string ufs_path, parent_ufs_path;
   std::shared_ptr<ufs::UnderFileSystem> ufs;
   int32_t mode = 0644;
   std::string owner, group;
@@ -223,48 +240,72 @@ Status FileSystemMaster::CompleteFile(const OperationContext& ctx, std::string_v
     ASSIGN_OR_RETURN(ResolvedPath r, ResolveChecked(ctx, path));
     RETURN_IF_ERROR(validate(r));
     const Inode* f = r.target();
-    if (length < 0)
-      return InvalidArgumentError(fmt::format("Invalid length {} for {}", length, path));
-    // The data path persists files with data; an empty file needs no data, only the UFS file.
-    persist_now = f->persistence_state == pj::TO_BE_PERSISTED && length == 0;
+    persist = decide(*f);
     MountResolution res = mount_table_.Resolve(path);
     ufs_path = res.ufs_path;
+    parent_ufs_path = mount_table_.Resolve(ParentPath(path)).ufs_path;
     ufs = res.mount->ufs;
     mode = f->mode;
     owner = f->owner;
     group = f->group;
   }
+  // UFS work, without locks.
   std::string fingerprint;
-  if (persist_now) {
-    ufs::CreateOptions co;
-    co.mode = mode;
-    co.owner = owner;
-    co.group = group;
-    ASSIGN_OR_RETURN(auto out, ufs->Create(ufs_path, co));
-    RETURN_IF_ERROR(out->Close().WithContext("create empty file in the UFS"));
-    auto st = ufs->GetStatus(ufs_path);
-    if (st.ok()) fingerprint = st->Fingerprint();
+  if (persist == Persist::kCreateEmpty) {
+    ASSIGN_OR_RETURN(fingerprint, CreateEmptyUfsFile(ufs.get(), parent_ufs_path, ufs_path, mode, owner, group,
+                                                     0777 & ~options_.umask));
+  } else if (persist == Persist::kCheckWritten) {
+    Result<ufs::UfsStatus> st = ufs->GetStatus(ufs_path);
+    if (!st.ok()) {
+      if (st.status().code() != StatusCode::kNotFound) {
+        return st.status().WithContext(fmt::format("Cannot complete {}", path));
+      }
+      return FailedPreconditionError(fmt::format(
+          "Cannot complete {}: its file {} does not exist in the under file system", path,
+          ufs_path));
+    }
+    if (st->is_directory || st->length != length) {
+      return FailedPreconditionError(fmt::format(
+          "Cannot complete {} with length {}: its file {} in the under file system has length {}",
+          path, length, ufs_path, st->is_directory ? -1 : st->length));
+    }
+    fingerprint = options.content_hash().empty() ? st->Fingerprint() : options.content_hash();
   }
   journal::SequenceNumber sn;
   {
     ExclusiveLock lock(state_mu_);
     ResolvedPath r = tree_.Resolve(path);
     RETURN_IF_ERROR(validate(r));
+    const Inode* f = r.target();
+    if (decide(*f) != persist) {
+      return AbortedError(fmt::format("{} changed while it was being completed; retry", path));
+    }
     std::vector<journal::JournalEntry> entries;
     journal::JournalEntry ce;
     auto* c = ce.mutable_complete_file();
-    c->set_id(r.target()->id);
+    c->set_id(f->id);
     c->set_length(length);
+    const int64_t bs = f->block_size_bytes;
+    const int64_t blocks = (length > 0 && bs > 0) ? (length + bs - 1) / bs : 0;
+    for (int64_t i = 0; i < blocks; ++i) c->add_block_ids(BlockIdOf(f->id, i));
     c->set_op_time_ms(NowMs());
     if (!fingerprint.empty()) c->set_ufs_fingerprint(fingerprint);
     entries.push_back(std::move(ce));
-    if (persist_now) {
+    if (persist == Persist::kCreateEmpty || persist == Persist::kCheckWritten) {
+      AppendPersistedEntries(*f, fingerprint, &entries);
+    } else if (persist == Persist::kQueue) {
       journal::JournalEntry pe;
-      pe.mutable_update_inode()->set_id(r.target()->id);
-      pe.mutable_update_inode()->set_persistence_state(pj::PERSISTED);
+      pe.mutable_update_inode()->set_id(f->id);
+      pe.mutable_update_inode()->set_persistence_state(pj::TO_BE_PERSISTED);
       entries.push_back(std::move(pe));
     }
+    const InodeId id = f->id;
     ASSIGN_OR_RETURN(sn, ApplyAndJournal(Batch(std::move(entries)), ctx));
+    if (persist == Persist::kQueue) {
+      TimePersistJob(id, options.async_persist_options().has_persistence_wait_time()
+                             ? options.async_persist_options().persistence_wait_time()
+                             : 0);
+    }
   }
   return WaitDurable(sn);
 }

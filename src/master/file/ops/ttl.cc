@@ -34,10 +34,19 @@ Status FileSystemMaster::CheckTtl(int64_t now_ms) {
   for (const Expired& e : expired) {
     Status s;
     if (e.action == pj::FREE) {
+      // As Alluxio: free recursively and forced (pinned files too); data that is only in Alluxio
+      // cannot be freed and stays (logged). The TTL is cleared either way so it fires once.
+      grpc::file::FreePOptions f;
+      f.set_recursive(true);
+      f.set_forced(true);
+      Status freed = Free(OperationContext{}, e.path, f);
+      if (!freed.ok() && freed.code() != StatusCode::kNotFound) {
+        spdlog::warn("TTL expired: could not free {}: {}", e.path, freed.message());
+      }
       grpc::file::SetAttributePOptions o;
       o.mutable_common_options()->set_ttl(-1);
       s = SetAttribute(OperationContext{}, e.path, o);
-      if (s.ok()) spdlog::info("TTL expired: freed {}", e.path);
+      if (s.ok() && freed.ok()) spdlog::info("TTL expired: freed {}", e.path);
     } else {
       grpc::file::DeletePOptions o;
       o.set_recursive(true);

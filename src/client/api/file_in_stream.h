@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+// FileInStream: reads a file, crossing block boundaries. For each block it uses, in order: a copy
+// on this host's worker (short-circuit: the block file is read directly), a copy on another
+// worker (a ReadBlock stream), or, for persisted files, a worker reading the UFS for it (which
+// caches the block unless the read type is NO_CACHE). When a worker fails mid-read the read
+// continues from the next copy or from the UFS. CACHE_PROMOTE moves blocks to the top tier.
+//
+// Thread-safety: not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "alluxio/grpc/common.pb.h"
+#include "common/result.h"
+
+namespace alluxio::client {
+
+namespace internal {
+class Context;
+class BlockReader;
+}  // namespace internal
+
+class FileSystem;
+
+class FileInStream {
+ public:
+  ~FileInStream();
+  FileInStream(const FileInStream&) = delete;
+  FileInStream& operator=(const FileInStream&) = delete;
+
+  // Reads up to `n` bytes at the current position; fewer only at the end of the file (0 there).
+  Result<size_t> Read(char* buf, size_t n);
+  // Reads up to `n` bytes at `pos` without moving the position; fewer only at the end.
+  Result<size_t> PositionedRead(int64_t pos, char* buf, size_t n);
+  Status Seek(int64_t pos);
+  int64_t position() const { return position_; }
+  int64_t length() const { return info_.length(); }
+  const ::alluxio::grpc::FileInfo& info() const { return info_; }
+  Status Close();
+
+ private:
+  friend class FileSystem;
+  FileInStream(std::shared_ptr<internal::Context> ctx, FileSystem* fs, std::string path,
+               ::alluxio::grpc::FileInfo info, ::alluxio::grpc::ReadPType type);
+
+  int64_t BlockLength(int64_t index) const;
+  int64_t BlockId(int64_t index) const;
+  // Opens a reader of block `index` from `offset`, choosing the source. A remote reader covers
+  // `max_length` bytes (-1: to the block's end).
+  Result<std::unique_ptr<internal::BlockReader>> OpenBlock(int64_t index, int64_t offset,
+                                                           int64_t max_length);
+  // Reads at `pos` with `reader` (for block `*index`), reopening it on failure. `sequential`:
+  // more reads are likely to follow this one (a remote reader then streams to the block's end).
+  Result<size_t> ReadAt(int64_t pos, char* buf, size_t n, bool sequential,
+                        std::unique_ptr<internal::BlockReader>* reader, int64_t* index);
+
+  std::shared_ptr<internal::Context> ctx_;
+  FileSystem* fs_;
+  std::string path_;
+  ::alluxio::grpc::FileInfo info_;
+  ::alluxio::grpc::ReadPType type_;
+  int64_t block_size_;
+  int64_t position_ = 0;
+  std::unique_ptr<internal::BlockReader> reader_;      // sequential reads
+  int64_t reader_index_ = -1;
+  std::unique_ptr<internal::BlockReader> positional_;  // positioned reads
+  int64_t positional_index_ = -1;
+  int64_t positional_next_ = -1;  // where the last positioned read ended
+  std::set<std::string> failed_workers_;  // workers that failed during this stream
+  bool refreshed_ = false;                // info_ re-read from the master once
+};
+
+}  // namespace alluxio::client

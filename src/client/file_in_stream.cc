@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "client/api/file_in_stream.h"
+
+#include <algorithm>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "client/api/file_system.h"
+#include "client/internal/block_io.h"
+#include "client/internal/context.h"
+#include "common/block_id.h"
+
+namespace alluxio::client {
+
+namespace pb = ::alluxio::grpc::block;
+using internal::BlockReader;
+
+namespace {
+
+// Attempts per read before giving up (each failed source is skipped afterwards).
+constexpr int kMaxAttempts = 8;
+
+std::string BlockKey(const std::string& worker, int64_t block_id) {
+  return fmt::format("{}#{}", worker, block_id);
+}
+
+}  // namespace
+
+FileInStream::FileInStream(std::shared_ptr<internal::Context> ctx, FileSystem* fs,
+                           std::string path, ::alluxio::grpc::FileInfo info,
+                           ::alluxio::grpc::ReadPType type)
+    : ctx_(std::move(ctx)),
+      fs_(fs),
+      path_(std::move(path)),
+      info_(std::move(info)),
+      type_(type),
+      block_size_(info_.block_size_bytes() > 0 ? info_.block_size_bytes()
+                                               : ctx_->options().default_block_size) {}
+
+FileInStream::~FileInStream() { Close().IgnoreError(); }
+
+Status FileInStream::Close() {
+  if (reader_) reader_->Close().IgnoreError();
+  reader_.reset();
+  if (positional_) positional_->Close().IgnoreError();
+  positional_.reset();
+  return Status();
+}
+
+int64_t FileInStream::BlockLength(int64_t index) const {
+  return std::min(block_size_, info_.length() - index * block_size_);
+}
+
+int64_t FileInStream::BlockId(int64_t index) const {
+  if (index < info_.block_ids_size()) return info_.block_ids(static_cast<int>(index));
+  return BlockIdOfFile(info_.file_id(), index);
+}
+
+Status FileInStream::Seek(int64_t pos) {
+  if (pos < 0 || pos > info_.length()) {
+    return OutOfRangeError(
+        fmt::format("Seek position {} is outside [0, {}] of {}", pos, info_.length(), path_));
+  }
+  position_ = pos;
+  return Status();
+}
+
+Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int64_t offset,
+                                                             int64_t max_length) {
+  const int64_t block_id = BlockId(index);
+  const int64_t length = BlockLength(index);
+  const int64_t range =
+      max_length < 0 ? length - offset : std::min(max_length, length - offset);
+  const bool promote = type_ == ::alluxio::grpc::CACHE_PROMOTE;
+  for (int round = 0; round < 2; ++round) {
+    // Cached copies: this host's worker first, then the others in random order.
+    std::vector<::alluxio::grpc::BlockLocation> locations;
+    for (const auto& fbi : info_.file_block_infos()) {
+      if (fbi.block_info().block_id() != block_id) continue;
+      locations.assign(fbi.block_info().locations().begin(), fbi.block_info().locations().end());
+    }
+    thread_local std::mt19937 rng(std::random_device{}());
+    std::shuffle(locations.begin(), locations.end(), rng);
+    std::stable_partition(locations.begin(), locations.end(),
+                          [&](const auto& l) { return ctx_->IsLocal(l.worker_address()); });
+    Status last;
+    for (const auto& loc : locations) {
+      const std::string key = internal::WorkerKey(loc.worker_address());
+      if (failed_workers_.count(key) || failed_workers_.count(BlockKey(key, block_id))) continue;
+      if (ctx_->options().short_circuit && ctx_->IsLocal(loc.worker_address())) {
+        auto local = internal::LocalBlockReader::Open(ctx_.get(), loc.worker_address(), block_id,
+                                                      promote, offset);
+        if (local.ok()) return std::unique_ptr<BlockReader>(std::move(*local));
+        last = local.status();
+        failed_workers_.insert(last.code() == StatusCode::kUnavailable ? key
+                                                                       : BlockKey(key, block_id));
+        continue;
+      }
+      pb::ReadRequest req;
+      req.set_block_id(block_id);
+      req.set_offset(offset);
+      req.set_length(range);
+      req.set_promote(promote);
+      auto remote = internal::RemoteBlockReader::Open(ctx_.get(), loc.worker_address(), req);
+      if (remote.ok()) return std::unique_ptr<BlockReader>(std::move(*remote));
+      last = remote.status();
+      failed_workers_.insert(key);
+    }
+    // Not cached (or every copy failed): a worker reads it from the UFS.
+    if (info_.persisted()) {
+      ASSIGN_OR_RETURN(std::vector<internal::WorkerEntry> workers, ctx_->Workers(round > 0));
+      std::shuffle(workers.begin(), workers.end(), rng);
+      std::stable_partition(workers.begin(), workers.end(), [](const auto& w) { return w.local; });
+      for (const auto& w : workers) {
+        const std::string key = internal::WorkerKey(w.address);
+        if (failed_workers_.count(key) || failed_workers_.count(BlockKey(key, block_id))) continue;
+        pb::ReadRequest req;
+        req.set_block_id(block_id);
+        req.set_offset(offset);
+        req.set_length(range);
+        req.set_promote(promote);
+        auto* u = req.mutable_open_ufs_block_options();
+        u->set_ufs_path(info_.ufs_path());
+        u->set_offset_in_file(index * block_size_);
+        u->set_block_size(length);
+        u->set_mount_id(info_.mount_id());
+        u->set_no_cache(type_ == ::alluxio::grpc::NO_CACHE);
+        u->set_user(ctx_->user());
+        auto remote = internal::RemoteBlockReader::Open(ctx_.get(), w.address, req);
+        if (remote.ok()) return std::unique_ptr<BlockReader>(std::move(*remote));
+        last = remote.status();
+        failed_workers_.insert(key);
+      }
+      if (workers.empty() && round > 0) {
+        return UnavailableError(fmt::format(
+            "No Alluxio worker available to read block {} of {} from the UFS", block_id, path_));
+      }
+    }
+    // Locations may have changed since the file was opened: ask the master once more.
+    if (round == 0 && !refreshed_) {
+      refreshed_ = true;
+      fsopts::GetStatusPOptions o;
+      o.set_load_metadata_type(::alluxio::grpc::NEVER);
+      o.mutable_common_options()->set_sync_interval_ms(-1);
+      ASSIGN_OR_RETURN(::alluxio::grpc::FileInfo fresh, fs_->GetStatus(path_, o));
+      if (fresh.file_id() == info_.file_id()) info_ = std::move(fresh);
+      continue;
+    }
+    if (!last.ok() && !info_.persisted()) {
+      return last.WithContext(fmt::format("Block {} of {}", block_id, path_));
+    }
+    break;
+  }
+  return UnavailableError(
+      fmt::format("Block {} is unavailable in both Alluxio and UFS.", block_id));
+}
+
+Result<size_t> FileInStream::ReadAt(int64_t pos, char* buf, size_t n, bool sequential,
+                                    std::unique_ptr<BlockReader>* reader, int64_t* index) {
+  const int64_t idx = pos / block_size_;
+  const int64_t offset = pos % block_size_;
+  const size_t want = static_cast<size_t>(std::min<int64_t>(
+      static_cast<int64_t>(n), BlockLength(idx) - offset));
+  Status last;
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    if (!*reader || *index != idx || !(*reader)->Seek(offset)) {
+      if (*reader) (*reader)->Close().IgnoreError();
+      reader->reset();
+      ASSIGN_OR_RETURN(*reader,
+                       OpenBlock(idx, offset, sequential ? -1 : static_cast<int64_t>(want)));
+      *index = idx;
+    }
+    Result<size_t> got = (*reader)->Read(buf, want);
+    if (got.ok() && *got > 0) return got;
+    last = got.ok() ? DataLossError(fmt::format("block {} ended early at offset {}", BlockId(idx),
+                                                offset))
+                    : got.status();
+    // This source failed: skip it (the worker if it is down, else this block on it) and retry.
+    const std::string worker = (*reader)->worker();
+    failed_workers_.insert(last.code() == StatusCode::kUnavailable
+                               ? worker
+                               : BlockKey(worker, BlockId(idx)));
+    (*reader)->Close().IgnoreError();
+    reader->reset();
+    if (last.code() == StatusCode::kResourceExhausted ||
+        last.code() == StatusCode::kPermissionDenied) {
+      return last;
+    }
+  }
+  return last;
+}
+
+Result<size_t> FileInStream::Read(char* buf, size_t n) {
+  size_t total = 0;
+  while (total < n && position_ < info_.length()) {
+    ASSIGN_OR_RETURN(size_t got, ReadAt(position_, buf + total, n - total, /*sequential=*/true,
+                                        &reader_, &reader_index_));
+    position_ += static_cast<int64_t>(got);
+    total += got;
+  }
+  return total;
+}
+
+Result<size_t> FileInStream::PositionedRead(int64_t pos, char* buf, size_t n) {
+  if (pos < 0) return InvalidArgumentError(fmt::format("Negative read position {}", pos));
+  size_t total = 0;
+  const bool sequential = pos == positional_next_;
+  while (total < n && pos < info_.length()) {
+    ASSIGN_OR_RETURN(size_t got, ReadAt(pos, buf + total, n - total, sequential, &positional_,
+                                        &positional_index_));
+    pos += static_cast<int64_t>(got);
+    total += got;
+  }
+  positional_next_ = pos;
+  return total;
+}
+
+}  // namespace alluxio::client

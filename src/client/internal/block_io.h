@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+// Readers and writers of one block on one worker:
+//   RemoteBlockReader  ReadBlock stream (a cached block, or the UFS through the worker)
+//   LocalBlockReader   short-circuit: OpenLocalBlock holds the block, the client preads its file
+//   RemoteBlockWriter  WriteBlock stream (a block into the cache, or a whole file into the UFS)
+//   LocalBlockWriter   short-circuit: CreateLocalBlock reserves a temp block, the client writes it
+// A writer makes nothing visible until Commit(); destroying it uncommitted aborts.
+//
+// Thread-safety: not thread-safe (one stream, one user).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <grpcpp/grpcpp.h>
+
+#include "client/internal/context.h"
+
+namespace alluxio::client::internal {
+
+class BlockReader {
+ public:
+  virtual ~BlockReader() = default;
+  // Reads up to `n` bytes at position(); returns 0 at the end of the range.
+  virtual Result<size_t> Read(char* buf, size_t n) = 0;
+  // Offset in the block of the next byte Read returns.
+  virtual int64_t position() const = 0;
+  // Moves to `offset` if that is cheap (local files); false if the reader must be reopened.
+  virtual bool Seek(int64_t offset) { return offset == position(); }
+  // Ends the stream (releases the worker's lock). Errors are only reported, never fatal.
+  virtual Status Close() = 0;
+  // "host:port" of the worker serving this reader.
+  const std::string& worker() const { return worker_; }
+
+ protected:
+  std::string worker_;
+};
+
+// Reads [offset, offset + length) of a block through a ReadBlock stream.
+class RemoteBlockReader final : public BlockReader {
+ public:
+  static Result<std::unique_ptr<RemoteBlockReader>> Open(
+      Context* ctx, const WorkerNetAddress& worker, ::alluxio::grpc::block::ReadRequest request);
+  ~RemoteBlockReader() override;
+  Result<size_t> Read(char* buf, size_t n) override;
+  int64_t position() const override { return position_; }
+  bool Seek(int64_t offset) override { return offset == position_ && position_ < end_; }
+  Status Close() override;
+
+ private:
+  RemoteBlockReader() = default;
+
+  int64_t block_id_ = 0;
+  int64_t position_ = 0;
+  int64_t end_ = 0;
+  std::unique_ptr<::grpc::ClientContext> call_;
+  std::unique_ptr<::grpc::ClientReaderWriter<::alluxio::grpc::block::ReadRequest,
+                                             ::alluxio::grpc::block::ReadResponse>>
+      stream_;
+  ::alluxio::grpc::block::ReadResponse response_;
+  size_t chunk_pos_ = 0;  // consumed bytes of response_'s chunk
+  bool closed_ = false;
+};
+
+// Short-circuit read: the worker holds the block locked while this reader is open.
+class LocalBlockReader final : public BlockReader {
+ public:
+  static Result<std::unique_ptr<LocalBlockReader>> Open(Context* ctx,
+                                                        const WorkerNetAddress& worker,
+                                                        int64_t block_id, bool promote,
+                                                        int64_t offset);
+  ~LocalBlockReader() override;
+  Result<size_t> Read(char* buf, size_t n) override;
+  int64_t position() const override { return position_; }
+  bool Seek(int64_t offset) override;
+  Status Close() override;
+  int64_t length() const { return length_; }
+
+ private:
+  LocalBlockReader() = default;
+
+  int64_t block_id_ = 0;
+  std::string path_;
+  int fd_ = -1;
+  int64_t length_ = 0;
+  int64_t position_ = 0;
+  std::unique_ptr<::grpc::ClientContext> call_;
+  std::unique_ptr<::grpc::ClientReaderWriter<::alluxio::grpc::block::OpenLocalBlockRequest,
+                                             ::alluxio::grpc::block::OpenLocalBlockResponse>>
+      stream_;
+  bool closed_ = false;
+};
+
+class BlockWriter {
+ public:
+  virtual ~BlockWriter() = default;
+  virtual Status Write(std::string_view data) = 0;
+  // Makes the data visible (the block committed, the UFS file in place). Returns the UFS
+  // fingerprint for UFS files, else empty.
+  virtual Result<std::string> Commit() = 0;
+  // Discards everything written. Idempotent.
+  virtual void Abort() = 0;
+  virtual int64_t written() const = 0;
+};
+
+// Writes through a WriteBlock stream: a block into the worker's cache (ALLUXIO_BLOCK) or a whole
+// file into the UFS (UFS_FILE).
+class RemoteBlockWriter final : public BlockWriter {
+ public:
+  static Result<std::unique_ptr<RemoteBlockWriter>> Open(
+      Context* ctx, const WorkerNetAddress& worker,
+      ::alluxio::grpc::block::WriteRequestCommand command);
+  ~RemoteBlockWriter() override;
+  Status Write(std::string_view data) override;
+  Result<std::string> Commit() override;
+  void Abort() override;
+  int64_t written() const override { return written_; }
+
+ private:
+  RemoteBlockWriter() = default;
+  // The stream's final status, as a Status naming the worker.
+  Status Finish();
+
+  std::string worker_;
+  int64_t id_ = 0;
+  int64_t chunk_size_ = 1 << 20;
+  int64_t written_ = 0;
+  std::unique_ptr<::grpc::ClientContext> call_;
+  std::unique_ptr<::grpc::ClientReaderWriter<::alluxio::grpc::block::WriteRequest,
+                                             ::alluxio::grpc::block::WriteResponse>>
+      stream_;
+  ::alluxio::grpc::block::WriteRequest chunk_request_;  // reused for every chunk
+  bool done_ = false;
+};
+
+// Short-circuit write into a temp block file the worker reserved.
+class LocalBlockWriter final : public BlockWriter {
+ public:
+  static Result<std::unique_ptr<LocalBlockWriter>> Open(Context* ctx,
+                                                        const WorkerNetAddress& worker,
+                                                        int64_t block_id, int64_t block_size);
+  ~LocalBlockWriter() override;
+  Status Write(std::string_view data) override;
+  Result<std::string> Commit() override;
+  void Abort() override;
+  int64_t written() const override { return written_; }
+
+ private:
+  LocalBlockWriter() = default;
+  Status Reserve(int64_t bytes);
+  Status Finish();
+
+  std::string worker_;
+  int64_t block_id_ = 0;
+  int64_t block_size_ = 0;
+  int64_t reserve_step_ = 8 << 20;
+  std::string path_;
+  int fd_ = -1;
+  int64_t written_ = 0;
+  int64_t reserved_ = 0;
+  std::unique_ptr<::grpc::ClientContext> call_;
+  std::unique_ptr<::grpc::ClientReaderWriter<::alluxio::grpc::block::CreateLocalBlockRequest,
+                                             ::alluxio::grpc::block::CreateLocalBlockResponse>>
+      stream_;
+  bool done_ = false;
+};
+
+}  // namespace alluxio::client::internal

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+// Context: what every part of the client library shares: the master client, the data-path
+// settings read once from configuration, gRPC stubs per worker, and the list of live workers.
+// Internal to the client library (the public API is client/api/).
+//
+// Thread-safety: thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "alluxio/grpc/block_master.grpc.pb.h"
+#include "alluxio/grpc/block_worker.grpc.pb.h"
+#include "alluxio/grpc/common.pb.h"
+#include "common/conf/configuration.h"
+#include "common/result.h"
+
+namespace alluxio::rpc {
+class MasterClient;
+}
+
+namespace alluxio::client::internal {
+
+using WorkerNetAddress = ::alluxio::grpc::WorkerNetAddress;
+using WorkerStub = ::alluxio::grpc::block::BlockWorker::Stub;
+
+// The data-path settings (alluxio.user.*), read once.
+struct DataOptions {
+  int64_t default_block_size = 64 << 20;
+  int64_t reader_chunk_size = 1 << 20;
+  int64_t writer_chunk_size = 1 << 20;
+  int64_t local_reader_chunk_size = 8 << 20;
+  int64_t data_timeout_ms = 3 * 60 * 1000;
+  int64_t persistence_wait_ms = 0;
+  int64_t worker_list_refresh_ms = 2 * 60 * 1000;
+  bool short_circuit = true;
+  ::alluxio::grpc::WritePType write_type = ::alluxio::grpc::ASYNC_THROUGH;
+  ::alluxio::grpc::ReadPType read_type = ::alluxio::grpc::CACHE;
+  bool round_robin_writes = false;  // RoundRobinPolicy instead of LocalFirstPolicy
+
+  static Result<DataOptions> FromConfiguration(const conf::Configuration& conf);
+};
+
+// A live worker as the master last reported it.
+struct WorkerEntry {
+  int64_t id = 0;
+  WorkerNetAddress address;
+  int64_t capacity_bytes = 0;
+  int64_t used_bytes = 0;
+  bool local = false;  // runs on this host
+};
+
+// "host:rpc_port" of a worker.
+std::string WorkerKey(const WorkerNetAddress& address);
+
+class Context {
+ public:
+  Context(std::shared_ptr<rpc::MasterClient> master, DataOptions options, std::string local_host);
+
+  rpc::MasterClient* master() const { return master_.get(); }
+  const DataOptions& options() const { return options_; }
+  const std::string& user() const;
+
+  // A stub for the worker's BlockWorker service (one channel per worker, kept).
+  std::shared_ptr<WorkerStub> Worker(const WorkerNetAddress& address);
+  // True when the worker runs on this host (its hostname is this host's name, localhost, or a
+  // loopback address): short-circuit is possible and LocalFirst prefers it.
+  bool IsLocal(const WorkerNetAddress& address) const;
+
+  // Live workers, from the master, cached for alluxio.user.worker.list.refresh.interval (or
+  // fetched again with `refresh`).
+  Result<std::vector<WorkerEntry>> Workers(bool refresh = false);
+
+  // Adds the user header to a call to a worker.
+  void PrepareDataCall(::grpc::ClientContext* ctx) const;
+
+ private:
+  const std::shared_ptr<rpc::MasterClient> master_;
+  const DataOptions options_;
+  const std::string local_host_;
+
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<WorkerStub>> stubs_;  // GUARDED_BY(mu_)
+  std::vector<WorkerEntry> workers_;                          // GUARDED_BY(mu_)
+  int64_t workers_fetched_ms_ = -1;                           // GUARDED_BY(mu_)
+};
+
+}  // namespace alluxio::client::internal
