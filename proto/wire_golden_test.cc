@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "alluxio/grpc/block_master.pb.h"
+#include "alluxio/grpc/block_worker.pb.h"
 #include "alluxio/grpc/file_system_master.pb.h"
 #include "alluxio/grpc/meta_master.pb.h"
 #include "alluxio/grpc/version.pb.h"
@@ -63,6 +65,59 @@ grpc::version::GetServiceVersionPRequest VersionV1() {
   return r;
 }
 
+// The data path's first version (BlockWorker 1, BlockMasterWorker 2).
+grpc::block::ReadRequest ReadRequestV1() {
+  grpc::block::ReadRequest r;
+  r.set_block_id(50331648);
+  r.set_offset(4096);
+  r.set_length(1 << 20);
+  r.set_promote(true);
+  r.set_chunk_size(1 << 20);
+  auto* u = r.mutable_open_ufs_block_options();
+  u->set_ufs_path("/opt/alluxio/underFSStorage/a/f");
+  u->set_offset_in_file(0);
+  u->set_block_size(64 << 20);
+  u->set_mount_id(1);
+  u->set_no_cache(false);
+  u->set_user("alice");
+  return r;
+}
+
+grpc::block::WriteRequest WriteCommandV1() {
+  grpc::block::WriteRequest r;
+  auto* c = r.mutable_command();
+  c->set_type(grpc::block::UFS_FILE);
+  c->set_id(67108863);
+  c->set_space_to_reserve(8 << 20);
+  c->set_commit(true);
+  auto* o = c->mutable_create_ufs_file_options();
+  o->set_ufs_path("/opt/alluxio/underFSStorage/a/f");
+  o->set_owner("alice");
+  o->set_group("staff");
+  o->set_mode(0640);
+  o->set_mount_id(1);
+  return r;
+}
+
+grpc::block::RegisterWorkerPRequest RegisterWorkerV1() {
+  grpc::block::RegisterWorkerPRequest r;
+  r.set_worker_id(7);
+  r.add_storage_tiers("MEM");
+  r.add_storage_tiers("SSD");
+  (*r.mutable_total_bytes_on_tiers())["MEM"] = 1 << 30;
+  (*r.mutable_used_bytes_on_tiers())["MEM"] = 64 << 20;
+  auto* e = r.add_current_blocks();
+  e->mutable_key()->set_tier_alias("MEM");
+  e->mutable_key()->set_medium_type("MEM");
+  e->add_value(50331648);
+  e->add_value(50331649);
+  (*r.mutable_lost_storage())["SSD"].add_storage("/mnt/ssd1");
+  r.set_build_version("2.10.0");
+  r.mutable_address()->set_host("worker-1");
+  r.mutable_address()->set_rpc_port(29999);
+  return r;
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -84,6 +139,9 @@ TEST(WireGoldenTest, V1MessagesStillParse) {
   ExpectGolden("create_file_request.bin", CreateFileV1());
   ExpectGolden("file_info.bin", FileInfoV1());
   ExpectGolden("get_service_version_request.bin", VersionV1());
+  ExpectGolden("read_request.bin", ReadRequestV1());
+  ExpectGolden("write_command.bin", WriteCommandV1());
+  ExpectGolden("register_worker_request.bin", RegisterWorkerV1());
 }
 
 TEST(WireGoldenTest, DISABLED_RegenerateGoldenFiles) {
@@ -93,6 +151,9 @@ TEST(WireGoldenTest, DISABLED_RegenerateGoldenFiles) {
   write("create_file_request.bin", CreateFileV1().SerializeAsString());
   write("file_info.bin", FileInfoV1().SerializeAsString());
   write("get_service_version_request.bin", VersionV1().SerializeAsString());
+  write("read_request.bin", ReadRequestV1().SerializeAsString());
+  write("write_command.bin", WriteCommandV1().SerializeAsString());
+  write("register_worker_request.bin", RegisterWorkerV1().SerializeAsString());
   SUCCEED();
 }
 
