@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Stops Alluxio processes: alluxio-stop.sh [component] [-s]
-# component: master (more components come with workers). The process gets SIGTERM and up to 120 s
+# component: all, local, master, worker. The process gets SIGTERM and up to 120 s
 # to exit; then SIGKILL unless -s is given.
 . "$(dirname "${BASH_SOURCE[0]}")/../libexec/alluxio-config.sh"
 
 usage() {
   echo "Usage: alluxio-stop.sh [component] [-s]"
   echo "Where component is one of:"
+  echo -e "  all    \t\t\tStop all masters and workers."
+  echo -e "  local\t\t\tStop all processes locally."
   echo -e "  master\t\t\tStop local master."
+  echo -e "  worker\t\t\tStop local worker."
   echo "-s  processes won't be forcibly killed even if operation is timeout"
 }
 
@@ -45,9 +48,12 @@ stop_process() {  # name pid_file
   echo "Successfully Killed $killed process(es) successfully on $(hostname)"
 }
 
+work_dir=$(alluxio_conf alluxio.work.dir) || exit 1
 case "$COMPONENT" in
-  master)
-    work_dir=$(alluxio_conf alluxio.work.dir) || exit 1
+  master) stop_process master "$work_dir/run/alluxio-master.pid" ;;
+  worker) stop_process worker "$work_dir/run/alluxio-worker.pid" ;;
+  local|all)
+    stop_process worker "$work_dir/run/alluxio-worker.pid"
     stop_process master "$work_dir/run/alluxio-master.pid" ;;
   -h) usage ;;
   *) echo "Error: Invalid component $COMPONENT" >&2; usage; exit 1 ;;

@@ -1,26 +1,42 @@
 #!/usr/bin/env bash
-# The README's first command: installs dependencies, builds, starts a local Alluxio master on a
-# local UFS folder (under ./underFSStorage, journal in ./journal, logs in ./logs) and shows the
-# `alluxio fs` commands working. Stop it with: bin/alluxio-stop.sh master
+# The README's first command: installs dependencies, builds, starts a local Alluxio cluster — a
+# master on a local UFS folder (./underFSStorage, journal in ./journal, logs in ./logs) and a
+# worker caching blocks in a RAM tier (/dev/shm/alluxio-ramdisk, 1GB) — and shows data written
+# and read through the cache. Stop it with: bin/alluxio-stop.sh local
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 if [[ ! -f conf/alluxio-site.properties ]]; then
   cp conf/alluxio-site.properties.template conf/alluxio-site.properties
-  echo "alluxio.master.hostname=localhost" >>conf/alluxio-site.properties
+  cat >>conf/alluxio-site.properties <<'CONF'
+alluxio.master.hostname=localhost
+alluxio.worker.hostname=localhost
+alluxio.worker.ramdisk.size=1GB
+alluxio.worker.tieredstore.level0.dirs.path=/dev/shm/alluxio-ramdisk
+CONF
 fi
-bin/alluxio-start.sh master
+mkdir -p "$(bin/alluxio getConf alluxio.worker.tieredstore.level0.dirs.path)"
+bin/alluxio-start.sh local NoMount
 echo
-echo "== Demo: the namespace through the master (journaled, durable) =="
+echo "== Demo: data through the cache =="
+demo=$(mktemp -d)
+trap 'rm -rf "$demo"' EXIT
+head -c 100000000 /dev/urandom >"$demo/data.bin"
 set -x
-bin/alluxio fs mkdir /demo /demo/inputs
-bin/alluxio fs touch /demo/inputs/part-0000
-bin/alluxio fs ls -R /demo
-bin/alluxio fs mv /demo/inputs/part-0000 /demo/inputs/part-0001
-bin/alluxio fs stat -f "%N %z bytes, owner %u" /demo/inputs/part-0001
-ls -l underFSStorage/demo/inputs
+bin/alluxio fs mkdir /demo
+bin/alluxio fs copyFromLocal "$demo/data.bin" /demo/data.bin
+bin/alluxio fs ls /demo
+bin/alluxio fs checksum /demo/data.bin
+md5sum "$demo/data.bin"
+bin/alluxio fs copyToLocal /demo/data.bin "$demo/copy.bin"
+cmp "$demo/data.bin" "$demo/copy.bin"
+bin/alluxio fsadmin report capacity
+bin/alluxio fs free /demo/data.bin
+bin/alluxio fs ls /demo
+bin/alluxio fs cat /demo/data.bin | md5sum
+ls -l underFSStorage/demo
 bin/alluxio fs rm -R /demo
 set +x
 echo
-echo "The master is running (bin/alluxio fs help lists the commands; bin/alluxio-stop.sh master stops it)."
+echo "The cluster is running (bin/alluxio fs help lists the commands; bin/alluxio-stop.sh local stops it)."

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "common/status.h"
 
+#include <ostream>
+
 #include <cerrno>
 #include <cstring>
 
@@ -126,5 +128,7 @@ Status ErrnoToStatus(int err, std::string_view op, std::string_view path) {
       return InternalError(msg);
   }
 }
+
+std::ostream& operator<<(std::ostream& os, const Status& s) { return os << s.ToString(); }
 
 }  // namespace alluxio

@@ -9,6 +9,7 @@
 //   kDataLoss           unrecoverable corruption of durable data
 #pragma once
 
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -96,6 +97,9 @@ Status UnauthenticatedError(std::string_view msg);
 // directory". ENOENT -> NotFound, EEXIST -> AlreadyExists, EACCES/EPERM -> PermissionDenied,
 // ENOSPC/EDQUOT -> ResourceExhausted, ENOTEMPTY -> FailedPrecondition, else Internal.
 Status ErrnoToStatus(int err, std::string_view op, std::string_view path);
+
+// Prints ToString() (for test failure messages and logs).
+std::ostream& operator<<(std::ostream& os, const Status& s);
 
 }  // namespace alluxio
 

@@ -1,24 +1,33 @@
 // SPDX-License-Identifier: Apache-2.0
 // MiniCluster: an in-process Alluxio cluster for integration tests and benchmarks — a master
 // (real gRPC server on 127.0.0.1 with an ephemeral port, real local journal and UFS in a temp
-// directory) and clients. It can stop and restart the master on the same journal.
-// (Workers join with the data-path issue.)
+// directory), workers (real block stores on temp tier directories, ephemeral ports) and clients.
+// Masters and workers can be stopped and restarted on the same journal, storage and ports.
 // Thread-safety: not thread-safe; drive it from the test thread. Clients are thread-safe.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "client/api/file_system.h"
 #include "common/conf/configuration.h"
 #include "master/master_process.h"
+#include "worker/worker_process.h"
 
 namespace alluxio::testing {
 
 struct MiniClusterOptions {
   // Extra configuration for every process (key -> value).
-  std::map<std::string, std::string> properties;
+  std::map<std::string, std::string> properties = {};
+  // Workers to start (each with one MEM tier dir of `worker_quota` under the work dir).
+  int num_workers = 0;
+  std::string worker_quota = "64MB";
+  // Where worker tier directories go (default: the work dir); e.g. /dev/shm for benchmarks.
+  std::string worker_storage_root = {};
+  // Extra configuration for the workers only.
+  std::map<std::string, std::string> worker_properties = {};
 };
 
 class MiniCluster {
@@ -33,6 +42,17 @@ class MiniCluster {
   Status StartMaster();
 
   master::MasterProcess* master() { return master_.get(); }
+
+  // Workers. Stop/Start keep the worker's storage and port (a restart keeps its blocks).
+  int num_workers() const { return static_cast<int>(workers_.size()); }
+  worker::WorkerProcess* worker(int i) { return workers_[i].process.get(); }
+  Status StopWorker(int i);
+  Status StartWorker(int i);
+  Status RestartWorker(int i);
+  // The tier directory of worker i.
+  std::string worker_dir(int i) const { return workers_[i].dir; }
+  // Waits until the master reports `n` live workers (all started ones when n < 0).
+  Status WaitForWorkers(int n = -1, int64_t timeout_ms = 20000);
   // A client for this cluster (created on first use, recreated after restarts is not needed: it
   // reconnects by itself).
   client::FileSystem* client();
@@ -50,6 +70,14 @@ class MiniCluster {
   conf::Configuration conf_;
   std::unique_ptr<master::MasterProcess> master_;
   std::unique_ptr<client::FileSystem> client_;
+
+  struct Worker {
+    conf::Configuration conf;
+    std::string dir;
+    std::unique_ptr<worker::WorkerProcess> process;
+  };
+  std::vector<Worker> workers_;
+  std::vector<std::string> extra_dirs_;  // removed with the cluster
 };
 
 }  // namespace alluxio::testing

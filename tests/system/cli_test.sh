@@ -598,22 +598,33 @@ EOF
 # The usage lists the commands implemented so far; Alluxio's list is longer (cat, cp, ...).
 check fs nope <<'EOF'
 Usage: alluxio fs [generic options]
+<TAB> [cat <path>]                                              $
+<TAB> [checksum <Alluxio path>]                                 $
 <TAB> [chgrp [-R] <group> <path>]                               $
 <TAB> [chmod [-R] <mode> <path>]                                $
 <TAB> [chown [-R] <owner>[:<group>] <path>]                     $
+<TAB> [copyFromLocal [--thread <num>] [--buffersize <bytes>] <src> <remoteDst>]
+<TAB> [copyToLocal [--buffersize <bytes>]  <src> <localDst>]    $
 <TAB> [count [-h] <path>]                                       $
+<TAB> [cp [-R] [--buffersize <bytes>] <src> <dst>]              $
 <TAB> [du [-h|-s|-g|-m] <path>]                                 $
+<TAB> [free [-f] <path>]                                        $
+<TAB> [head [-c <bytes>] <path>]                                $
 <TAB> [help [<command>]]                                        $
 <TAB> [leader]                                                  $
+<TAB> [load [--local] <path>]                                   $
+<TAB> [location <path>]                                         $
 <TAB> [ls [-d|-f|-p|-R|-h|--sort=option|--timestamp=option|-r] <path> ...]
 <TAB> [masterInfo]                                              $
 <TAB> [mkdir <path1> [path2] ... [pathn]]                       $
 <TAB> [mount [--readonly] [--shared] [--option <key=val>] <alluxioPath> <ufsURI>]
 <TAB> [mv <src> <dst>]                                          $
+<TAB> [persist [-p|--parallelism <#>] [-t|--timeout <milliseconds>] [-w|--wait <milliseconds>] <path> [<path> ...]]
 <TAB> [pin <path> media1 media2 media3 ...]                     $
 <TAB> [rm [-R] [-U] [--alluxioOnly] <path>]                     $
 <TAB> [setTtl [--action delete|free] <path> <time to live>]     $
 <TAB> [stat [-f <format>] <path>]                               $
+<TAB> [tail [-c <bytes>] <path>]                                $
 <TAB> [test [-d|-f|-e|-s|-z] <path>]                            $
 <TAB> [touch <path>]                                            $
 <TAB> [unmount <alluxioPath>]                                   $

@@ -236,9 +236,12 @@ gb::Command BlockMaster::Heartbeat(const gb::BlockHeartbeatPRequest& request) {
     for (const gb::LocationBlockIdListEntry& e : request.added_blocks()) {
       uint32_t loc = InternLocation(e.key().tier_alias(), e.key().medium_type());
       for (BlockId b : e.value()) {
-        // Cached again after a Free was queued: the new copy is wanted (the orphan check below
-        // still catches a block whose file is gone).
-        w.to_free.erase(b);
+        // A Free is pending for this block on this worker: the copy is going away. (The report
+        // may predate the Free: a block committed just before it was freed is reported by the
+        // next heartbeat. Letting the add cancel the Free would keep freed data cached forever;
+        // a block cached again after the Free reached the worker is reported by a later
+        // heartbeat, when to_free no longer holds it.)
+        if (w.to_free.contains(b)) continue;
         AddCopy(&w, b, loc);
         added.push_back(b);
       }
@@ -269,7 +272,7 @@ Status BlockMaster::CommitBlock(const gb::CommitBlockPRequest& request) {
     w.last_contact_ms = NowMs();
     if (request.has_used_bytes_on_tier())
       w.used_on_tiers[request.tier_alias()] = request.used_bytes_on_tier();
-    w.to_free.erase(request.block_id());
+    if (w.to_free.contains(request.block_id())) return Status();  // freed meanwhile
     AddCopy(&w, request.block_id(), InternLocation(request.tier_alias(), request.medium_type()));
     blocks_[request.block_id()].length = request.length();
   }

@@ -307,6 +307,27 @@ TEST_F(BlockMasterTest, ABlockQueuedForFreeIsNotReAddedByRegister) {
   EXPECT_EQ(Data(Heartbeat(w)), std::vector<int64_t>{Block(1, 0)});
 }
 
+// A heartbeat may report a block committed just before it was freed: the pending Free wins.
+TEST_F(BlockMasterTest, AHeartbeatAddedBlockDoesNotCancelAPendingFree) {
+  WorkerId w = Register("h1", {});
+  gb::CommitBlockPRequest commit;
+  commit.set_worker_id(w);
+  commit.set_block_id(Block(1, 0));
+  commit.set_length(10);
+  commit.set_tier_alias("MEM");
+  commit.set_medium_type("MEM");
+  ASSERT_TRUE(master_->CommitBlock(commit).ok());
+  master_->RemoveBlocks({Block(1, 0)});
+  // The heartbeat carries the commit the worker made before the Free.
+  gb::Command c = Heartbeat(w, {Block(1, 0)});
+  EXPECT_EQ(c.command_type(), gb::Free);
+  EXPECT_EQ(Data(c), std::vector<int64_t>{Block(1, 0)});
+  EXPECT_TRUE(Holders(Block(1, 0)).empty());
+  // A copy cached again after the Free reached the worker is kept.
+  EXPECT_EQ(Heartbeat(w, {Block(1, 0)}).command_type(), gb::Nothing);
+  EXPECT_EQ(Holders(Block(1, 0)), std::vector<WorkerId>{w});
+}
+
 grpc::FileInfo FileOfLength(int64_t c, int64_t length, int64_t block_size) {
   grpc::FileInfo f;
   f.set_file_id(File(c));

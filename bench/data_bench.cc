@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: Apache-2.0
+// data_bench: the data path against the machine's own baselines, measured in the same run.
+//
+// An in-process cluster (master + one worker whose MEM tier is on /dev/shm) and a client:
+//   write     MUST_CACHE write of --size bytes (short-circuit)      vs  writing a /dev/shm file
+//   read-sc   sequential read of the cached file, short-circuit    vs  reading its block files
+//   read-rpc  the same through ReadBlock streams (no short-circuit) vs  one loopback TCP stream
+//   cold      read of a UFS-only file through the worker (CACHE)   vs  reading that file directly
+//   pread     4 KiB random positioned reads, short-circuit, IOPS   vs  pread on the block files
+// Each figure is printed with its baseline and the ratio.
+//
+// Usage: data_bench [--size=1073741824] [--block=67108864] [--preads=200000] [--buffer=4194304]
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "bench/bench_util.h"
+#include "client/api/file_system.h"
+#include "tests/minicluster/mini_cluster.h"
+
+namespace alluxio::bench {
+namespace {
+
+void Die(const Status& s, const char* what) {
+  std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
+  std::exit(1);
+}
+
+double Gib(int64_t bytes, double secs) { return bytes / secs / (1 << 30); }
+
+// Writes `size` bytes to `path` with `buffer`-sized writes; seconds.
+double WriteLocal(const std::string& path, int64_t size, const std::string& buffer) {
+  auto t0 = Clock::now();
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  for (int64_t done = 0; done < size;) {
+    size_t n = std::min<int64_t>(buffer.size(), size - done);
+    if (::write(fd, buffer.data(), n) != static_cast<ssize_t>(n)) std::exit(1);
+    done += n;
+  }
+  ::close(fd);
+  return SecondsSince(t0);
+}
+
+// Reads the files in order with `buffer`-sized reads; seconds.
+double ReadLocal(const std::vector<std::string>& paths, std::string* buffer) {
+  auto t0 = Clock::now();
+  for (const std::string& p : paths) {
+    int fd = ::open(p.c_str(), O_RDONLY);
+    while (::read(fd, buffer->data(), buffer->size()) > 0) {
+    }
+    ::close(fd);
+  }
+  return SecondsSince(t0);
+}
+
+// One loopback TCP stream of `size` bytes; seconds.
+double LoopbackTcp(int64_t size, size_t chunk) {
+  int ls = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  socklen_t len = sizeof(a);
+  ::getsockname(ls, reinterpret_cast<sockaddr*>(&a), &len);
+  ::listen(ls, 1);
+  std::thread sender([&] {
+    int s = ::accept(ls, nullptr, nullptr);
+    std::string buf(chunk, 'x');
+    for (int64_t done = 0; done < size;) {
+      ssize_t n = ::write(s, buf.data(), std::min<int64_t>(chunk, size - done));
+      if (n <= 0) break;
+      done += n;
+    }
+    ::close(s);
+  });
+  int c = ::socket(AF_INET, SOCK_STREAM, 0);
+  ::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  std::string buf(chunk, '\0');
+  auto t0 = Clock::now();
+  int64_t got = 0;
+  while (got < size) {
+    ssize_t n = ::read(c, buf.data(), buf.size());
+    if (n <= 0) break;
+    got += n;
+  }
+  double secs = SecondsSince(t0);
+  sender.join();
+  ::close(c);
+  ::close(ls);
+  return secs;
+}
+
+double ReadAll(client::FileSystem* fs, const std::string& path, ::alluxio::grpc::ReadPType type,
+               std::string* buffer) {
+  client::fsopts::OpenFilePOptions o;
+  o.set_read_type(type);
+  auto t0 = Clock::now();
+  auto in = fs->Open(path, o);
+  if (!in.ok()) Die(in.status(), "open");
+  for (;;) {
+    auto n = (*in)->Read(buffer->data(), buffer->size());
+    if (!n.ok()) Die(n.status(), "read");
+    if (*n == 0) break;
+  }
+  return SecondsSince(t0);
+}
+
+}  // namespace
+}  // namespace alluxio::bench
+
+int main(int argc, char** argv) {
+  using namespace alluxio;
+  using namespace alluxio::bench;
+  Flags flags(argc, argv);
+  const int64_t size = flags.GetInt("size", int64_t{1} << 30);
+  const int64_t block = flags.GetInt("block", int64_t{64} << 20);
+  const int64_t preads = flags.GetInt("preads", 200000);
+  std::string buffer(static_cast<size_t>(flags.GetInt("buffer", 4 << 20)), 'a');
+  {
+    std::mt19937_64 rng(1);
+    for (char& c : buffer) c = static_cast<char>(rng());
+  }
+
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  o.worker_quota = fmt::format("{}B", 3 * size + (256 << 20));
+  o.worker_storage_root = "/dev/shm";
+  o.properties["alluxio.user.block.size.bytes.default"] = std::to_string(block);
+  auto cluster = testing::MiniCluster::Start(o);
+  if (!cluster.ok()) Die(cluster.status(), "cluster");
+  client::FileSystem* fs = (*cluster)->client();
+  auto remote_fs = (*cluster)->NewClient({{"alluxio.user.short.circuit.enabled", "false"}});
+  if (!remote_fs.ok()) Die(remote_fs.status(), "client");
+
+  std::printf("data_bench: size %.2f GiB, block %lld MiB, buffer %zu KiB\n",
+              size / double(1 << 30), static_cast<long long>(block >> 20), buffer.size() >> 10);
+
+  // write
+  std::string shm = "/dev/shm/data_bench_baseline";
+  double base_w = WriteLocal(shm, size, buffer);
+  std::filesystem::remove(shm);
+  auto t0 = Clock::now();
+  {
+    client::fsopts::CreateFilePOptions co;
+    co.set_write_type(::alluxio::grpc::MUST_CACHE);
+    auto out = fs->Create("/cached", co);
+    if (!out.ok()) Die(out.status(), "create");
+    for (int64_t done = 0; done < size;) {
+      size_t n = std::min<int64_t>(buffer.size(), size - done);
+      Status s = (*out)->Write(std::string_view(buffer.data(), n));
+      if (!s.ok()) Die(s, "write");
+      done += n;
+    }
+    Status s = (*out)->Close();
+    if (!s.ok()) Die(s, "close");
+  }
+  double w = SecondsSince(t0);
+  std::printf("write MUST_CACHE     %6.2f GiB/s   /dev/shm write %6.2f GiB/s   ratio %.2f\n",
+              Gib(size, w), Gib(size, base_w), base_w / w);
+
+  // Block files of the cached file, for the direct baselines.
+  auto st = fs->GetStatus("/cached");
+  if (!st.ok()) Die(st.status(), "status");
+  std::vector<std::string> files;
+  for (int64_t id : st->block_ids()) {
+    auto info = (*cluster)->worker(0)->block_store()->GetBlockInfo(id);
+    if (!info.ok()) Die(info.status(), "block info");
+    files.push_back(info->path);
+  }
+  double base_r = ReadLocal(files, &buffer);
+  double sc = ReadAll(fs, "/cached", ::alluxio::grpc::CACHE, &buffer);
+  base_r = std::min(base_r, ReadLocal(files, &buffer));
+  std::printf("read short-circuit   %6.2f GiB/s   block files    %6.2f GiB/s   ratio %.2f\n",
+              Gib(size, sc), Gib(size, base_r), base_r / sc);
+
+  double tcp = LoopbackTcp(size, buffer.size());
+  double rpc = ReadAll(remote_fs->get(), "/cached", ::alluxio::grpc::CACHE, &buffer);
+  std::printf("read remote (gRPC)   %6.2f GiB/s   loopback TCP   %6.2f GiB/s   ratio %.2f\n",
+              Gib(size, rpc), Gib(size, tcp), tcp / rpc);
+
+  // cold: a file only in the UFS
+  std::string ufs_file = (*cluster)->ufs_root() + "/cold";
+  WriteLocal(ufs_file, size, buffer);
+  double base_c = ReadLocal({ufs_file}, &buffer);
+  double cold = ReadAll(fs, "/cold", ::alluxio::grpc::CACHE, &buffer);
+  std::printf("cold read (CACHE)    %6.2f GiB/s   UFS file       %6.2f GiB/s   ratio %.2f\n",
+              Gib(size, cold), Gib(size, base_c), base_c / cold);
+
+  // 4 KiB random preads
+  {
+    auto in = fs->Open("/cached");
+    if (!in.ok()) Die(in.status(), "open");
+    std::mt19937_64 rng(7);
+    char buf[4096];
+    auto t1 = Clock::now();
+    for (int64_t i = 0; i < preads; ++i) {
+      int64_t pos = static_cast<int64_t>(rng() % (size - 4096)) & ~int64_t{4095};
+      auto n = (*in)->PositionedRead(pos, buf, sizeof(buf));
+      if (!n.ok()) Die(n.status(), "pread");
+    }
+    double ours = preads / SecondsSince(t1);
+    std::vector<int> fds;
+    for (const auto& f : files) fds.push_back(::open(f.c_str(), O_RDONLY));
+    auto t2 = Clock::now();
+    for (int64_t i = 0; i < preads; ++i) {
+      int64_t pos = static_cast<int64_t>(rng() % (size - 4096)) & ~int64_t{4095};
+      if (::pread(fds[pos / block], buf, sizeof(buf), pos % block) < 0) std::exit(1);
+    }
+    double direct = preads / SecondsSince(t2);
+    for (int fd : fds) ::close(fd);
+    std::printf("4KiB pread           %8.0f IOPS   block files  %8.0f IOPS   ratio %.2f\n", ours,
+                direct, ours / direct);
+  }
+  return 0;
+}

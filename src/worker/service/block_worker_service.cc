@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "worker/service/block_worker_service.h"
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <random>
+#include <utility>
+
+#include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
+#include <spdlog/spdlog.h>
+
+#include "alluxio/grpc/block_master.grpc.pb.h"
+#include "rpc/grpc_status.h"
+#include "rpc/master_client.h"
+#include "worker/internal/posix_file.h"
+#include "worker/internal/session.h"
+
+namespace alluxio::worker {
+
+namespace {
+
+namespace gb = grpc::block;
+using internal::PosixFile;
+using internal::SessionScope;
+
+constexpr int64_t kDefaultChunkBytes = 1 << 20;  // Alluxio's client default
+
+std::vector<std::string> TierAliases(BlockStore* store) {
+  std::vector<std::string> out;
+  for (const TierMeta& t : store->GetStoreMeta().tiers) out.push_back(t.alias);
+  return out;
+}
+
+Status NotAvailable(BlockId id) {
+  return NotFoundError(fmt::format("Block {} is not available in the worker", id));
+}
+
+// The range [offset, offset + length) of a block of `block_length` bytes; a missing or negative
+// length means "to the end".
+Result<std::pair<int64_t, int64_t>> ReadRange(const gb::ReadRequest& req, int64_t block_length) {
+  const int64_t offset = req.offset();
+  if (offset < 0 || offset > block_length) {
+    return InvalidArgumentError(fmt::format("Offset {} is outside block {} of {} bytes", offset,
+                                            req.block_id(), block_length));
+  }
+  int64_t length = block_length - offset;
+  if (req.has_length() && req.length() >= 0) {
+    if (req.length() > length) {
+      return InvalidArgumentError(fmt::format("Range [{}, {}) is outside block {} of {} bytes",
+                                              offset, offset + req.length(), req.block_id(),
+                                              block_length));
+    }
+    length = req.length();
+  }
+  return std::make_pair(offset, length);
+}
+
+// Releases a cache claim when the read ends, however it ends.
+class ClaimGuard {
+ public:
+  ClaimGuard(UfsBlockCacher* cacher, BlockId id) : cacher_(cacher), id_(id) {}
+  ~ClaimGuard() {
+    if (held_) cacher_->Release(id_);
+  }
+  ClaimGuard(const ClaimGuard&) = delete;
+  ClaimGuard& operator=(const ClaimGuard&) = delete;
+  bool TryClaim() { return held_ = cacher_->TryClaim(id_); }
+
+ private:
+  UfsBlockCacher* const cacher_;
+  const BlockId id_;
+  bool held_ = false;
+};
+
+std::string UfsTempName(const std::string& name) {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  // The local UFS hides names of this shape from listings (an in-progress write).
+  return fmt::format(".{}.alluxio.{:016x}.tmp", name, rng());
+}
+
+std::string JoinDir(const std::string& dir, const std::string& name) {
+  return !dir.empty() && dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+}  // namespace
+
+BlockWorkerService::BlockWorkerService(BlockStore* store, UfsManager* ufs, UfsBlockCacher* cacher,
+                                       rpc::MasterClient* block_master,
+                                       std::function<int64_t()> worker_id,
+                                       BlockWorkerServiceOptions options)
+    : store_(store),
+      ufs_(ufs),
+      cacher_(cacher),
+      block_master_(block_master),
+      worker_id_(std::move(worker_id)),
+      options_(options),
+      tier_aliases_(TierAliases(store)) {}
+
+BlockLocationHint BlockWorkerService::Hint(bool has_level, int level,
+                                           const std::string& medium) const {
+  BlockLocationHint hint;
+  if (has_level && level >= 0 && level < static_cast<int>(tier_aliases_.size())) {
+    hint.tier_alias = tier_aliases_[static_cast<size_t>(level)];
+  }
+  hint.medium_type = medium;
+  return hint;
+}
+
+void BlockWorkerService::Promote(SessionId session, BlockId block_id) {
+  if (tier_aliases_.empty()) return;
+  Result<BlockLocation> moved = store_->MoveBlock(session, block_id, tier_aliases_.front());
+  if (!moved.ok()) {
+    spdlog::debug("Could not promote block {}: {}", block_id, moved.status().ToString());
+  }
+}
+
+Status BlockWorkerService::CommitToMaster(BlockId block_id) {
+  ASSIGN_OR_RETURN(BlockInfo info, store_->GetBlockInfo(block_id));
+  gb::CommitBlockPRequest req;
+  req.set_worker_id(worker_id_());
+  req.set_block_id(block_id);
+  req.set_length(info.length);
+  req.set_tier_alias(info.location.tier_alias);
+  req.set_medium_type(info.location.medium_type);
+  for (const TierMeta& t : store_->GetStoreMeta().tiers) {
+    if (t.alias == info.location.tier_alias) req.set_used_bytes_on_tier(t.used_bytes);
+  }
+  gb::CommitBlockPResponse resp;
+  Status s = block_master_->Call(
+      [&](const std::shared_ptr<::grpc::Channel>& channel, ::grpc::ClientContext* ctx) {
+        return gb::BlockMasterWorkerService::NewStub(channel)->CommitBlock(ctx, req, &resp);
+      });
+  return s.WithContext(fmt::format("Failed to commit block {} on the master", block_id));
+}
+
+// ---- ReadBlock ----
+
+::grpc::Status BlockWorkerService::ReadBlock(::grpc::ServerContext*, ReadStream* stream) {
+  gb::ReadRequest req;
+  if (!stream->Read(&req)) return ::grpc::Status::OK;  // the client asked for nothing
+  return rpc::ToGrpcStatus(Read(req, stream));
+}
+
+Status BlockWorkerService::Read(const gb::ReadRequest& req, ReadStream* stream) {
+  const BlockId id = req.block_id();
+  const int64_t chunk = std::min(req.chunk_size() > 0 ? req.chunk_size() : kDefaultChunkBytes,
+                                 std::max<int64_t>(1, options_.max_chunk_bytes));
+  SessionScope session(store_);
+  if (req.promote()) Promote(session.id(), id);
+  Result<LockedBlock> locked = store_->LockBlock(session.id(), id);
+  if (!locked.ok()) {
+    StatusCode code = locked.status().code();
+    if (code != StatusCode::kNotFound && code != StatusCode::kDataLoss) return locked.status();
+    if (!req.has_open_ufs_block_options()) return NotAvailable(id);
+    ASSIGN_OR_RETURN(auto range, ReadRange(req, req.open_ufs_block_options().block_size()));
+    return ReadFromUfs(session.id(), req, range.first, range.second, chunk, stream);
+  }
+  ASSIGN_OR_RETURN(auto range, ReadRange(req, locked->length));
+  store_->AccessBlock(id).IgnoreError();  // only the eviction order; the block is locked
+  ASSIGN_OR_RETURN(PosixFile file, PosixFile::Open(locked->path, O_RDONLY));
+  gb::ReadResponse resp;
+  std::string* data = resp.mutable_chunk()->mutable_data();
+  const int64_t end = range.first + range.second;
+  for (int64_t pos = range.first; pos < end;) {
+    const size_t n = static_cast<size_t>(std::min(chunk, end - pos));
+    data->resize(n);  // read straight into the message's buffer (reused across chunks)
+    ASSIGN_OR_RETURN(size_t got, file.PRead(pos, data->data(), n));
+    if (got < n) {
+      return DataLossError(
+          fmt::format("Block file {} of block {} ends at {} bytes, inside its length {}",
+                      locked->path, id, pos + static_cast<int64_t>(got), locked->length));
+    }
+    if (!stream->Write(resp)) return CancelledError("The reader went away");
+    pos += static_cast<int64_t>(n);
+  }
+  return store_->UnlockBlock(locked->lock_id);
+}
+
+Status BlockWorkerService::ReadFromUfs(SessionId session, const gb::ReadRequest& req,
+                                       int64_t offset, int64_t length, int64_t chunk,
+                                       ReadStream* stream) {
+  const BlockId id = req.block_id();
+  const gb::OpenUfsBlockOptions& o = req.open_ufs_block_options();
+  const std::string& path = o.ufs_path();
+  ASSIGN_OR_RETURN(std::shared_ptr<ufs::UnderFileSystem> ufs,
+                   ufs_->Get(o.has_mount_id() ? o.mount_id() : -1, path));
+  RETURN_IF_ERROR(UfsManager::CheckFingerprint(ufs.get(), path, o.ufs_fingerprint()));
+  ASSIGN_OR_RETURN(std::unique_ptr<ufs::UfsInputStream> in, ufs->Open(path));
+
+  // Cache while streaming when the whole block goes through and nobody else is caching it;
+  // otherwise cache the whole block in the background.
+  ClaimGuard claim(cacher_, id);
+  PosixFile cache_file;
+  if (!o.no_cache()) {
+    if (offset == 0 && length == o.block_size()) {
+      if (claim.TryClaim()) {
+        BlockLocationHint hint;
+        hint.tier_alias = cacher_->top_tier();
+        Result<std::string> temp = store_->CreateBlock(session, id, hint, length);
+        Result<PosixFile> f =
+            temp.ok() ? PosixFile::Open(*temp, O_WRONLY) : Result<PosixFile>(temp.status());
+        if (f.ok()) {
+          cache_file = *std::move(f);
+        } else {
+          spdlog::debug("Reading block {} through without caching it: {}", id,
+                        f.status().ToString());
+        }
+      }
+    } else {
+      cacher_->Submit(id, o);
+    }
+  }
+  auto stop_caching = [&](const Status& why) {
+    spdlog::warn("Stopped caching block {} from {}: {}", id, path, why.ToString());
+    cache_file.Close().IgnoreError();  // the temp block is aborted below
+    store_->AbortBlock(session, id).IgnoreError();
+  };
+
+  gb::ReadResponse resp;
+  std::string* data = resp.mutable_chunk()->mutable_data();
+  const int64_t end = offset + length;
+  for (int64_t pos = offset; pos < end;) {
+    const size_t n = static_cast<size_t>(std::min(chunk, end - pos));
+    data->resize(n);
+    ASSIGN_OR_RETURN(size_t got, in->PRead(o.offset_in_file() + pos, data->data(), n));
+    if (got < n) {
+      return DataLossError(fmt::format(
+          "UFS file {} ends at {} bytes, inside block {} (expected {} bytes from offset {})", path,
+          o.offset_in_file() + pos + static_cast<int64_t>(got), id, o.block_size(),
+          o.offset_in_file()));
+    }
+    if (cache_file.is_open()) {
+      Status w = cache_file.PWrite(pos, *data);
+      if (!w.ok()) stop_caching(w);
+    }
+    if (!stream->Write(resp)) return CancelledError("The reader went away");
+    pos += static_cast<int64_t>(n);
+  }
+  if (cache_file.is_open()) {
+    Status s = cache_file.Close();
+    if (s.ok()) s = store_->CommitBlock(session, id);
+    if (!s.ok()) stop_caching(s);
+  }
+  return Status();
+}
+
+// ---- WriteBlock ----
+
+::grpc::Status BlockWorkerService::WriteBlock(::grpc::ServerContext*, WriteStream* stream) {
+  gb::WriteRequest req;
+  if (!stream->Read(&req)) return ::grpc::Status::OK;
+  if (!req.has_command()) {
+    return rpc::ToGrpcStatus(
+        InvalidArgumentError("The first message of a WriteBlock stream must be a command"));
+  }
+  Status s = req.command().type() == gb::UFS_FILE ? WriteUfsFile(req.command(), stream)
+                                                  : WriteAlluxioBlock(req.command(), stream);
+  return rpc::ToGrpcStatus(s);
+}
+
+Status BlockWorkerService::WriteAlluxioBlock(const gb::WriteRequestCommand& cmd,
+                                             WriteStream* stream) {
+  const BlockId id = cmd.id();
+  SessionScope session(store_);  // its end aborts the temp block unless committed
+  int64_t reserved = std::max<int64_t>(0, cmd.space_to_reserve());
+  ASSIGN_OR_RETURN(
+      std::string path,
+      store_->CreateBlock(session.id(), id, Hint(cmd.has_tier(), cmd.tier(), cmd.medium_type()),
+                          reserved));
+  ASSIGN_OR_RETURN(PosixFile file, PosixFile::Open(path, O_WRONLY));
+  int64_t written = 0;
+  bool pin = cmd.pin_on_create();
+  bool commit = cmd.commit();
+  gb::WriteRequest req;
+  while (!commit && stream->Read(&req)) {
+    if (req.has_chunk()) {
+      const std::string& data = req.chunk().data();
+      const int64_t need = written + static_cast<int64_t>(data.size()) - reserved;
+      if (need > 0) {
+        RETURN_IF_ERROR(store_->RequestSpace(session.id(), id, need));
+        reserved += need;
+      }
+      RETURN_IF_ERROR(file.PWrite(written, data));
+      written += static_cast<int64_t>(data.size());
+    } else if (req.has_command()) {
+      commit = req.command().commit();
+      pin = pin || req.command().pin_on_create();
+    }
+  }
+  if (!commit) {
+    store_->AbortBlock(session.id(), id).IgnoreError();  // the session's end would too
+    return CancelledError(
+        fmt::format("The write of block {} ended without a commit; the block was discarded", id));
+  }
+  if (worker_id_() == 0) {
+    return UnavailableError(
+        fmt::format("Cannot commit block {}: the worker is not registered with a master yet", id));
+  }
+  RETURN_IF_ERROR(file.Close());
+  RETURN_IF_ERROR(store_->CommitBlock(session.id(), id, pin));
+  RETURN_IF_ERROR(CommitToMaster(id));
+  gb::WriteResponse resp;
+  resp.set_offset(written);
+  stream->Write(resp);
+  return Status();
+}
+
+Status BlockWorkerService::WriteUfsFile(const gb::WriteRequestCommand& cmd, WriteStream* stream) {
+  const gb::CreateUfsFileOptions& o = cmd.create_ufs_file_options();
+  const std::string& path = o.ufs_path();
+  if (path.empty())
+    return InvalidArgumentError("UFS_FILE write without create_ufs_file_options.ufs_path");
+  ASSIGN_OR_RETURN(std::shared_ptr<ufs::UnderFileSystem> ufs,
+                   ufs_->Get(o.has_mount_id() ? o.mount_id() : -1, path));
+  ufs::CreateOptions co;
+  if (o.has_mode()) co.mode = o.mode();
+  co.owner = o.owner();
+  co.group = o.group();
+  co.create_parent = true;
+  auto [dir, name] = SplitUfsPath(path);
+  Status mk = ufs->Mkdirs(dir, /*parents=*/true, co);
+  if (!mk.ok() && mk.code() != StatusCode::kAlreadyExists) return mk;
+  // Written under a temporary name and renamed at commit: an aborted write leaves nothing at
+  // `path`, and nothing at all once the stream is cancelled.
+  const std::string temp = JoinDir(dir, UfsTempName(name));
+  ASSIGN_OR_RETURN(std::unique_ptr<ufs::UfsOutputStream> out, ufs->Create(temp, co));
+  int64_t written = 0;
+  bool commit = cmd.commit();
+  gb::WriteRequest req;
+  while (!commit && stream->Read(&req)) {
+    if (req.has_chunk()) {
+      Status w = out->Write(req.chunk().data());
+      if (!w.ok()) {
+        out->Cancel();
+        return w.WithContext(fmt::format("Writing {}", path));
+      }
+      written += static_cast<int64_t>(req.chunk().data().size());
+    } else if (req.has_command()) {
+      commit = req.command().commit();
+    }
+  }
+  if (!commit) {
+    out->Cancel();
+    return CancelledError(
+        fmt::format("The write of UFS file {} ended without a commit; nothing was created", path));
+  }
+  RETURN_IF_ERROR(out->Close());
+  Status rn = ufs->Rename(temp, path);
+  if (!rn.ok()) {
+    ufs->DeleteFile(temp).IgnoreError();  // best effort: the write failed anyway
+    return rn.WithContext(fmt::format("Committing UFS file {}", path));
+  }
+  ASSIGN_OR_RETURN(ufs::UfsStatus st, ufs->GetStatus(path));
+  gb::WriteResponse resp;
+  resp.set_offset(written);
+  resp.set_content_hash(st.Fingerprint());
+  stream->Write(resp);
+  return Status();
+}
+
+// ---- Short-circuit ----
+
+::grpc::Status BlockWorkerService::OpenLocalBlock(
+    ::grpc::ServerContext*,
+    ::grpc::ServerReaderWriter<gb::OpenLocalBlockResponse, gb::OpenLocalBlockRequest>* stream) {
+  return rpc::ToGrpcStatus(OpenLocal(stream));
+}
+
+Status BlockWorkerService::OpenLocal(
+    ::grpc::ServerReaderWriter<gb::OpenLocalBlockResponse, gb::OpenLocalBlockRequest>* stream) {
+  gb::OpenLocalBlockRequest req;
+  if (!stream->Read(&req)) return Status();
+  SessionScope session(store_);  // its end releases the lock
+  if (req.promote()) Promote(session.id(), req.block_id());
+  Result<LockedBlock> locked = store_->LockBlock(session.id(), req.block_id());
+  if (!locked.ok()) {
+    return locked.status().code() == StatusCode::kNotFound ? NotAvailable(req.block_id())
+                                                           : locked.status();
+  }
+  store_->AccessBlock(req.block_id()).IgnoreError();
+  gb::OpenLocalBlockResponse resp;
+  resp.set_path(locked->path);
+  resp.set_length(locked->length);
+  if (!stream->Write(resp)) return CancelledError("The reader went away");
+  // The client reads the file directly; the block stays locked until it ends the stream (or the
+  // call is cancelled, e.g. the client died).
+  while (stream->Read(&req)) {
+  }
+  return store_->UnlockBlock(locked->lock_id);
+}
+
+::grpc::Status BlockWorkerService::CreateLocalBlock(
+    ::grpc::ServerContext*,
+    ::grpc::ServerReaderWriter<gb::CreateLocalBlockResponse, gb::CreateLocalBlockRequest>* stream) {
+  return rpc::ToGrpcStatus(CreateLocal(stream));
+}
+
+Status BlockWorkerService::CreateLocal(
+    ::grpc::ServerReaderWriter<gb::CreateLocalBlockResponse, gb::CreateLocalBlockRequest>* stream) {
+  gb::CreateLocalBlockRequest req;
+  if (!stream->Read(&req)) return Status();
+  const BlockId id = req.block_id();
+  SessionScope session(store_);  // its end aborts the temp block unless committed
+  ASSIGN_OR_RETURN(
+      std::string path,
+      store_->CreateBlock(session.id(), id, Hint(req.has_tier(), req.tier(), req.medium_type()),
+                          std::max<int64_t>(0, req.space_to_reserve())));
+  gb::CreateLocalBlockResponse resp;
+  resp.set_path(path);
+  bool pin = req.pin_on_create();
+  bool commit = req.commit();
+  if (!commit && !stream->Write(resp)) return CancelledError("The writer went away");
+  while (!commit && stream->Read(&req)) {
+    if (req.commit()) {
+      commit = true;
+      pin = pin || req.pin_on_create();
+    } else if (req.space_to_reserve() > 0) {
+      RETURN_IF_ERROR(store_->RequestSpace(session.id(), id, req.space_to_reserve()));
+      if (!stream->Write(resp)) return CancelledError("The writer went away");
+    }
+  }
+  if (!commit) {
+    store_->AbortBlock(session.id(), id).IgnoreError();  // the session's end would too
+    return CancelledError(fmt::format(
+        "The local write of block {} ended without a commit; the block was discarded", id));
+  }
+  if (worker_id_() == 0) {
+    return UnavailableError(
+        fmt::format("Cannot commit block {}: the worker is not registered with a master yet", id));
+  }
+  RETURN_IF_ERROR(store_->CommitBlock(session.id(), id, pin));
+  RETURN_IF_ERROR(CommitToMaster(id));
+  stream->Write(resp);
+  return Status();
+}
+
+// ---- Unary calls ----
+
+::grpc::Status BlockWorkerService::AsyncCache(::grpc::ServerContext*,
+                                              const gb::AsyncCacheRequest* req,
+                                              gb::AsyncCacheResponse*) {
+  if (!req->has_open_ufs_block_options()) {
+    return rpc::ToGrpcStatus(UnimplementedError(
+        "AsyncCache from another worker is not supported; give open_ufs_block_options"));
+  }
+  // Best effort, as in Alluxio: a request that cannot be queued is dropped.
+  cacher_->Submit(req->block_id(), req->open_ufs_block_options());
+  return ::grpc::Status::OK;
+}
+
+::grpc::Status BlockWorkerService::RemoveBlock(::grpc::ServerContext*,
+                                               const gb::RemoveBlockRequest* req,
+                                               gb::RemoveBlockResponse*) {
+  return rpc::ToGrpcStatus(store_->RemoveBlock(req->block_id()));
+}
+
+::grpc::Status BlockWorkerService::MoveBlock(::grpc::ServerContext*,
+                                             const gb::MoveBlockRequest* req,
+                                             gb::MoveBlockResponse*) {
+  std::string alias;
+  for (const TierMeta& t : store_->GetStoreMeta().tiers) {
+    for (const DirMeta& d : t.dirs) {
+      if (alias.empty() && d.medium_type == req->medium_type()) alias = t.alias;
+    }
+  }
+  if (alias.empty()) {
+    return rpc::ToGrpcStatus(InvalidArgumentError(
+        fmt::format("No tier of this worker has medium type '{}'", req->medium_type())));
+  }
+  SessionScope session(store_);
+  return rpc::ToGrpcStatus(store_->MoveBlock(session.id(), req->block_id(), alias).status());
+}
+
+::grpc::Status BlockWorkerService::FreeWorker(::grpc::ServerContext*, const gb::FreeWorkerRequest*,
+                                              gb::FreeWorkerResponse*) {
+  int64_t kept = 0;
+  for (const TierMeta& t : store_->GetStoreMeta(/*include_block_ids=*/true).tiers) {
+    for (const DirMeta& d : t.dirs) {
+      for (BlockId id : d.block_ids) {
+        Status s = store_->RemoveBlock(id);
+        if (s.code() == StatusCode::kFailedPrecondition) ++kept;  // held by a reader
+      }
+    }
+  }
+  if (kept > 0) spdlog::info("FreeWorker kept {} blocks held by readers", kept);
+  return ::grpc::Status::OK;
+}
+
+::grpc::Status WorkerVersionService::getServiceVersion(
+    ::grpc::ServerContext*, const grpc::version::GetServiceVersionPRequest* req,
+    grpc::version::GetServiceVersionPResponse* resp) {
+  if (req->service_type() == grpc::version::BLOCK_WORKER_CLIENT_SERVICE) {
+    resp->set_version(kBlockWorkerClientServiceVersion);
+    return ::grpc::Status::OK;
+  }
+  return ::grpc::Status(::grpc::StatusCode::NOT_FOUND,
+                        fmt::format("Service {} is not found.",
+                                    grpc::version::ServiceType_Name(req->service_type())));
+}
+
+}  // namespace alluxio::worker

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: Apache-2.0
+// The data path end to end on an in-process cluster (master + real workers on loopback): every
+// write type x read type, file sizes around block boundaries, UFS read-through, free, delete,
+// eviction order, pinning, worker and master restarts, lost workers and worker failures mid-read.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "tests/minicluster/mini_cluster.h"
+
+namespace alluxio {
+namespace {
+
+using ::alluxio::grpc::ReadPType;
+using ::alluxio::grpc::WritePType;
+using client::FileSystem;
+using testing::MiniCluster;
+
+constexpr int64_t kBlockSize = 64 * 1024;
+
+std::string RandomBytes(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::string s(n, '\0');
+  for (char& c : s) c = static_cast<char>(rng());
+  return s;
+}
+
+Status WriteFile(FileSystem* fs, const std::string& path, const std::string& data,
+                 WritePType type, int64_t block_size = kBlockSize) {
+  client::fsopts::CreateFilePOptions o;
+  o.set_write_type(type);
+  o.set_block_size_bytes(block_size);
+  o.set_recursive(true);
+  ASSIGN_OR_RETURN(auto out, fs->Create(path, o));
+  // Uneven pieces, so that writes straddle block boundaries.
+  size_t pos = 0, step = 7000;
+  while (pos < data.size()) {
+    size_t n = std::min(step, data.size() - pos);
+    RETURN_IF_ERROR(out->Write(std::string_view(data).substr(pos, n)));
+    pos += n;
+    step = step * 3 % 50000 + 1;
+  }
+  return out->Close();
+}
+
+Result<std::string> ReadFile(FileSystem* fs, const std::string& path,
+                             ReadPType type = ::alluxio::grpc::CACHE) {
+  client::fsopts::OpenFilePOptions o;
+  o.set_read_type(type);
+  ASSIGN_OR_RETURN(auto in, fs->Open(path, o));
+  std::string out(static_cast<size_t>(in->length()), '\0');
+  size_t pos = 0;
+  while (pos < out.size()) {
+    ASSIGN_OR_RETURN(size_t n, in->Read(out.data() + pos, std::min<size_t>(9000, out.size() - pos)));
+    if (n == 0) return DataLossError("short read");
+    pos += n;
+  }
+  char extra;
+  ASSIGN_OR_RETURN(size_t n, in->Read(&extra, 1));
+  if (n != 0) return DataLossError("read past the end");
+  return out;
+}
+
+std::string ReadLocalFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Polls `cond` until it holds or `timeout_ms` passes.
+bool WaitFor(const std::function<bool()>& cond, int64_t timeout_ms = 15000) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return cond();
+}
+
+int InAlluxioPercent(FileSystem* fs, const std::string& path) {
+  auto st = fs->GetStatus(path);
+  return st.ok() ? st->in_alluxio_percentage() : -1;
+}
+
+// Index of the minicluster worker holding block `index` of `path`, or -1.
+int HolderOf(MiniCluster* c, const std::string& path, int index = 0) {
+  auto st = c->client()->GetStatus(path);
+  if (!st.ok() || st->file_block_infos_size() <= index) return -1;
+  const auto& locs = st->file_block_infos(index).block_info().locations();
+  if (locs.empty()) return -1;
+  for (int i = 0; i < c->num_workers(); ++i) {
+    if (c->worker(i) && c->worker(i)->rpc_port() == locs[0].worker_address().rpc_port()) return i;
+  }
+  return -1;
+}
+
+const char* Name(WritePType t) { return ::alluxio::grpc::WritePType_Name(t).c_str(); }
+const char* Name(ReadPType t) { return ::alluxio::grpc::ReadPType_Name(t).c_str(); }
+
+class DataPathTest : public ::testing::Test {
+ protected:
+  void StartCluster(testing::MiniClusterOptions o) {
+    auto c = MiniCluster::Start(std::move(o));
+    ASSERT_TRUE(c.ok()) << c.status();
+    cluster_ = std::move(*c);
+    fs_ = cluster_->client();
+    ASSERT_NE(fs_, nullptr);
+  }
+  std::string UfsPath(const std::string& path) { return cluster_->ufs_root() + path; }
+
+  std::unique_ptr<MiniCluster> cluster_;
+  FileSystem* fs_ = nullptr;
+};
+
+// Every write type x read type, with sizes 0, 1, block-1, block, block+1 and several blocks.
+TEST_F(DataPathTest, EveryWriteTypeAndReadTypeRoundTrips) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  StartCluster(std::move(o));
+  const std::vector<WritePType> writes = {::alluxio::grpc::MUST_CACHE,
+                                          ::alluxio::grpc::CACHE_THROUGH,
+                                          ::alluxio::grpc::THROUGH, ::alluxio::grpc::ASYNC_THROUGH};
+  const std::vector<ReadPType> reads = {::alluxio::grpc::NO_CACHE, ::alluxio::grpc::CACHE,
+                                        ::alluxio::grpc::CACHE_PROMOTE};
+  const std::vector<int64_t> sizes = {0, 1, kBlockSize - 1, kBlockSize, kBlockSize + 1,
+                                      3 * kBlockSize + 7};
+  uint32_t seed = 1;
+  for (WritePType w : writes) {
+    for (int64_t size : sizes) {
+      std::string path = fmt::format("/matrix/{}/f{}", Name(w), size);
+      std::string data = RandomBytes(static_cast<size_t>(size), seed++);
+      ASSERT_TRUE(WriteFile(fs_, path, data, w).ok()) << path;
+      auto st = fs_->GetStatus(path);
+      ASSERT_TRUE(st.ok()) << st.status();
+      EXPECT_TRUE(st->completed());
+      EXPECT_EQ(st->length(), size);
+      EXPECT_EQ(st->block_ids_size(), (size + kBlockSize - 1) / kBlockSize) << path;
+      if (w == ::alluxio::grpc::MUST_CACHE) {
+        EXPECT_FALSE(std::filesystem::exists(UfsPath(path))) << path;
+        EXPECT_EQ(st->persistence_state(), "NOT_PERSISTED");
+      } else if (w == ::alluxio::grpc::ASYNC_THROUGH) {
+        ASSERT_TRUE(WaitFor([&] {
+          auto s = fs_->GetStatus(path);
+          return s.ok() && s->persisted();
+        })) << path << " was never persisted";
+        EXPECT_EQ(ReadLocalFile(UfsPath(path)), data) << path;
+      } else {
+        EXPECT_TRUE(st->persisted()) << path;
+        EXPECT_EQ(ReadLocalFile(UfsPath(path)), data) << path;
+      }
+      if (size > 0) {
+        int expected_cached = w == ::alluxio::grpc::THROUGH ? 0 : 100;
+        EXPECT_EQ(st->in_alluxio_percentage(), expected_cached) << path;
+      }
+      for (ReadPType r : reads) {
+        auto got = ReadFile(fs_, path, r);
+        ASSERT_TRUE(got.ok()) << path << " " << Name(r) << ": " << got.status();
+        EXPECT_TRUE(*got == data) << path << " read with " << Name(r) << " differs";
+      }
+    }
+  }
+  // A THROUGH file read with CACHE ends up cached.
+  std::string through = fmt::format("/matrix/THROUGH/f{}", 3 * kBlockSize + 7);
+  EXPECT_TRUE(WaitFor([&] { return InAlluxioPercent(fs_, through) == 100; }));
+}
+
+TEST_F(DataPathTest, PositionedReadsAndSeeksCrossBlocks) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  StartCluster(std::move(o));
+  std::string data = RandomBytes(5 * kBlockSize + 123, 7);
+  ASSERT_TRUE(WriteFile(fs_, "/p", data, ::alluxio::grpc::CACHE_THROUGH).ok());
+  auto in = fs_->Open("/p");
+  ASSERT_TRUE(in.ok()) << in.status();
+  std::mt19937 rng(3);
+  for (int i = 0; i < 200; ++i) {
+    int64_t pos = rng() % data.size();
+    size_t n = rng() % (2 * kBlockSize);
+    std::string buf(n, '\0');
+    auto got = (*in)->PositionedRead(pos, buf.data(), n);
+    ASSERT_TRUE(got.ok()) << got.status();
+    size_t expect = std::min<size_t>(n, data.size() - pos);
+    ASSERT_EQ(*got, expect);
+    ASSERT_TRUE(std::string_view(buf.data(), *got) == std::string_view(data).substr(pos, *got));
+  }
+  ASSERT_TRUE((*in)->Seek(kBlockSize - 3).ok());
+  std::string buf(10, '\0');
+  ASSERT_EQ(*(*in)->Read(buf.data(), 10), 10u);
+  EXPECT_EQ(buf, data.substr(kBlockSize - 3, 10));
+  EXPECT_EQ((*in)->position(), kBlockSize + 7);
+  EXPECT_FALSE((*in)->Seek(static_cast<int64_t>(data.size()) + 1).ok());
+}
+
+TEST_F(DataPathTest, UfsOnlyFilesAreReadThroughAndCached) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  StartCluster(std::move(o));
+  std::string data = RandomBytes(3 * kBlockSize + 5, 11);
+  std::filesystem::create_directories(UfsPath("/ufs"));
+  for (const char* name : {"a", "b", "c"}) {
+    std::ofstream(UfsPath(std::string("/ufs/") + name), std::ios::binary) << data;
+  }
+  // Loaded files get alluxio.user.block.size.bytes.default (64MB): one block here. A whole read
+  // caches it.
+  auto got = ReadFile(fs_, "/ufs/a", ::alluxio::grpc::CACHE);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(*got == data);
+  EXPECT_TRUE(WaitFor([&] { return InAlluxioPercent(fs_, "/ufs/a") == 100; }));
+  // NO_CACHE leaves nothing behind.
+  got = ReadFile(fs_, "/ufs/b", ::alluxio::grpc::NO_CACHE);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(*got == data);
+  EXPECT_EQ(InAlluxioPercent(fs_, "/ufs/b"), 0);
+  // A partial read caches the whole block in the background.
+  auto in = fs_->Open("/ufs/c");
+  ASSERT_TRUE(in.ok()) << in.status();
+  char buf[16];
+  ASSERT_EQ(*(*in)->PositionedRead(1000, buf, sizeof(buf)), sizeof(buf));
+  EXPECT_EQ(std::string(buf, sizeof(buf)), data.substr(1000, sizeof(buf)));
+  EXPECT_TRUE(WaitFor([&] { return InAlluxioPercent(fs_, "/ufs/c") == 100; }));
+}
+
+TEST_F(DataPathTest, FreeAndDeleteRemoveCachedBlocks) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  StartCluster(std::move(o));
+  std::string data = RandomBytes(2 * kBlockSize, 5);
+  ASSERT_TRUE(WriteFile(fs_, "/d/persisted", data, ::alluxio::grpc::CACHE_THROUGH).ok());
+  ASSERT_TRUE(WriteFile(fs_, "/d/cached", data, ::alluxio::grpc::MUST_CACHE).ok());
+  auto st = fs_->GetStatus("/d/persisted");
+  ASSERT_TRUE(st.ok());
+  const int64_t block0 = st->block_ids(0);
+  worker::BlockStore* store = cluster_->worker(0)->block_store();
+  EXPECT_TRUE(store->HasBlock(block0));
+
+  ASSERT_TRUE(fs_->Free("/d/persisted").ok());
+  EXPECT_EQ(InAlluxioPercent(fs_, "/d/persisted"), 0);
+  EXPECT_TRUE(WaitFor([&] { return !store->HasBlock(block0); }));
+  // Still readable, from the UFS.
+  auto got = ReadFile(fs_, "/d/persisted");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(*got == data);
+
+  // A file that exists only in Alluxio cannot be freed.
+  Status s = fs_->Free("/d/cached");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("not persisted"), std::string::npos) << s;
+  EXPECT_EQ(InAlluxioPercent(fs_, "/d/cached"), 100);
+
+  // Deleting a file removes its blocks from the workers.
+  auto cached = fs_->GetStatus("/d/cached");
+  ASSERT_TRUE(cached.ok());
+  const int64_t cached_block = cached->block_ids(1);
+  ASSERT_TRUE(store->HasBlock(cached_block));
+  ASSERT_TRUE(fs_->Delete("/d/cached").ok());
+  EXPECT_TRUE(WaitFor([&] { return !store->HasBlock(cached_block); }));
+}
+
+TEST_F(DataPathTest, WorkerRestartKeepsBlocksAndMasterRestartRelearnsThem) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  StartCluster(std::move(o));
+  std::string data = RandomBytes(3 * kBlockSize + 1, 9);
+  ASSERT_TRUE(WriteFile(fs_, "/r", data, ::alluxio::grpc::MUST_CACHE).ok());
+
+  ASSERT_TRUE(cluster_->RestartWorker(0).ok());
+  EXPECT_TRUE(WaitFor([&] { return InAlluxioPercent(fs_, "/r") == 100; }));
+  auto got = ReadFile(fs_, "/r");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(*got == data);
+
+  // The master forgets locations on restart; the worker registers again by itself.
+  ASSERT_TRUE(cluster_->RestartMaster().ok());
+  ASSERT_TRUE(cluster_->WaitForWorkers(1).ok());
+  EXPECT_TRUE(WaitFor([&] { return InAlluxioPercent(fs_, "/r") == 100; }));
+  got = ReadFile(fs_, "/r");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(*got == data);
+}
+
+TEST_F(DataPathTest, LostWorkersAreDetectedAndReadsFallBackToTheUfs) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 2;
+  o.properties["alluxio.master.worker.timeout"] = "1sec";
+  o.properties["alluxio.master.lost.worker.detection.interval"] = "100ms";
+  StartCluster(std::move(o));
+  std::string data = RandomBytes(4 * kBlockSize, 13);
+  ASSERT_TRUE(WriteFile(fs_, "/lost/persisted", data, ::alluxio::grpc::CACHE_THROUGH).ok());
+  ASSERT_TRUE(WriteFile(fs_, "/lost/cached", data, ::alluxio::grpc::MUST_CACHE).ok());
+  int holder = HolderOf(cluster_.get(), "/lost/persisted");
+  ASSERT_GE(holder, 0);
+  ASSERT_EQ(HolderOf(cluster_.get(), "/lost/cached"), holder);
+
+  // Start reading, then lose the worker: the read goes on from the UFS through the other worker.
+  auto in = fs_->Open("/lost/persisted", {});
+  ASSERT_TRUE(in.ok()) << in.status();
+  std::string got(data.size(), '\0');
+  ASSERT_EQ(*(*in)->Read(got.data(), kBlockSize + 10), static_cast<size_t>(kBlockSize + 10));
+  ASSERT_TRUE(cluster_->StopWorker(holder).ok());
+  size_t pos = kBlockSize + 10;
+  while (pos < data.size()) {
+    auto n = (*in)->Read(got.data() + pos, data.size() - pos);
+    ASSERT_TRUE(n.ok()) << n.status();
+    ASSERT_GT(*n, 0u);
+    pos += *n;
+  }
+  EXPECT_TRUE(got == data);
+
+  // The master notices and drops the worker's locations.
+  ASSERT_TRUE(WaitFor([&] {
+    ::alluxio::grpc::block::GetWorkerReportPOptions r;
+    r.set_worker_range(::alluxio::grpc::block::LOST);
+    auto lost = fs_->GetWorkerReport(r);
+    return lost.ok() && lost->size() == 1;
+  }));
+  // A file only in the lost worker's cache is unavailable, and says so.
+  auto lost_read = ReadFile(fs_, "/lost/cached");
+  ASSERT_FALSE(lost_read.ok());
+  EXPECT_NE(lost_read.status().message().find("unavailable"), std::string::npos)
+      << lost_read.status();
+}
+
+TEST_F(DataPathTest, EvictionFollowsLruAndSparesPinnedFiles) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  o.worker_quota = "1MB";
+  StartCluster(std::move(o));
+  const int64_t block = 256 * 1024;
+  std::string data = RandomBytes(block, 17);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(
+        WriteFile(fs_, fmt::format("/e/f{}", i), data, ::alluxio::grpc::CACHE_THROUGH, block)
+            .ok());
+  }
+  // f0 becomes the most recently used; f1 is now the coldest.
+  ASSERT_TRUE(ReadFile(fs_, "/e/f0").ok());
+  ASSERT_TRUE(WriteFile(fs_, "/e/f4", data, ::alluxio::grpc::CACHE_THROUGH, block).ok());
+  EXPECT_TRUE(WaitFor([&] { return InAlluxioPercent(fs_, "/e/f1") == 0; }));
+  EXPECT_EQ(InAlluxioPercent(fs_, "/e/f0"), 100);
+  EXPECT_EQ(InAlluxioPercent(fs_, "/e/f4"), 100);
+
+  // Pinned files are never evicted, even when cold.
+  client::fsopts::SetAttributePOptions pin;
+  pin.set_pinned(true);
+  for (const char* f : {"/e/f2", "/e/f3", "/e/f0", "/e/f4"}) {
+    ASSERT_TRUE(fs_->SetAttribute(f, pin).ok());
+  }
+  // Let the worker learn the pin list.
+  cluster_->worker(0)->HeartbeatNow();
+  // Nothing can be evicted: a write fails clearly and leaves no file behind.
+  Status s = WriteFile(fs_, "/e/full", data, ::alluxio::grpc::MUST_CACHE, block);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted) << s;
+  EXPECT_FALSE(*fs_->Exists("/e/full"));
+  for (const char* f : {"/e/f2", "/e/f3", "/e/f0", "/e/f4"}) {
+    EXPECT_EQ(InAlluxioPercent(fs_, f), 100) << f;
+  }
+}
+
+TEST_F(DataPathTest, CancelledWritesLeaveNothingVisible) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  StartCluster(std::move(o));
+  std::string data = RandomBytes(2 * kBlockSize + 100, 19);
+  int64_t file_id = 0;
+  {
+    client::fsopts::CreateFilePOptions co;
+    co.set_write_type(::alluxio::grpc::CACHE_THROUGH);
+    co.set_block_size_bytes(kBlockSize);
+    auto out = fs_->Create("/cancelled", co);
+    ASSERT_TRUE(out.ok()) << out.status();
+    ASSERT_TRUE((*out)->Write(data).ok());
+    file_id = fs_->GetStatus("/cancelled")->file_id();
+    // Destroyed without Close(): cancelled.
+  }
+  EXPECT_FALSE(*fs_->Exists("/cancelled"));
+  EXPECT_FALSE(std::filesystem::exists(UfsPath("/cancelled")));
+  worker::BlockStore* store = cluster_->worker(0)->block_store();
+  for (int i = 0; i < 3; ++i) {
+    int64_t block = ((file_id >> 24) << 24) | i;
+    EXPECT_TRUE(WaitFor([&] { return !store->HasBlock(block); })) << "block " << i;
+  }
+  // No temp files remain in the UFS directory either.
+  for (const auto& e : std::filesystem::directory_iterator(cluster_->ufs_root())) {
+    EXPECT_EQ(e.path().filename().string().find("cancelled"), std::string::npos) << e.path();
+  }
+}
+
+TEST_F(DataPathTest, UfsChangesAreSeenWithASyncInterval) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  StartCluster(std::move(o));
+  ASSERT_TRUE(WriteFile(fs_, "/sync/f", "old content", ::alluxio::grpc::CACHE_THROUGH).ok());
+  ASSERT_EQ(*ReadFile(fs_, "/sync/f"), "old content");
+  {
+    std::ofstream(UfsPath("/sync/f"), std::ios::binary | std::ios::trunc) << "new content!";
+  }
+  auto syncing = cluster_->NewClient({{"alluxio.user.file.metadata.sync.interval", "0"}});
+  ASSERT_TRUE(syncing.ok());
+  auto got = ReadFile(syncing->get(), "/sync/f");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(*got, "new content!");
+}
+
+}  // namespace
+}  // namespace alluxio

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# System test of the data path with real processes started by the scripts:
+# bin/alluxio-start.sh local (master + worker with a RAM tier under /dev/shm), then
+# copyFromLocal / cat / copyToLocal of a 200 MB file with matching MD5s, free and re-read from the
+# UFS, a worker restart that keeps its cached blocks, and bin/alluxio-stop.sh local.
+#   data_test.sh <source dir> <binary dir>
+set -u -o pipefail
+
+SRC=$(cd "${1:?usage: data_test.sh <source dir> <binary dir>}" && pwd)
+BUILD=$(cd "${2:?usage: data_test.sh <source dir> <binary dir>}" && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/alluxio-data-test-XXXXXX") || exit 1
+RAM=$(mktemp -d /dev/shm/alluxio-data-test-XXXXXX) || exit 1
+mkdir -p "$WORK/conf"
+export ALLUXIO_HOME=$SRC ALLUXIO_BIN_DIR=$BUILD/bin ALLUXIO_CONF_DIR=$WORK/conf
+unset ALLUXIO_LOGS_DIR ALLUXIO_MASTER_HOSTNAME ALLUXIO_MASTER_MOUNT_TABLE_ROOT_UFS
+A=$SRC/bin/alluxio
+FAILED=0
+
+finish() {
+  "$SRC/bin/alluxio-stop.sh" local >/dev/null 2>&1
+  for p in "$WORK"/run/*.pid; do [[ -f "$p" ]] && kill -9 "$(cat "$p")" 2>/dev/null; done
+  if (( FAILED > 0 )); then
+    echo "Kept $WORK (logs in $WORK/logs)"
+  else
+    rm -rf "$WORK"
+  fi
+  rm -rf "$RAM"
+}
+trap finish EXIT
+
+pick_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+cat >"$WORK/conf/alluxio-site.properties" <<CONF
+alluxio.work.dir=$WORK
+alluxio.master.hostname=localhost
+alluxio.master.rpc.port=$(pick_port)
+alluxio.worker.hostname=localhost
+alluxio.worker.rpc.port=$(pick_port)
+alluxio.worker.web.port=$(pick_port)
+alluxio.worker.ramdisk.size=512MB
+alluxio.worker.tieredstore.level0.dirs.path=$RAM
+alluxio.worker.block.heartbeat.interval=200ms
+alluxio.user.block.size.bytes.default=16MB
+alluxio.user.file.writetype.default=CACHE_THROUGH
+alluxio.user.rpc.retry.max.duration=20sec
+CONF
+
+fail() {
+  echo "FAIL: $*" >&2
+  FAILED=$((FAILED + 1))
+}
+expect() {  # description, command...
+  local what=$1
+  shift
+  if ! "$@"; then fail "$what"; fi
+}
+
+"$SRC/bin/alluxio-start.sh" local NoMount || { FAILED=1; tail -n 30 "$WORK"/logs/*.log; exit 1; }
+
+head -c 200000000 /dev/urandom >"$WORK/data.bin"
+want=$(md5sum <"$WORK/data.bin" | cut -d' ' -f1)
+
+expect "copyFromLocal" "$A" fs copyFromLocal "$WORK/data.bin" /data.bin
+expect "cat matches" test "$("$A" fs cat /data.bin | md5sum | cut -d' ' -f1)" == "$want"
+expect "copyToLocal" "$A" fs copyToLocal /data.bin "$WORK/copy.bin"
+expect "copyToLocal matches" cmp -s "$WORK/data.bin" "$WORK/copy.bin"
+expect "checksum" grep -q "$want" <("$A" fs checksum /data.bin)
+expect "the UFS holds the file (CACHE_THROUGH)" cmp -s "$WORK/data.bin" "$WORK/underFSStorage/data.bin"
+expect "fully cached" grep -q "100%" <("$A" fs ls /data.bin)
+blocks=$(find "$RAM/alluxioworker" -maxdepth 1 -type f -name '[0-9]*' | wc -l)
+expect "12 block files in the RAM tier (got $blocks)" test "$blocks" -eq 12
+
+# A worker restart keeps the cache.
+"$SRC/bin/alluxio-stop.sh" worker >/dev/null
+"$SRC/bin/alluxio-start.sh" worker NoMount >/dev/null || fail "worker restart"
+expect "still 100% cached after a worker restart" grep -q "100%" <("$A" fs ls /data.bin)
+rm -f "$WORK/copy.bin"
+expect "copyToLocal after restart" "$A" fs copyToLocal /data.bin "$WORK/copy.bin"
+expect "copy after restart matches" cmp -s "$WORK/data.bin" "$WORK/copy.bin"
+
+# Free, then read again from the UFS.
+expect "free" "$A" fs free /data.bin
+expect "0% cached after free" grep -q " 0%" <("$A" fs ls /data.bin)
+expect "cat after free matches" test "$("$A" fs cat /data.bin | md5sum | cut -d' ' -f1)" == "$want"
+
+if (( FAILED > 0 )); then
+  echo "$FAILED check(s) failed"
+  exit 1
+fi
+echo "data_test: all checks passed"
