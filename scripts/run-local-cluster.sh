@@ -7,15 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-if [[ ! -f conf/alluxio-site.properties ]]; then
+[[ -f conf/alluxio-site.properties ]] ||
   cp conf/alluxio-site.properties.template conf/alluxio-site.properties
-  cat >>conf/alluxio-site.properties <<'CONF'
-alluxio.master.hostname=localhost
-alluxio.worker.hostname=localhost
-alluxio.worker.ramdisk.size=1GB
-alluxio.worker.tieredstore.level0.dirs.path=/dev/shm/alluxio-ramdisk
-CONF
-fi
+# The demo's settings, unless the site file already sets them.
+for kv in alluxio.master.hostname=localhost alluxio.worker.hostname=localhost \
+    alluxio.worker.ramdisk.size=1GB \
+    alluxio.worker.tieredstore.level0.dirs.path=/dev/shm/alluxio-ramdisk; do
+  grep -q "^${kv%%=*}=" conf/alluxio-site.properties || echo "$kv" >>conf/alluxio-site.properties
+done
 mkdir -p "$(bin/alluxio getConf alluxio.worker.tieredstore.level0.dirs.path)"
 bin/alluxio-start.sh local NoMount
 echo
@@ -23,6 +22,7 @@ echo "== Demo: data through the cache =="
 demo=$(mktemp -d)
 trap 'rm -rf "$demo"' EXIT
 head -c 100000000 /dev/urandom >"$demo/data.bin"
+bin/alluxio fs rm -R /demo >/dev/null 2>&1 || true  # left by an earlier run
 set -x
 bin/alluxio fs mkdir /demo
 bin/alluxio fs copyFromLocal "$demo/data.bin" /demo/data.bin
@@ -32,6 +32,7 @@ md5sum "$demo/data.bin"
 bin/alluxio fs copyToLocal /demo/data.bin "$demo/copy.bin"
 cmp "$demo/data.bin" "$demo/copy.bin"
 bin/alluxio fsadmin report capacity
+bin/alluxio fs persist /demo/data.bin
 bin/alluxio fs free /demo/data.bin
 bin/alluxio fs ls /demo
 bin/alluxio fs cat /demo/data.bin | md5sum
