@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -66,8 +67,16 @@ class FileInStream {
   int64_t position_ = 0;
   std::unique_ptr<internal::BlockReader> reader_;      // sequential reads
   int64_t reader_index_ = -1;
-  std::unique_ptr<internal::BlockReader> positional_;  // positioned reads
-  int64_t positional_index_ = -1;
+  // Positioned reads keep one reader per recently used block (at most kMaxPositionalReaders),
+  // so random reads of cached blocks cost one pread each, not an OpenLocalBlock each.
+  static constexpr size_t kMaxPositionalReaders = 16;
+  struct PositionalReader {
+    std::unique_ptr<internal::BlockReader> reader;
+    int64_t index = -1;
+    uint64_t last_use = 0;
+  };
+  std::map<int64_t, PositionalReader> positional_;  // by block index
+  uint64_t positional_tick_ = 0;
   int64_t positional_next_ = -1;  // where the last positioned read ended
   std::set<std::string> failed_workers_;  // workers that failed during this stream
   bool refreshed_ = false;                // info_ re-read from the master once

@@ -153,7 +153,12 @@ Status BlockWorkerService::Read(const gb::ReadRequest& req, ReadStream* stream) 
   if (!locked.ok()) {
     StatusCode code = locked.status().code();
     if (code != StatusCode::kNotFound && code != StatusCode::kDataLoss) return locked.status();
-    if (!req.has_open_ufs_block_options()) return NotAvailable(id);
+    // A corrupt copy was dropped by the store (DataLoss names the block and its file). Without
+    // the UFS the client must hear why; with it, the read goes on from the UFS right here and
+    // caches the block again.
+    if (!req.has_open_ufs_block_options()) {
+      return code == StatusCode::kDataLoss ? locked.status() : NotAvailable(id);
+    }
     ASSIGN_OR_RETURN(auto range, ReadRange(req, req.open_ufs_block_options().block_size()));
     return ReadFromUfs(session.id(), req, range.first, range.second, chunk, stream);
   }
@@ -168,6 +173,8 @@ Status BlockWorkerService::Read(const gb::ReadRequest& req, ReadStream* stream) 
     data->resize(n);  // read straight into the message's buffer (reused across chunks)
     ASSIGN_OR_RETURN(size_t got, file.PRead(pos, data->data(), n));
     if (got < n) {
+      // Truncated while locked: have the store check it, which drops it once we unlock.
+      store_->VerifyBlock(id).status().IgnoreError();  // DataLoss expected; reported below
       return DataLossError(
           fmt::format("Block file {} of block {} ends at {} bytes, inside its length {}",
                       locked->path, id, pos + static_cast<int64_t>(got), locked->length));
@@ -448,6 +455,25 @@ Status BlockWorkerService::CreateLocal(
   // Best effort, as in Alluxio: a request that cannot be queued is dropped.
   cacher_->Submit(req->block_id(), req->open_ufs_block_options());
   return ::grpc::Status::OK;
+}
+
+::grpc::Status BlockWorkerService::Cache(::grpc::ServerContext*, const gb::CacheRequest* req,
+                                         gb::CacheResponse*) {
+  if (!req->has_open_ufs_block_options()) {
+    return rpc::ToGrpcStatus(InvalidArgumentError("Cache needs open_ufs_block_options"));
+  }
+  if (req->async()) {
+    cacher_->Submit(req->block_id(), req->open_ufs_block_options());
+    return ::grpc::Status::OK;
+  }
+  if (store_->HasBlock(req->block_id())) return ::grpc::Status::OK;
+  if (!cacher_->TryClaim(req->block_id())) {
+    return rpc::ToGrpcStatus(AbortedError(
+        fmt::format("Block {} is being cached by another request", req->block_id())));
+  }
+  Status s = cacher_->CacheNow(req->block_id(), req->open_ufs_block_options());
+  cacher_->Release(req->block_id());
+  return rpc::ToGrpcStatus(s);
 }
 
 ::grpc::Status BlockWorkerService::RemoveBlock(::grpc::ServerContext*,

@@ -63,6 +63,8 @@ class BlockWorkerService final : public grpc::block::BlockWorker::Service {
                                  grpc::block::CreateLocalBlockRequest>* stream) override;
   ::grpc::Status AsyncCache(::grpc::ServerContext* ctx, const grpc::block::AsyncCacheRequest* req,
                             grpc::block::AsyncCacheResponse* resp) override;
+  ::grpc::Status Cache(::grpc::ServerContext* ctx, const grpc::block::CacheRequest* req,
+                       grpc::block::CacheResponse* resp) override;
   ::grpc::Status RemoveBlock(::grpc::ServerContext* ctx, const grpc::block::RemoveBlockRequest* req,
                              grpc::block::RemoveBlockResponse* resp) override;
   ::grpc::Status MoveBlock(::grpc::ServerContext* ctx, const grpc::block::MoveBlockRequest* req,
