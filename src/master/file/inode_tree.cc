@@ -58,8 +58,39 @@ void ToCommon(const InodeAttributes& inode, int64_t ttl, E* e) {
 
 }  // namespace
 
+Inode* InodeArena::New(Inode&& value) {
+  void* slot;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+  } else {
+    if (used_in_last_ == kSlabInodes) {
+      slabs_.push_back(std::make_unique<Slot[]>(kSlabInodes));
+      used_in_last_ = 0;
+    }
+    slot = &slabs_.back()[used_in_last_++];
+  }
+  return new (slot) Inode(std::move(value));
+}
+
+void InodeArena::Delete(Inode* inode) {
+  inode->~Inode();
+  free_.push_back(inode);
+}
+
+void InodeArena::Clear() {
+  slabs_.clear();
+  free_.clear();
+  free_.shrink_to_fit();
+  used_in_last_ = kSlabInodes;
+}
+
+InodeTree::~InodeTree() { Reset(); }
+
 void InodeTree::Reset() {
+  for (Inode* inode : inodes_) inode->~Inode();
   inodes_.clear();
+  arena_.Clear();
   ttls_.clear();
   root_ = nullptr;
   next_container_id_ = 0;
@@ -67,12 +98,12 @@ void InodeTree::Reset() {
 
 const Inode* InodeTree::Get(InodeId id) const {
   auto it = inodes_.find(id);
-  return it == inodes_.end() ? nullptr : &it->second;
+  return it == inodes_.end() ? nullptr : *it;
 }
 
 Inode* InodeTree::Mutable(InodeId id) {
   auto it = inodes_.find(id);
-  return it == inodes_.end() ? nullptr : &it->second;
+  return it == inodes_.end() ? nullptr : *it;
 }
 
 const Inode* InodeTree::Child(const Inode* dir, std::string_view name) const {
@@ -129,8 +160,8 @@ Status InodeTree::AddInode(Inode inode, int64_t ttl) {
   if (inode.parent_id == kInvalidInodeId) {
     if (root_ != nullptr) return InternalError("a second root inode");
     inode.name.clear();
-    auto [it, _] = inodes_.emplace(inode.id, std::move(inode));
-    root_ = &it->second;
+    root_ = arena_.New(std::move(inode));
+    inodes_.insert(root_);
     return Status();
   }
   Inode* parent = Mutable(inode.parent_id);
@@ -143,9 +174,10 @@ Status InodeTree::AddInode(Inode inode, int64_t ttl) {
         fmt::format("inode {} already has a child named '{}'", parent->id, inode.name));
   }
   InodeId id = inode.id;
-  auto [it, _] = inodes_.emplace(id, std::move(inode));
+  Inode* added = arena_.New(std::move(inode));
+  inodes_.insert(added);
   if (!parent->child_set) parent->child_set = std::make_unique<ChildSet>();
-  parent->child_set->insert(&it->second);
+  parent->child_set->insert(added);
   SetTtl(id, ttl);
   return Status();
 }
@@ -163,7 +195,10 @@ void InodeTree::RemoveSubtree(Inode* inode) {
   if (Inode* parent = Mutable(inode->parent_id)) parent->child_set->erase(inode);
   for (InodeId id : order) {
     ttls_.erase(id);
-    inodes_.erase(id);
+    auto it = inodes_.find(id);
+    Inode* removed = *it;
+    inodes_.erase(it);
+    arena_.Delete(removed);
   }
 }
 
