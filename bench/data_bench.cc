@@ -163,9 +163,10 @@ int main(int argc, char** argv) {
     s = (*c)->StartWorker(0);  // returns once registered
     if (!s.ok()) Die(s, "start worker");
     double secs = SecondsSince(t0);
-    std::printf("worker restart with %lld blocks: serving after %.2f s (%.0f blocks/s); "
-                "listing+stat of the files alone: %.2f s\n",
-                static_cast<long long>(listed), secs, n / secs, list_secs);
+    std::printf(
+        "worker restart with %lld blocks: serving after %.2f s (%.0f blocks/s); "
+        "listing+stat of the files alone: %.2f s\n",
+        static_cast<long long>(listed), secs, n / secs, list_secs);
     return 0;
   }
 
@@ -184,8 +185,8 @@ int main(int argc, char** argv) {
   auto remote_fs = (*cluster)->NewClient({{"alluxio.user.short.circuit.enabled", "false"}});
   if (!remote_fs.ok()) Die(remote_fs.status(), "client");
 
-  std::printf("data_bench: size %.2f GiB, block %lld MiB, buffer %zu KiB\n",
-              size / double(1 << 30), static_cast<long long>(block >> 20), buffer.size() >> 10);
+  std::printf("data_bench: size %.2f GiB, block %lld MiB, buffer %zu KiB\n", size / double(1 << 30),
+              static_cast<long long>(block >> 20), buffer.size() >> 10);
 
   // write
   std::string shm = "/dev/shm/data_bench_baseline";

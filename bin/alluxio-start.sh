@@ -1,217 +1,404 @@
 #!/usr/bin/env bash
 # Starts Alluxio processes, with Alluxio's arguments:
-#   alluxio-start.sh [-hNwa] [-i backup] ACTION [MOPT] [-f]
-# ACTION: local (master and worker), master, worker. MOPT (worker, local): Mount or SudoMount mount
-# a ramfs of alluxio.worker.ramdisk.size at every level-0 MEM directory that is not on a RAM file
-# system yet; NoMount (the default) requires them to be on one already.
-# -a: do not wait for the process to serve.
-# -N: do not stop a running process first. -f: format the journal before starting.
-# -w: wait for the started process to exit. A journal folder that does not exist yet is formatted
-# first (as Alluxio does for the embedded journal); an existing unformatted one makes the master
-# refuse to start ("Journal ... has not been formatted!").
+#   alluxio-start.sh [-hNwa] [-i backup] ACTION [MOPT] [-f] [-c cache]
+# Pid files go to ${alluxio.work.dir}/run and logs to ${alluxio.logs.dir} (master.log,
+# worker.log), so clusters with different configurations never touch each other's processes.
+# masters/workers/all run on every host of conf/masters / conf/workers: this machine directly,
+# other hosts over ssh with the same ALLUXIO_HOME and ALLUXIO_CONF_DIR.
+# After starting, unless -a, each service is polled until it is healthy (master: answers
+# `fs test -e /`; worker: registered with the master and its RPC port open), it dies (the log's
+# tail is printed) or 120 s pass: "[ OK ] ..." or "[ FAILED ] ..." per service, exit 1 on failure.
+# -c CACHE restores a worker cache written by alluxio-stop.sh -c (see there); it is verified
+# against its md5sums before anything is stopped or touched. Design: docs/design/operations.md.
+# shellcheck source=../libexec/alluxio-config.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../libexec/alluxio-config.sh"
 BIN=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-usage() {
-  cat <<USAGE
-Usage: alluxio-start.sh [-hNwa] [-i backup] ACTION [MOPT] [-f]
+USAGE="Usage: alluxio-start.sh [-hNwa] [-i backup] ACTION [MOPT] [-f] [-c cache]
 Where ACTION is one of:
-  local     \tStart all processes locally.
-  master    \tStart the local master on this node.
-  worker    \tStart a worker on this node.
+  all [MOPT] [-c cache]     \tStart all masters and workers.
+  local [MOPT] [-c cache]   \tStart all processes locally.
+  master                    \tStart the local master on this node.
+  masters                   \tStart masters on master nodes.
+  worker  [MOPT] [-c cache] \tStart a worker on this node.
+  workers [MOPT] [-c cache] \tStart workers on worker nodes.
+  restart_worker            \tRestart a failed worker on this node.
+  restart_workers           \tRestart any failed workers on worker nodes.
+
 MOPT (Mount Option) is one of:
   Mount    \tMount the configured RamFS if it is not already mounted.
   SudoMount\tMount the configured RamFS using sudo if it is not already mounted.
-  NoMount  \tDo not mount the configured RamFS (the default).
--a  asynchronously start processes without monitoring for start completion
--f  format Journal, UnderFS Data and Workers Folder on master
--h  display this help
--i  a journal backup to restore the master from (not supported yet)
--N  do not try to kill previous running processes before starting new ones
--w  wait for processes to end before returning
-USAGE
-}
+  NoMount  \tDo not mount the configured RamFS.
+           \tNotice: to avoid sudo requirement but using tmpFS in Linux,
+             set alluxio.worker.tieredstore.level0.dirs.path under /dev/shm and use NoMount.
+  NoMount is assumed if MOPT is not specified.
 
-async=false; nokill=false; wait_end=false; backup=""
+-a         asynchronously start all processes. The script may exit before all
+           processes have been started.
+-c cache   populate the worker ramcache(s) for each worker node from the
+           specified directory (relative to each worker node's host filesystem).
+-f         format Journal, UnderFS Data and Workers Folder on master.
+-h         display this help.
+-i backup  a journal backup to restore the master from. The backup should be
+           a URI path within the root under filesystem, e.g.
+           hdfs://mycluster/alluxio_backups/alluxio-journal-YYYY-MM-DD-timestamp.gz.
+-N         do not try to kill previous running processes before starting new ones.
+-w         wait for processes to end before returning."
+
+async=false; killonstart=true; wait_end=false; journal_backup=""
 while getopts "ahNwi:" o; do
   case "$o" in
     a) async=true ;;
-    h) usage; exit 0 ;;
-    N) nokill=true ;;
+    h) echo -e "$USAGE"; exit 0 ;;
+    i) journal_backup=$OPTARG ;;
+    N) killonstart=false ;;
     w) wait_end=true ;;
-    i) backup=$OPTARG ;;
-    *) usage; exit 1 ;;
+    *) echo -e "$USAGE" >&2; exit 1 ;;
   esac
 done
 shift $((OPTIND - 1))
 ACTION=${1:-}
-[[ -n "$ACTION" ]] || { usage; exit 1; }
+if [[ -z "$ACTION" ]]; then
+  echo "Error: no ACTION specified" >&2
+  echo -e "$USAGE" >&2
+  exit 1
+fi
 shift
-format=false
-mopt=""
-for a in "$@"; do
-  case "$a" in
-    -f) format=true ;;
-    NoMount|Mount|SudoMount) mopt=$a ;;
-    *) echo "Unknown argument: $a" >&2; usage; exit 1 ;;
+MOPT=${1:-}
+case "$ACTION" in
+  all|worker|workers|local)
+    if [[ -z "$MOPT" ]]; then
+      echo "Assuming NoMount by default."
+      MOPT=NoMount
+    elif [[ "$MOPT" == -f ]]; then
+      echo "Assuming SudoMount given -f option."
+      MOPT=SudoMount
+    else
+      shift
+    fi
+    case "$MOPT" in
+      Mount|SudoMount|NoMount) ;;
+      -*) echo "This command requires a mount mode be specified" >&2; echo -e "$USAGE" >&2; exit 1 ;;
+      *) echo "Invalid mount mode: $MOPT" >&2; echo -e "$USAGE" >&2; exit 1 ;;
+    esac ;;
+  *) MOPT="" ;;
+esac
+FORMAT=false; cache=""
+OPTIND=1
+while getopts "fc:" o; do
+  case "$o" in
+    f) FORMAT=true ;;
+    c) cache=$OPTARG ;;
+    *) echo -e "$USAGE" >&2; exit 1 ;;
   esac
 done
-if [[ -n "$backup" ]]; then
-  echo "Restoring from a backup (-i) is not supported yet." >&2
+shift $((OPTIND - 1))
+if (($# > 0)); then
+  echo "Error: unexpected argument: $1" >&2
+  echo -e "$USAGE" >&2
   exit 1
 fi
 
-start_master() {
-  local work_dir logs_dir journal_dir port pid_file
-  work_dir=$(alluxio_conf alluxio.work.dir) || exit 1
-  logs_dir=$(alluxio_conf alluxio.logs.dir) || exit 1
-  journal_dir=$(alluxio_conf alluxio.master.journal.folder) || exit 1
-  journal_dir=${journal_dir#file://}
-  pid_file="$work_dir/run/alluxio-master.pid"
-  mkdir -p "$logs_dir" "$work_dir/run"
-  if [[ "$nokill" != true ]]; then
-    "$BIN/alluxio-stop.sh" master >/dev/null 2>&1 || true
-  fi
-  if [[ -f "$journal_dir" ]]; then
-    echo "Journal location $journal_dir is a file not a directory. Please remove the file before retrying."
-    exit 1
-  fi
-  if [[ "$format" == true || ! -e "$journal_dir" ]]; then
-    "$BIN/alluxio" formatJournal || exit 1
-  fi
-  echo "Starting master @ $(hostname -f 2>/dev/null || hostname). Logging to $logs_dir"
-  nohup "$ALLUXIO_BIN_DIR/alluxio-master" >>"$logs_dir/master.log" 2>&1 </dev/null &
-  local pid=$!
-  echo "$pid" >"$pid_file"
-  if [[ "$async" == true ]]; then return 0; fi
-  # Wait (up to 120 s) until the master answers.
-  local deadline=$((SECONDS + 120))
-  while (( SECONDS < deadline )); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "[ FAILED ] The master service @ $(hostname) exited. Last lines of $logs_dir/master.log:"
-      tail -n 20 "$logs_dir/master.log"
-      rm -f "$pid_file"
-      exit 1
+HOST=$(hostname)
+FQDN=$(hostname -f 2>/dev/null || hostname)
+START_TIMEOUT=120
+WORK_DIR=$(alluxio_conf alluxio.work.dir) || exit 1
+LOGS_DIR=$(alluxio_conf alluxio.logs.dir) || exit 1
+RUN_DIR=$WORK_DIR/run
+mkdir -p "$LOGS_DIR" "$RUN_DIR" || exit 1
+STARTED_PIDS=()
+
+# ---- health checks -----------------------------------------------------------------------------
+# log_size FILE: its size in bytes (0 if missing), to read only what a new process appends.
+log_size() { stat -c %s "$1" 2>/dev/null || echo 0; }
+
+# wait_healthy ROLE PID LOG OFFSET: polls until ROLE (master|worker) serves, the process dies or
+# the deadline passes; prints "[ OK ]" or "[ FAILED ]".
+wait_healthy() {
+  local role=$1 pid=$2 log=$3 offset=$4 port=""
+  [[ "$role" == worker ]] && port=$(alluxio_conf alluxio.worker.rpc.port)
+  local deadline=$((SECONDS + START_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if ! alluxio_pid_alive "$pid"; then
+      echo "[ FAILED ] The $role service @ $HOST exited. Last lines of $log:"
+      tail -c +$((offset + 1)) "$log" 2>/dev/null | tail -n 20
+      rm -f "$RUN_DIR/alluxio-$role.pid"
+      return 1
     fi
-    if "$ALLUXIO_BIN_DIR/alluxio" fs -Dalluxio.user.rpc.retry.max.duration=1sec test -e / \
-        >/dev/null 2>&1; then
-      echo "[ OK ] The master service @ $(hostname) is in a healthy state."
-      if [[ "$wait_end" == true ]]; then wait "$pid"; fi
+    if [[ "$role" == master ]]; then
+      if "$ALLUXIO_BIN_DIR/alluxio" fs -Dalluxio.user.rpc.retry.max.duration=1sec test -e / \
+          >/dev/null 2>&1; then
+        echo "[ OK ] The master service @ $HOST is in a healthy state."
+        return 0
+      fi
+    elif tail -c +$((offset + 1)) "$log" 2>/dev/null | grep -q "registered with the master" &&
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "[ OK ] The worker service @ $HOST is in a healthy state."
       return 0
     fi
     sleep 0.2
   done
-  echo "[ FAILED ] The master service @ $(hostname) is not serving requests after 120s. Please check if the process is running and the logs/ if necessary."
-  exit 1
+  echo "[ FAILED ] The $role service @ $HOST is not serving requests after ${START_TIMEOUT}s. Please check if the process is running and the logs/ if necessary."
+  return 1
 }
 
-# The level-0 directories of the MEM tier, one per line.
-mem_dirs() {
-  local alias paths types i
-  alias=$(alluxio_conf alluxio.worker.tieredstore.level0.alias) || exit 1
-  [[ "$alias" == MEM ]] || return 0
-  paths=$(alluxio_conf alluxio.worker.tieredstore.level0.dirs.path) || exit 1
-  types=$(alluxio_conf alluxio.worker.tieredstore.level0.dirs.mediumtype) || exit 1
-  IFS=',' read -ra P <<<"$paths"
-  IFS=',' read -ra T <<<"$types"
-  for i in "${!P[@]}"; do
-    local t=${T[$i]:-${T[0]:-MEM}}
-    [[ "${t// /}" == MEM ]] && echo "${P[$i]// /}"
-  done
-  return 0
+# launch ROLE: starts alluxio-ROLE in the background, writes its pid file, and (unless
+# -a) waits until it is healthy.
+launch() {
+  local role=$1 log="$LOGS_DIR/$1.log" offset pid
+  offset=$(log_size "$log")
+  if [[ "$role" == master && -n "$journal_backup" ]]; then
+    # Alluxio's launch-process turns JOURNAL_BACKUP into this -D option; both are passed.
+    JOURNAL_BACKUP=$journal_backup nohup "$ALLUXIO_BIN_DIR/alluxio-$role" \
+      "-Dalluxio.master.journal.init.from.backup=$journal_backup" >>"$log" 2>&1 </dev/null &
+  else
+    nohup "$ALLUXIO_BIN_DIR/alluxio-$role" >>"$log" 2>&1 </dev/null &
+  fi
+  pid=$!
+  echo "$pid" >"$RUN_DIR/alluxio-$role.pid"
+  STARTED_PIDS+=("$pid")
+  [[ "$async" == true ]] && return 0
+  wait_healthy "$role" "$pid" "$log" "$offset"
 }
 
+# already_running ROLE: true (with a message) if this cluster's ROLE runs here.
+already_running() {
+  local pid
+  pid=$(alluxio_live_pid "$1" "$RUN_DIR") || return 1
+  echo "The $1 @ $HOST is already running (pid $pid); not starting another one."
+}
+
+# ---- master ------------------------------------------------------------------------------------
+start_master() {
+  already_running master && return 0
+  local journal_dir
+  journal_dir=$(alluxio_conf alluxio.master.journal.folder) || exit 1
+  journal_dir=${journal_dir#file://}
+  if [[ -f "$journal_dir" ]]; then
+    echo "Journal location $journal_dir is a file not a directory. Please remove the file before retrying."
+    exit 1
+  fi
+  if [[ ! -e "$journal_dir" ]]; then
+    "$BIN/alluxio" formatJournal || exit 1
+  fi
+  echo "Starting master @ $FQDN. Logging to $LOGS_DIR"
+  launch master
+}
+
+# ---- worker ------------------------------------------------------------------------------------
 on_ram_fs() { [[ "$(stat -f -c %T "$1" 2>/dev/null)" =~ ^(tmpfs|ramfs)$ ]]; }
 
-prepare_ramdisks() {  # MOPT
-  local mopt=$1 dir size
-  if [[ -z "$mopt" ]]; then
-    echo "Assuming NoMount by default."
-    mopt=NoMount
-  fi
-  if [[ "$mopt" != NoMount ]]; then
+prepare_ramdisks() {
+  local dir size=""
+  if [[ "$MOPT" != NoMount ]]; then
     if [[ "$(alluxio_conf alluxio.worker.tieredstore.level0.alias)" != MEM ]]; then
-      echo "ERROR: $mopt requires alluxio.worker.tieredstore.level0.alias to be MEM" >&2
+      echo "Can't Mount/SudoMount when alluxio.worker.tieredstore.level0.alias is not MEM"
       exit 1
     fi
     size=$(alluxio_conf --unit B alluxio.worker.ramdisk.size) || exit 1
   fi
   while read -r dir; do
     [[ -n "$dir" ]] || continue
-    case "$mopt" in
+    case "$MOPT" in
       NoMount)
-        if [[ "$dir" == /dev/shm* ]]; then
-          echo "WARNING: Using tmpFS does not guarantee data to be stored in memory."
-        fi
         if ! on_ram_fs "$dir"; then
           echo "ERROR: Ramdisk $dir is not mounted with mount option NoMount. Use alluxio-mount.sh to mount ramdisk." >&2
           exit 1
+        fi
+        if [[ "$dir" =~ ^/dev/shm/?$ ]]; then
+          echo "WARNING: Using tmpFS does not guarantee data to be stored in memory."
+          echo "WARNING: Check vmstat for memory statistics (e.g. swapping)."
         fi ;;
       Mount|SudoMount)
-        if ! on_ram_fs "$dir"; then
-          local sudo=""
-          [[ "$mopt" == SudoMount ]] && sudo=sudo
-          $sudo mkdir -p "$dir" && $sudo mount -t ramfs -o "size=$size" ramfs "$dir" &&
-            $sudo chmod a+w "$dir" || {
-            echo "ERROR: mounting a ramfs at $dir failed" >&2
-            exit 1
-          }
+        if on_ram_fs "$dir"; then
+          echo "Ramdisk $dir already mounted. Skipping mounting procedure."
+          continue
+        fi
+        echo "Ramdisk $dir not detected. Mounting..."
+        local sudo=""
+        [[ "$MOPT" == SudoMount ]] && sudo=sudo
+        if ! { $sudo mkdir -p "$dir" && $sudo mount -t ramfs -o "size=$size" ramfs "$dir" &&
+               $sudo chmod a+w "$dir"; }; then
+          echo "Mount failed, not starting worker" >&2
+          exit 1
         fi ;;
     esac
-  done < <(mem_dirs)
+  done < <(alluxio_mem_dirs)
+}
+
+cache_is_empty() { [[ -z "$(ls -A "$cache" 2>/dev/null)" ]]; }
+
+# Checks the cache of -c before anything is stopped or touched: Alluxio's checks, then ours (the
+# completion marker, and every file against its md5sum). Exits 2 on failure.
+check_cache() {
+  [[ -n "$cache" ]] || return 0
+  if [[ ! -e "$cache" ]]; then
+    echo "Cache path $cache does not exist; aborting"
+    exit 2
+  fi
+  if [[ ! -d "$cache" ]]; then
+    echo "Cache path $cache is not a directory; aborting"
+    exit 2
+  fi
+  cache_is_empty && return 0
+  if [[ ! -f "$cache/$ALLUXIO_CACHE_MARKER" ]]; then
+    echo "Cache path $cache is incomplete: it has no $ALLUXIO_CACHE_MARKER marker, so the alluxio-stop.sh -c that wrote it did not finish; aborting"
+    exit 2
+  fi
+  local dir
+  while read -r dir; do
+    [[ -n "$dir" ]] || continue
+    if [[ ! -e "${cache%/}$dir" ]]; then
+      echo "Path does not exist: ${cache%/}$dir"
+      exit 2
+    fi
+    if [[ ! -d "${cache%/}$dir" ]]; then
+      echo "Path is not a directory: ${cache%/}$dir"
+      exit 2
+    fi
+  done < <(alluxio_mem_dirs)
+  if [[ -s "$cache/$ALLUXIO_CACHE_MARKER" ]] &&
+      ! (cd "$cache" && md5sum --quiet --strict -c "$ALLUXIO_CACHE_MARKER" >&2); then
+    echo "Cache path $cache does not match its checksums ($ALLUXIO_CACHE_MARKER); aborting"
+    exit 2
+  fi
+}
+
+# Replaces each MEM dir's saved entries (the worker data folder) with the cache's copy. The worker
+# adopts the block files at startup (its manifest checks their sizes) and reports them to the
+# master. Called with the worker stopped, after check_cache.
+populate_cache() {
+  [[ -n "$cache" ]] || return 0
+  if cache_is_empty; then
+    echo "Cache path $cache is an empty directory; skipping cache population"
+    return 0
+  fi
+  echo "Populating worker ramcache(s) with contents from $cache"
+  local dir entry src
+  while read -r dir; do
+    [[ -n "$dir" ]] || continue
+    if [[ ! -e "$dir" ]]; then
+      echo "Alluxio has a configured ramcache path $dir, but that path does not exist"
+      exit 2
+    fi
+    if [[ ! -d "$dir" ]]; then
+      echo "Alluxio has a configured ramcache path $dir, but that path is not a directory"
+      exit 2
+    fi
+    src="${cache%/}$dir"
+    echo "Populating worker ramcache at $dir with $src"
+    # Only what the cache holds is replaced (the data folder); the rest of the ramdisk stays.
+    for entry in "$src"/* "$src"/.[!.]* "$src"/..?*; do
+      [[ -e "$entry" ]] || continue
+      rm -rf "${dir:?}/${entry##*/}"
+    done
+    if ! cp -R "$src/." "$dir/"; then
+      echo "Failed to populate ramcache at $dir with $src"
+      exit 2
+    fi
+    if [[ "$(cd "$src" && find . -type f -printf '%p %s\n' | sort)" != \
+          "$(cd "$dir" && find . -type f -printf '%p %s\n' | sort)" ]]; then
+      echo "Failed to populate ramcache at $dir with $src: the copy differs in size"
+      exit 2
+    fi
+  done < <(alluxio_mem_dirs)
 }
 
 start_worker() {
-  local work_dir logs_dir pid_file host port
-  work_dir=$(alluxio_conf alluxio.work.dir) || exit 1
-  logs_dir=$(alluxio_conf alluxio.logs.dir) || exit 1
-  pid_file="$work_dir/run/alluxio-worker.pid"
-  mkdir -p "$logs_dir" "$work_dir/run"
-  if [[ "$nokill" != true ]]; then
-    "$BIN/alluxio-stop.sh" worker >/dev/null 2>&1 || true
-  elif [[ -f "$pid_file" ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
-    echo "The worker is already running (pid $(cat "$pid_file"))."
-    return 0
-  fi
-  prepare_ramdisks "$mopt"
-  if [[ "$format" == true ]]; then "$BIN/alluxio" formatWorker || exit 1; fi
-  host=$(alluxio_conf alluxio.worker.hostname 2>/dev/null)
-  [[ -n "$host" ]] || host=$(hostname)
-  port=$(alluxio_conf alluxio.worker.rpc.port) || exit 1
-  echo "Starting worker @ $host. Logging to $logs_dir"
-  nohup "$ALLUXIO_BIN_DIR/alluxio-worker" >>"$logs_dir/worker.log" 2>&1 </dev/null &
-  local pid=$!
-  echo "$pid" >"$pid_file"
-  if [[ "$async" == true ]]; then return 0; fi
-  local deadline=$((SECONDS + 120))
-  while (( SECONDS < deadline )); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "[ FAILED ] The worker service @ $host exited. Last lines of $logs_dir/worker.log:"
-      tail -n 20 "$logs_dir/worker.log"
-      rm -f "$pid_file"
-      exit 1
-    fi
-    # Serving, and registered with the master.
-    if grep -q "registered with the master" "$logs_dir/worker.log" 2>/dev/null &&
-        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "[ OK ] The worker service @ $host is in a healthy state."
-      if [[ "$wait_end" == true ]]; then wait "$pid"; fi
-      return 0
-    fi
-    sleep 0.2
-  done
-  echo "[ FAILED ] The worker service @ $host is not serving requests after 120s. Please check if the process is running and the logs/ if necessary."
-  exit 1
+  already_running worker && return 0
+  prepare_ramdisks
+  populate_cache
+  echo "Starting worker @ $FQDN. Logging to $LOGS_DIR"
+  launch worker
 }
 
+restart_worker() {
+  already_running worker && return 0
+  echo "Restarting worker @ $FQDN. Logging to $LOGS_DIR"
+  launch worker
+}
+
+# ---- several hosts -----------------------------------------------------------------------------
+# Each host runs this script for its own process (-N: whatever had to stop was stopped already).
+sub_opts() {
+  SUB=(-N)
+  [[ "$async" == true ]] && SUB+=(-a)
+  return 0
+}
+
+start_masters() {
+  sub_opts
+  [[ -n "$journal_backup" ]] && SUB+=(-i "$journal_backup")
+  alluxio_on_hosts masters "$BIN/alluxio-start.sh" "${SUB[@]}" master
+}
+
+start_workers() {
+  sub_opts
+  local extra=()
+  [[ -n "$cache" ]] && extra=(-c "$cache")
+  alluxio_on_hosts workers "$BIN/alluxio-start.sh" "${SUB[@]}" worker "$MOPT" "${extra[@]}"
+}
+
+restart_workers() {
+  sub_opts
+  alluxio_on_hosts workers "$BIN/alluxio-start.sh" "${SUB[@]}" restart_worker
+}
+
+# ---- main --------------------------------------------------------------------------------------
 case "$ACTION" in
-  master) start_master ;;
-  worker) start_worker ;;
-  local|all)
-    if [[ "$ACTION" == local ]] && ! grep -qs '^alluxio.master.hostname' "$ALLUXIO_CONF_DIR/alluxio-site.properties"; then
+  all|local|master|masters|worker|workers|restart_worker|restart_workers) ;;
+  *)
+    echo "Error: Invalid ACTION: $ACTION" >&2
+    echo -e "$USAGE" >&2
+    exit 1 ;;
+esac
+# Nothing is stopped or touched before the cache of -c checks out (on this machine; other hosts
+# check their own).
+case "$ACTION" in
+  worker|local) check_cache ;;
+  all|workers)
+    if [[ -n "$cache" ]] && ! alluxio_has_remote_host workers; then check_cache; fi ;;
+esac
+
+if [[ "$killonstart" == true ]]; then
+  case "$ACTION" in
+    all|local|master|masters|worker|workers) "$BIN/alluxio-stop.sh" "$ACTION" ;;
+  esac
+fi
+
+rc=0
+case "$ACTION" in
+  all)
+    if [[ "$FORMAT" == true ]]; then "$BIN/alluxio" format || exit 1; fi
+    # Workers need a master: do not make them wait for one that failed.
+    start_masters && start_workers || rc=1 ;;
+  local)
+    master_hostname=$(alluxio_conf alluxio.master.hostname)
+    if [[ -z "$master_hostname" ]] || ! alluxio_is_local_host "$master_hostname"; then
+      echo -e "\n# The following line is auto-generated by command \"bin/alluxio-start.sh local\"" \
+        >>"$ALLUXIO_CONF_DIR/alluxio-site.properties"
       echo "alluxio.master.hostname=localhost" >>"$ALLUXIO_CONF_DIR/alluxio-site.properties"
     fi
-    start_master
-    start_worker ;;
-  *) echo "Error: Invalid ACTION $ACTION" >&2; usage; exit 1 ;;
+    if [[ "$FORMAT" == true ]]; then
+      "$BIN/alluxio" formatJournal || exit 1
+      "$BIN/alluxio" formatWorker || exit 1
+    fi
+    start_master && start_worker || rc=1 ;;
+  master)
+    if [[ "$FORMAT" == true ]]; then "$BIN/alluxio" format || exit 1; fi
+    start_master || rc=1 ;;
+  masters)
+    if [[ "$FORMAT" == true ]]; then "$BIN/alluxio" format || exit 1; fi
+    start_masters || rc=1 ;;
+  worker)
+    if [[ "$FORMAT" == true ]]; then "$BIN/alluxio" formatWorker || exit 1; fi
+    start_worker || rc=1 ;;
+  workers) start_workers || rc=1 ;;
+  restart_worker) restart_worker || rc=1 ;;
+  restart_workers) restart_workers || rc=1 ;;
 esac
+
+if [[ "$wait_end" == true && ${#STARTED_PIDS[@]} -gt 0 ]]; then
+  wait "${STARTED_PIDS[@]}"
+fi
+exit "$rc"

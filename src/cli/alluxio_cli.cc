@@ -39,6 +39,7 @@ const std::map<std::string, TopCommand>& Commands() {
         "if underfs is local and doesn't already exist)"}},
       {"formatJournal", {RunFormatJournal, "Format Alluxio master journal locally"}},
       {"formatMasters", {RunFormatJournal, "Format Alluxio master journal on all master nodes"}},
+      {"formatWorker", {RunFormatWorker, "Format Alluxio worker storage locally"}},
   };
   return kCommands;
 }

@@ -11,14 +11,13 @@ TEST(RunTestsCommandTest, DefaultsRunEveryCombination) {
   EXPECT_EQ(o.directory, "/");
   EXPECT_EQ(o.operations, (std::vector<std::string>{"BASIC", "BASIC_NON_BYTE_BUFFER"}));
   EXPECT_EQ(o.read_types, (std::vector<std::string>{"CACHE_PROMOTE", "CACHE", "NO_CACHE"}));
-  EXPECT_EQ(o.write_types, (std::vector<std::string>{"MUST_CACHE", "CACHE_THROUGH", "THROUGH",
-                                                     "ASYNC_THROUGH"}));
+  EXPECT_EQ(o.write_types,
+            (std::vector<std::string>{"MUST_CACHE", "CACHE_THROUGH", "THROUGH", "ASYNC_THROUGH"}));
 }
 
 TEST(RunTestsCommandTest, OptionsSelectOneValue) {
-  TestRunnerOptions o = *ParseTestRunnerArgs(
-      {"--directory", "/tmp", "--operation", "BASIC", "--readType", "CACHE", "--writeType",
-       "THROUGH"});
+  TestRunnerOptions o = *ParseTestRunnerArgs({"--directory", "/tmp", "--operation", "BASIC",
+                                              "--readType", "CACHE", "--writeType", "THROUGH"});
   EXPECT_EQ(o.directory, "/tmp");
   EXPECT_EQ(o.operations, std::vector<std::string>{"BASIC"});
   EXPECT_EQ(o.read_types, std::vector<std::string>{"CACHE"});

@@ -5,6 +5,7 @@
 #include <random>
 
 #include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
 
 #include "client/api/file_system.h"
 #include "client/internal/block_io.h"
@@ -20,16 +21,23 @@ namespace {
 
 // Attempts per read before giving up (each failed source is skipped afterwards).
 constexpr int kMaxAttempts = 8;
+// Smallest block worth caching before reading it (smaller ones stream).
+constexpr int64_t kCacheFirstMinBytes = 1 << 20;
 
 std::string BlockKey(const std::string& worker, int64_t block_id) {
   return fmt::format("{}#{}", worker, block_id);
 }
 
+// A failed read of the block from the UFS through `worker`. Kept apart from BlockKey: a worker
+// whose cached copy failed (corrupt, dropped) can still read the block from the UFS.
+std::string UfsKey(const std::string& worker, int64_t block_id) {
+  return fmt::format("{}#{}#ufs", worker, block_id);
+}
+
 }  // namespace
 
-FileInStream::FileInStream(std::shared_ptr<internal::Context> ctx, FileSystem* fs,
-                           std::string path, ::alluxio::grpc::FileInfo info,
-                           ::alluxio::grpc::ReadPType type)
+FileInStream::FileInStream(std::shared_ptr<internal::Context> ctx, FileSystem* fs, std::string path,
+                           ::alluxio::grpc::FileInfo info, ::alluxio::grpc::ReadPType type)
     : ctx_(std::move(ctx)),
       fs_(fs),
       path_(std::move(path)),
@@ -43,8 +51,10 @@ FileInStream::~FileInStream() { Close().IgnoreError(); }
 Status FileInStream::Close() {
   if (reader_) reader_->Close().IgnoreError();
   reader_.reset();
-  if (positional_) positional_->Close().IgnoreError();
-  positional_.reset();
+  for (auto& [index, p] : positional_) {
+    if (p.reader) p.reader->Close().IgnoreError();
+  }
+  positional_.clear();
   return Status();
 }
 
@@ -70,9 +80,9 @@ Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int6
                                                              int64_t max_length) {
   const int64_t block_id = BlockId(index);
   const int64_t length = BlockLength(index);
-  const int64_t range =
-      max_length < 0 ? length - offset : std::min(max_length, length - offset);
+  const int64_t range = max_length < 0 ? length - offset : std::min(max_length, length - offset);
   const bool promote = type_ == ::alluxio::grpc::CACHE_PROMOTE;
+  Status last;  // across rounds: the refresh round may find nothing new to try
   for (int round = 0; round < 2; ++round) {
     // Cached copies: this host's worker first, then the others in random order.
     std::vector<::alluxio::grpc::BlockLocation> locations;
@@ -84,7 +94,6 @@ Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int6
     std::shuffle(locations.begin(), locations.end(), rng);
     std::stable_partition(locations.begin(), locations.end(),
                           [&](const auto& l) { return ctx_->IsLocal(l.worker_address()); });
-    Status last;
     for (const auto& loc : locations) {
       const std::string key = internal::WorkerKey(loc.worker_address());
       if (failed_workers_.count(key) || failed_workers_.count(BlockKey(key, block_id))) continue;
@@ -114,19 +123,38 @@ Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int6
       std::stable_partition(workers.begin(), workers.end(), [](const auto& w) { return w.local; });
       for (const auto& w : workers) {
         const std::string key = internal::WorkerKey(w.address);
-        if (failed_workers_.count(key) || failed_workers_.count(BlockKey(key, block_id))) continue;
+        if (failed_workers_.count(key) || failed_workers_.count(UfsKey(key, block_id))) continue;
+        pb::OpenUfsBlockOptions ufs;
+        ufs.set_ufs_path(info_.ufs_path());
+        ufs.set_offset_in_file(index * block_size_);
+        ufs.set_block_size(length);
+        ufs.set_mount_id(info_.mount_id());
+        ufs.set_no_cache(type_ == ::alluxio::grpc::NO_CACHE);
+        ufs.set_user(ctx_->user());
+        // Reading a whole block sequentially through this host's worker: let it cache the block
+        // first, then read the block file directly. One UFS read and one local copy beat
+        // streaming every byte through gRPC; a block another reader is caching right now, or a
+        // failure, falls back to streaming.
+        if (w.local && ctx_->options().short_circuit && type_ != ::alluxio::grpc::NO_CACHE &&
+            max_length < 0 && offset == 0 && length >= kCacheFirstMinBytes) {
+          pb::CacheRequest creq;
+          creq.set_block_id(block_id);
+          *creq.mutable_open_ufs_block_options() = ufs;
+          pb::CacheResponse cresp;
+          ::grpc::ClientContext call;
+          ctx_->PrepareDataCall(&call);
+          if (ctx_->Worker(w.address)->Cache(&call, creq, &cresp).ok()) {
+            auto local =
+                internal::LocalBlockReader::Open(ctx_.get(), w.address, block_id, promote, offset);
+            if (local.ok()) return std::unique_ptr<BlockReader>(std::move(*local));
+          }
+        }
         pb::ReadRequest req;
         req.set_block_id(block_id);
         req.set_offset(offset);
         req.set_length(range);
         req.set_promote(promote);
-        auto* u = req.mutable_open_ufs_block_options();
-        u->set_ufs_path(info_.ufs_path());
-        u->set_offset_in_file(index * block_size_);
-        u->set_block_size(length);
-        u->set_mount_id(info_.mount_id());
-        u->set_no_cache(type_ == ::alluxio::grpc::NO_CACHE);
-        u->set_user(ctx_->user());
+        *req.mutable_open_ufs_block_options() = std::move(ufs);
         auto remote = internal::RemoteBlockReader::Open(ctx_.get(), w.address, req);
         if (remote.ok()) return std::unique_ptr<BlockReader>(std::move(*remote));
         last = remote.status();
@@ -160,27 +188,31 @@ Result<size_t> FileInStream::ReadAt(int64_t pos, char* buf, size_t n, bool seque
                                     std::unique_ptr<BlockReader>* reader, int64_t* index) {
   const int64_t idx = pos / block_size_;
   const int64_t offset = pos % block_size_;
-  const size_t want = static_cast<size_t>(std::min<int64_t>(
-      static_cast<int64_t>(n), BlockLength(idx) - offset));
+  const size_t want =
+      static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(n), BlockLength(idx) - offset));
   Status last;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (!*reader || *index != idx || !(*reader)->Seek(offset)) {
       if (*reader) (*reader)->Close().IgnoreError();
       reader->reset();
-      ASSIGN_OR_RETURN(*reader,
-                       OpenBlock(idx, offset, sequential ? -1 : static_cast<int64_t>(want)));
+      Result<std::unique_ptr<BlockReader>> opened =
+          OpenBlock(idx, offset, sequential ? -1 : static_cast<int64_t>(want));
+      // No source left after one failed here: that failure (e.g. a corrupt copy) says more.
+      if (!opened.ok()) return last.ok() ? opened.status() : last;
+      *reader = *std::move(opened);
       *index = idx;
     }
     Result<size_t> got = (*reader)->Read(buf, want);
     if (got.ok() && *got > 0) return got;
-    last = got.ok() ? DataLossError(fmt::format("block {} ended early at offset {}", BlockId(idx),
-                                                offset))
-                    : got.status();
+    last =
+        got.ok()
+            ? DataLossError(fmt::format("block {} ended early at offset {}", BlockId(idx), offset))
+            : got.status();
     // This source failed: skip it (the worker if it is down, else this block on it) and retry.
     const std::string worker = (*reader)->worker();
-    failed_workers_.insert(last.code() == StatusCode::kUnavailable
-                               ? worker
-                               : BlockKey(worker, BlockId(idx)));
+    const std::string block_key =
+        (*reader)->from_ufs() ? UfsKey(worker, BlockId(idx)) : BlockKey(worker, BlockId(idx));
+    failed_workers_.insert(last.code() == StatusCode::kUnavailable ? worker : block_key);
     (*reader)->Close().IgnoreError();
     reader->reset();
     if (last.code() == StatusCode::kResourceExhausted ||
@@ -207,8 +239,23 @@ Result<size_t> FileInStream::PositionedRead(int64_t pos, char* buf, size_t n) {
   size_t total = 0;
   const bool sequential = pos == positional_next_;
   while (total < n && pos < info_.length()) {
-    ASSIGN_OR_RETURN(size_t got, ReadAt(pos, buf + total, n - total, sequential, &positional_,
-                                        &positional_index_));
+    const int64_t idx = pos / block_size_;
+    auto it = positional_.find(idx);
+    if (it == positional_.end()) {
+      if (positional_.size() >= kMaxPositionalReaders) {
+        auto lru = positional_.begin();
+        for (auto i = positional_.begin(); i != positional_.end(); ++i) {
+          if (i->second.last_use < lru->second.last_use) lru = i;
+        }
+        if (lru->second.reader) lru->second.reader->Close().IgnoreError();
+        positional_.erase(lru);
+      }
+      it = positional_.emplace(idx, PositionalReader()).first;
+    }
+    PositionalReader& p = it->second;
+    p.last_use = ++positional_tick_;
+    ASSIGN_OR_RETURN(size_t got,
+                     ReadAt(pos, buf + total, n - total, sequential, &p.reader, &p.index));
     pos += static_cast<int64_t>(got);
     total += got;
   }

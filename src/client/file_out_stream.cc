@@ -68,6 +68,7 @@ const WorkerEntry* ChooseWorker(const std::vector<WorkerEntry>& workers, bool ro
 
 Status FileOutStream::Fail(Status s) {
   Cancel();
+  failure_ = s;
   return s;
 }
 
@@ -146,6 +147,7 @@ Status FileOutStream::OpenUfs() {
 }
 
 Status FileOutStream::Write(std::string_view data) {
+  if (!failure_.ok()) return failure_;
   if (closed_) return FailedPreconditionError(fmt::format("{} is closed", path_));
   if (writes_ufs() && !ufs_ && !data.empty()) {
     Status s = OpenUfs();
@@ -177,6 +179,7 @@ Status FileOutStream::Write(std::string_view data) {
 }
 
 Status FileOutStream::Close() {
+  if (!failure_.ok()) return failure_;
   if (closed_) return Status();
   if (block_) {
     Status s = CommitBlock();

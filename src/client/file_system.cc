@@ -11,8 +11,8 @@
 
 #include "alluxio/grpc/block_master.grpc.pb.h"
 #include "alluxio/grpc/file_system_master.grpc.pb.h"
-#include "client/internal/context.h"
 #include "alluxio/grpc/meta_master.grpc.pb.h"
+#include "client/internal/context.h"
 #include "rpc/master_client.h"
 
 namespace alluxio::client {
@@ -179,8 +179,7 @@ Result<std::vector<::alluxio::grpc::block::WorkerInfo>> FileSystem::GetWorkerRep
   grpc::block::GetWorkerInfoListPResponse resp;
   RETURN_IF_ERROR(master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
     resp.Clear();
-    return grpc::block::BlockMasterClientService::NewStub(ch)->GetWorkerReport(ctx, options,
-                                                                               &resp);
+    return grpc::block::BlockMasterClientService::NewStub(ch)->GetWorkerReport(ctx, options, &resp);
   }));
   return std::vector<::alluxio::grpc::block::WorkerInfo>(resp.worker_infos().begin(),
                                                          resp.worker_infos().end());
@@ -355,6 +354,24 @@ Result<std::string> FileSystem::Checkpoint() {
         ctx, grpc::meta::CheckpointPOptions(), &resp);
   }));
   return resp.master_hostname();
+}
+
+Result<grpc::meta::BackupPStatus> FileSystem::Backup(const grpc::meta::BackupPRequest& request) {
+  grpc::meta::BackupPStatus resp;
+  RETURN_IF_ERROR(master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    return grpc::meta::MetaMasterClientService::NewStub(ch)->Backup(ctx, request, &resp);
+  }));
+  return resp;
+}
+
+Result<grpc::meta::BackupPStatus> FileSystem::GetBackupStatus(const std::string& backup_id) {
+  grpc::meta::BackupStatusPRequest req;
+  req.set_backup_id(backup_id);
+  grpc::meta::BackupPStatus resp;
+  RETURN_IF_ERROR(master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    return grpc::meta::MetaMasterClientService::NewStub(ch)->GetBackupStatus(ctx, req, &resp);
+  }));
+  return resp;
 }
 
 Result<std::string> FileSystem::GetPrimaryAddress() { return master_->PrimaryAddress(); }

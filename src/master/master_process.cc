@@ -84,13 +84,43 @@ Status MasterProcess::Start() {
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
   auto t0 = std::chrono::steady_clock::now();
-  RETURN_IF_ERROR(journal_->Start(fs_master_.get()));
+  Status started = journal_->Start(fs_master_.get());
+  if (!started.ok()) {
+    if (started.code() != StatusCode::kDataLoss) return started;
+    ASSIGN_OR_RETURN(bool emergency, conf_.GetBool(k::kMasterJournalBackupWhenCorrupted));
+    return emergency ? EmergencyBackup(started) : started;
+  }
   auto replay_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
           .count();
   spdlog::info("Journal replayed in {} ms: {} inodes, next sequence number {}", replay_ms,
                fs_master_->inode_count(), journal_->NextSequenceNumber());
+  if (conf_.IsSet(k::kMasterJournalInitFromBackup) &&
+      !conf_.Get(k::kMasterJournalInitFromBackup).empty()) {
+    std::string uri = conf_.Get(k::kMasterJournalInitFromBackup);
+    if (journal_->NextSequenceNumber() == 0 && fs_master_->inode_count() == 0) {
+      auto restored = RestoreFromBackup(uri, conf_.Get(k::kMasterMountTableRootUfs), {},
+                                        fs_master_.get(), journal_.get());
+      if (!restored.ok()) {
+        spdlog::error("{}", restored.status().ToString());
+        return restored.status();
+      }
+      restored_entries_ = *restored;
+    } else {
+      spdlog::info("The journal system is not freshly formatted, skipping restoring backup from {}",
+                   uri);
+    }
+  }
   RETURN_IF_ERROR(fs_master_->Initialize());
+  if (restored_entries_ >= 0) {
+    ASSIGN_OR_RETURN(bool sync_root, conf_.GetBool(k::kMasterJournalSyncRootAfterInitFromBackup));
+    if (sync_root) RETURN_IF_ERROR(fs_master_->MarkRootForMetadataSync());
+  }
+  ASSIGN_OR_RETURN(BackupManagerOptions backup_options,
+                   BackupManagerOptions::FromConfiguration(conf_, hostname_));
+  backup_manager_ = std::make_unique<BackupManager>(
+      fs_master_.get(), journal_.get(), fs_master_->cluster_id(), std::move(backup_options));
+  backup_manager_->Start();
   // Workers register after the namespace is known, so orphan checks see the replayed files.
   block_master_->SetFileBlockIndex(fs_master_.get());
   block_master_->Start();
@@ -102,10 +132,10 @@ Status MasterProcess::Start() {
   meta_service_ = std::make_unique<MetaMasterService>(this);
   version_service_ = std::make_unique<ServiceVersionService>();
   ASSIGN_OR_RETURN(server_,
-                   rpc::RpcServer::Start(conf_.Get(k::kMasterBindHost), rpc_port_,
-                                         {fs_service_.get(), fs_worker_service_.get(),
-                                          block_client_service_.get(), block_worker_service_.get(),
-                                          meta_service_.get(), version_service_.get()}));
+                   rpc::RpcServer::Start(
+                       conf_.Get(k::kMasterBindHost), rpc_port_,
+                       {fs_service_.get(), fs_worker_service_.get(), block_client_service_.get(),
+                        block_worker_service_.get(), meta_service_.get(), version_service_.get()}));
   rpc_port_ = server_->port();
   spdlog::info("Alluxio master {} serving RPCs on {}:{} (cluster id {})", kVersion,
                conf_.Get(k::kMasterBindHost), rpc_port_, fs_master_->cluster_id());
@@ -117,6 +147,7 @@ void MasterProcess::Stop() {
     server_->Shutdown();
     server_.reset();
   }
+  if (backup_manager_) backup_manager_->Stop();
   if (block_master_) {
     block_master_->Stop();
     block_master_->SetFileBlockIndex(nullptr);
@@ -126,6 +157,37 @@ void MasterProcess::Stop() {
     Status s = journal_->Stop();
     if (!s.ok()) spdlog::error("Stopping the journal: {}", s.ToString());
   }
+}
+
+Status MasterProcess::EmergencyBackup(const Status& corruption) {
+  spdlog::error("The journal is corrupt: {}", corruption.ToString());
+  spdlog::warn("Emergency backup triggered");
+  std::string dir = conf_.Get(k::kMasterBackupDirectory);
+  Result<BackupLocation> loc = ResolveBackupDirectory(dir, /*local=*/true, "", {});
+  if (!loc.ok()) {
+    return Status(corruption.code(), fmt::format("{} (the emergency backup failed: {})",
+                                                 corruption.message(), loc.status().message()));
+  }
+  std::unique_ptr<journal::StateSnapshot> snap = fs_master_->Snapshot(journal_.get());
+  journal::BackupInfo info;
+  info.sequence_number = snap->next_sequence_number();
+  info.alluxio_version = std::string(kVersion);
+  info.cluster_id = fs_master_->cluster_id();
+  info.host = hostname_;
+  info.created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+  std::atomic<int64_t> progress{0};
+  Result<WrittenBackup> written = WriteBackupFile(*snap, *loc, info, &progress);
+  if (!written.ok()) {
+    return Status(corruption.code(), fmt::format("{} (the emergency backup failed: {})",
+                                                 corruption.message(), written.status().message()));
+  }
+  spdlog::warn("Auto backup state: Completed | Entries processed: {}.", written->entry_count);
+  return Status(corruption.code(),
+                fmt::format("{}. An emergency backup of the {} entries replayed before the "
+                            "corruption was written to {}",
+                            corruption.message(), written->entry_count, written->uri));
 }
 
 std::string MasterProcess::rpc_address() const {

@@ -11,6 +11,7 @@
 #include "alluxio/grpc/meta_master.pb.h"
 #include "common/conf/configuration.h"
 #include "journal/journal.h"
+#include "master/backup/backup_manager.h"
 #include "master/block/block_master.h"
 #include "master/file/file_system_master.h"
 
@@ -36,6 +37,11 @@ class MasterProcess {
   // Opens and replays the journal, initialises the namespace and starts serving on the RPC port
   // (0 in the configuration picks a free port). FailedPrecondition when the journal is not
   // formatted or is in use by another master.
+  // With alluxio.master.journal.init.from.backup and an empty journal, first restores the backup
+  // (any problem with it fails Start and leaves the journal empty); a non-empty journal ignores
+  // it. A journal found corrupt (DataLoss) with alluxio.master.journal.backup.when.corrupted
+  // gets an emergency backup of the replayed state in the backup directory on the local disk,
+  // and the error says where.
   Status Start();
   // Stops serving and flushes the journal. Idempotent.
   void Stop();
@@ -47,9 +53,16 @@ class MasterProcess {
   BlockMaster* block_master() { return block_master_.get(); }
   journal::Journal* journal() { return journal_.get(); }
   grpc::meta::MasterInfo GetMasterInfo() const;
+  // Valid after Start.
+  BackupManager* backup_manager() { return backup_manager_.get(); }
+  // Entries restored from a backup by Start (-1 when none was).
+  int64_t restored_entries() const { return restored_entries_; }
 
  private:
   explicit MasterProcess(conf::Configuration conf);
+  // Writes the replayed state to the local backup directory after a corrupt journal; returns the
+  // error to report.
+  Status EmergencyBackup(const Status& corruption);
 
   conf::Configuration conf_;
   std::string hostname_;
@@ -60,6 +73,8 @@ class MasterProcess {
   // Declared before fs_master_, which points to it: destroyed after it.
   std::unique_ptr<BlockMaster> block_master_;
   std::unique_ptr<FileSystemMaster> fs_master_;
+  std::unique_ptr<BackupManager> backup_manager_;
+  int64_t restored_entries_ = -1;
   std::unique_ptr<FileSystemMasterService> fs_service_;
   std::unique_ptr<FileSystemMasterWorkerService> fs_worker_service_;
   std::unique_ptr<BlockMasterClientService> block_client_service_;

@@ -31,8 +31,8 @@ std::string RandomBytes(size_t n, uint32_t seed) {
   return s;
 }
 
-Status WriteFile(FileSystem* fs, const std::string& path, const std::string& data,
-                 WritePType type, int64_t block_size = kBlockSize) {
+Status WriteFile(FileSystem* fs, const std::string& path, const std::string& data, WritePType type,
+                 int64_t block_size = kBlockSize) {
   client::fsopts::CreateFilePOptions o;
   o.set_write_type(type);
   o.set_block_size_bytes(block_size);
@@ -57,7 +57,8 @@ Result<std::string> ReadFile(FileSystem* fs, const std::string& path,
   std::string out(static_cast<size_t>(in->length()), '\0');
   size_t pos = 0;
   while (pos < out.size()) {
-    ASSIGN_OR_RETURN(size_t n, in->Read(out.data() + pos, std::min<size_t>(9000, out.size() - pos)));
+    ASSIGN_OR_RETURN(size_t n,
+                     in->Read(out.data() + pos, std::min<size_t>(9000, out.size() - pos)));
     if (n == 0) return DataLossError("short read");
     pos += n;
   }
@@ -125,12 +126,12 @@ TEST_F(DataPathTest, EveryWriteTypeAndReadTypeRoundTrips) {
   o.num_workers = 1;
   StartCluster(std::move(o));
   const std::vector<WritePType> writes = {::alluxio::grpc::MUST_CACHE,
-                                          ::alluxio::grpc::CACHE_THROUGH,
-                                          ::alluxio::grpc::THROUGH, ::alluxio::grpc::ASYNC_THROUGH};
+                                          ::alluxio::grpc::CACHE_THROUGH, ::alluxio::grpc::THROUGH,
+                                          ::alluxio::grpc::ASYNC_THROUGH};
   const std::vector<ReadPType> reads = {::alluxio::grpc::NO_CACHE, ::alluxio::grpc::CACHE,
                                         ::alluxio::grpc::CACHE_PROMOTE};
-  const std::vector<int64_t> sizes = {0, 1, kBlockSize - 1, kBlockSize, kBlockSize + 1,
-                                      3 * kBlockSize + 7};
+  const std::vector<int64_t> sizes = {
+      0, 1, kBlockSize - 1, kBlockSize, kBlockSize + 1, 3 * kBlockSize + 7};
   uint32_t seed = 1;
   for (WritePType w : writes) {
     for (int64_t size : sizes) {
@@ -149,7 +150,8 @@ TEST_F(DataPathTest, EveryWriteTypeAndReadTypeRoundTrips) {
         ASSERT_TRUE(WaitFor([&] {
           auto s = fs_->GetStatus(path);
           return s.ok() && s->persisted();
-        })) << path << " was never persisted";
+        })) << path
+            << " was never persisted";
         EXPECT_EQ(ReadLocalFile(UfsPath(path)), data) << path;
       } else {
         EXPECT_TRUE(st->persisted()) << path;
@@ -336,8 +338,7 @@ TEST_F(DataPathTest, EvictionFollowsLruAndSparesPinnedFiles) {
   std::string data = RandomBytes(block, 17);
   for (int i = 0; i < 4; ++i) {
     ASSERT_TRUE(
-        WriteFile(fs_, fmt::format("/e/f{}", i), data, ::alluxio::grpc::CACHE_THROUGH, block)
-            .ok());
+        WriteFile(fs_, fmt::format("/e/f{}", i), data, ::alluxio::grpc::CACHE_THROUGH, block).ok());
   }
   // f0 becomes the most recently used; f1 is now the coldest.
   ASSERT_TRUE(ReadFile(fs_, "/e/f0").ok());
@@ -399,9 +400,7 @@ TEST_F(DataPathTest, UfsChangesAreSeenWithASyncInterval) {
   StartCluster(std::move(o));
   ASSERT_TRUE(WriteFile(fs_, "/sync/f", "old content", ::alluxio::grpc::CACHE_THROUGH).ok());
   ASSERT_EQ(*ReadFile(fs_, "/sync/f"), "old content");
-  {
-    std::ofstream(UfsPath("/sync/f"), std::ios::binary | std::ios::trunc) << "new content!";
-  }
+  { std::ofstream(UfsPath("/sync/f"), std::ios::binary | std::ios::trunc) << "new content!"; }
   auto syncing = cluster_->NewClient({{"alluxio.user.file.metadata.sync.interval", "0"}});
   ASSERT_TRUE(syncing.ok());
   auto got = ReadFile(syncing->get(), "/sync/f");

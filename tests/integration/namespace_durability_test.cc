@@ -165,8 +165,9 @@ size_t CountFiles(const std::string& dir) {
 }
 
 TEST(NamespaceDurabilityTest, SameAfterCheckpointsAndLogGc) {
-  auto cluster = MiniCluster::Start({.properties = {{"alluxio.master.journal.checkpoint.period.entries", "200"},
-                                      {"alluxio.master.journal.log.size.bytes.max", "4KB"}}});
+  auto cluster = MiniCluster::Start(
+      {.properties = {{"alluxio.master.journal.checkpoint.period.entries", "200"},
+                      {"alluxio.master.journal.log.size.bytes.max", "4KB"}}});
   ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
   client::FileSystem* fs = (*cluster)->client();
   uint64_t seed = getenv("ALLUXIO_TEST_SEED") ? std::stoull(getenv("ALLUXIO_TEST_SEED"))
@@ -207,7 +208,8 @@ TEST(NamespaceDurabilityTest, ClientRetriesWhileTheMasterRestarts) {
 }
 
 TEST(NamespaceDurabilityTest, UnreachableMasterGivesAClearError) {
-  auto cluster = MiniCluster::Start({.properties = {{"alluxio.user.rpc.retry.max.duration", "300ms"}}});
+  auto cluster =
+      MiniCluster::Start({.properties = {{"alluxio.user.rpc.retry.max.duration", "300ms"}}});
   ASSERT_TRUE(cluster.ok());
   client::FileSystem* fs = (*cluster)->client();
   ASSERT_TRUE((*cluster)->StopMaster().ok());

@@ -130,6 +130,19 @@ Status MiniCluster::StartMaster() {
   return conf_.Set(k::kMasterRpcPort, std::to_string(master_->rpc_port()));
 }
 
+Status MiniCluster::StartMaster(const std::map<std::string, std::string>& extra) {
+  conf::Configuration conf = conf_;
+  for (const auto& [key, value] : extra) RETURN_IF_ERROR(conf.Set(key, value));
+  ASSIGN_OR_RETURN(master_, master::MasterProcess::Create(conf));
+  RETURN_IF_ERROR(master_->Start());
+  return conf_.Set(k::kMasterRpcPort, std::to_string(master_->rpc_port()));
+}
+
+Status MiniCluster::FormatJournal() {
+  if (master_) return FailedPreconditionError("stop the master before formatting its journal");
+  return journal::FormatLocalJournal(env::Env::Default(), conf_.Get(k::kMasterJournalFolder));
+}
+
 Status MiniCluster::StopMaster() {
   if (master_) master_->Stop();
   master_.reset();

@@ -40,6 +40,11 @@ class MiniCluster {
   Status RestartMaster();
   Status StopMaster();
   Status StartMaster();
+  // Starts the master with `extra` properties on top of the cluster's (for this start only, e.g.
+  // alluxio.master.journal.init.from.backup).
+  Status StartMaster(const std::map<std::string, std::string>& extra);
+  // Formats the master's journal (like `alluxio formatJournal`). REQUIRES: the master is stopped.
+  Status FormatJournal();
 
   master::MasterProcess* master() { return master_.get(); }
 

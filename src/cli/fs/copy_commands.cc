@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -81,9 +82,43 @@ struct Copier {
   bool preserve = false;
   std::mutex out_mu;  // whole lines from copy threads
 
+  // copyFromLocal's progress bar: on a terminal only (stderr), so scripts and transcripts see
+  // exactly Alluxio's lines. Bytes of every file being copied, redrawn at most every 200 ms.
+  bool show_progress = ::isatty(STDERR_FILENO) == 1;
+  int64_t progress_total = 0;  // GUARDED_BY(out_mu)
+  int64_t progress_done = 0;   // GUARDED_BY(out_mu)
+  std::chrono::steady_clock::time_point progress_drawn{};
+  bool progress_visible = false;  // GUARDED_BY(out_mu)
+
   void Println(const std::string& line) {
     std::lock_guard<std::mutex> l(out_mu);
+    ClearProgressLocked();
     sc.out() << line << "\n";
+  }
+
+  void AddProgress(int64_t total, int64_t done) {
+    if (!show_progress) return;
+    std::lock_guard<std::mutex> l(out_mu);
+    progress_total += total;
+    progress_done += done;
+    auto now = std::chrono::steady_clock::now();
+    if (now - progress_drawn < std::chrono::milliseconds(200) && progress_done < progress_total) {
+      return;
+    }
+    progress_drawn = now;
+    int pct = progress_total > 0 ? static_cast<int>(progress_done * 100 / progress_total) : 100;
+    std::string bar(static_cast<size_t>(pct / 5), '=');
+    bar.resize(20, ' ');
+    sc.err() << fmt::format("\r[{}] {:3d}% {} / {}", bar, pct, FormatSize(progress_done),
+                            FormatSize(progress_total))
+             << std::flush;
+    progress_visible = true;
+  }
+
+  void ClearProgressLocked() {
+    if (!progress_visible) return;
+    sc.err() << "\r\033[K" << std::flush;
+    progress_visible = false;
   }
 
   Result<bool> IsAlluxioFolder(const std::string& path, bool* exists) {
@@ -134,15 +169,22 @@ struct Copier {
     }
     ASSIGN_OR_RETURN(std::unique_ptr<client::FileOutStream> out, fs->Create(AlluxioPath(dst)));
     std::string buf(static_cast<size_t>(from_local_buffer), '\0');
+    std::error_code size_ec;
+    AddProgress(static_cast<int64_t>(stdfs::file_size(local, size_ec)), 0);
     Status s;
     while (s.ok() && in) {
       in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
       std::streamsize n = in.gcount();
       if (n > 0) s = out->Write(std::string_view(buf.data(), static_cast<size_t>(n)));
+      if (n > 0 && s.ok()) AddProgress(0, n);
     }
     if (s.ok() && in.bad()) s = InternalError(fmt::format("Failed to read {}", local));
     if (s.ok()) s = out->Close();
     if (!s.ok()) {
+      {
+        std::lock_guard<std::mutex> l(out_mu);
+        ClearProgressLocked();
+      }
       // No incomplete file is left behind.
       out->Cancel();
       Result<bool> still = fs->Exists(AlluxioPath(dst));
@@ -207,7 +249,7 @@ struct Copier {
     } else {
       RETURN_IF_ERROR(CopyFromLocalList(srcs, dst));
     }
-    sc.out() << "Copied " << src.text << " to " << dst << "\n";
+    Println(fmt::format("Copied {} to {}", src.text, dst));
     return Status();
   }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/fsadmin/backup_command.h"
 #include "cli/fsadmin/report_command.h"
 #include "client/api/file_system.h"
 
@@ -15,6 +16,7 @@ namespace {
 std::vector<fs::FsCommand> Commands() {
   std::vector<fs::FsCommand> commands;
   AddReportCommands(&commands);
+  AddBackupCommand(&commands);
   return commands;
 }
 

@@ -65,7 +65,7 @@ class FileInStream {
   ::alluxio::grpc::ReadPType type_;
   int64_t block_size_;
   int64_t position_ = 0;
-  std::unique_ptr<internal::BlockReader> reader_;      // sequential reads
+  std::unique_ptr<internal::BlockReader> reader_;  // sequential reads
   int64_t reader_index_ = -1;
   // Positioned reads keep one reader per recently used block (at most kMaxPositionalReaders),
   // so random reads of cached blocks cost one pread each, not an OpenLocalBlock each.
@@ -77,7 +77,7 @@ class FileInStream {
   };
   std::map<int64_t, PositionalReader> positional_;  // by block index
   uint64_t positional_tick_ = 0;
-  int64_t positional_next_ = -1;  // where the last positioned read ended
+  int64_t positional_next_ = -1;          // where the last positioned read ended
   std::set<std::string> failed_workers_;  // workers that failed during this stream
   bool refreshed_ = false;                // info_ re-read from the master once
 };

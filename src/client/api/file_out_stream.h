@@ -70,6 +70,7 @@ class FileOutStream {
   std::unique_ptr<internal::BlockWriter> ufs_;
   size_t next_worker_ = 0;  // round robin
   bool closed_ = false;
+  Status failure_;  // the error that cancelled the stream: every later call returns it
 };
 
 }  // namespace alluxio::client

@@ -17,10 +17,10 @@
 #include "alluxio/grpc/block_master.pb.h"
 #include "alluxio/grpc/file_system_master.pb.h"
 #include "alluxio/grpc/meta_master.pb.h"
-#include "common/conf/configuration.h"
-#include "common/result.h"
 #include "client/api/file_in_stream.h"
 #include "client/api/file_out_stream.h"
+#include "common/conf/configuration.h"
+#include "common/result.h"
 
 namespace alluxio::rpc {
 class MasterClient;
@@ -90,6 +90,11 @@ class FileSystem {
   Result<::alluxio::grpc::meta::MasterInfo> GetMasterInfo();
   // Asks the primary to write a checkpoint now; returns its hostname.
   Result<std::string> Checkpoint();
+  // Starts a journal backup (fsadmin backup); with options.run_async returns its first status,
+  // to be polled with GetBackupStatus.
+  Result<::alluxio::grpc::meta::BackupPStatus> Backup(
+      const ::alluxio::grpc::meta::BackupPRequest& request);
+  Result<::alluxio::grpc::meta::BackupPStatus> GetBackupStatus(const std::string& backup_id);
   // "host:port" of the primary master (connecting if needed).
   Result<std::string> GetPrimaryAddress();
   // Every configured master address ("host:port"): alluxio.master.rpc.addresses, else

@@ -22,6 +22,18 @@ Status ErrnoStatus(std::string_view what, const std::string& path) {
   return ErrnoToStatus(errno, what, path);
 }
 
+// The final status of a write stream that failed while the client still wanted it. A worker that
+// stops (or dies) mid-stream shows as CANCELLED, which would read as if the client had given up.
+Status FailedWriteStatus(const ::grpc::Status& status) {
+  Status s = rpc::FromGrpcStatus(status);
+  if (s.ok()) return UnavailableError("the worker closed the stream");
+  if (s.code() == StatusCode::kCancelled) {
+    return UnavailableError(
+        fmt::format("the worker ended the stream (stopping or gone): {}", s.message()));
+  }
+  return s;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -32,6 +44,7 @@ Result<std::unique_ptr<RemoteBlockReader>> RemoteBlockReader::Open(Context* ctx,
                                                                    pb::ReadRequest request) {
   std::unique_ptr<RemoteBlockReader> r(new RemoteBlockReader());
   r->worker_ = WorkerKey(worker);
+  r->from_ufs_ = request.has_open_ufs_block_options();
   r->block_id_ = request.block_id();
   r->position_ = request.offset();
   r->end_ = request.offset() + request.length();
@@ -164,6 +177,9 @@ Result<std::unique_ptr<RemoteBlockWriter>> RemoteBlockWriter::Open(
   std::unique_ptr<RemoteBlockWriter> w(new RemoteBlockWriter());
   w->worker_ = WorkerKey(worker);
   w->id_ = command.id();
+  w->what_ = command.type() == pb::UFS_FILE
+                 ? fmt::format("UFS file {}", command.create_ufs_file_options().ufs_path())
+                 : fmt::format("block {}", command.id());
   w->chunk_size_ = ctx->options().writer_chunk_size;
   w->call_ = std::make_unique<::grpc::ClientContext>();
   ctx->PrepareDataCall(w->call_.get());
@@ -180,9 +196,8 @@ Result<std::unique_ptr<RemoteBlockWriter>> RemoteBlockWriter::Open(
 RemoteBlockWriter::~RemoteBlockWriter() { Abort(); }
 
 Status RemoteBlockWriter::Finish() {
-  Status s = rpc::FromGrpcStatus(stream_->Finish());
-  if (s.ok()) s = UnavailableError("the worker closed the stream");
-  return s.WithContext(fmt::format("write {} to worker {}", id_, worker_));
+  return FailedWriteStatus(stream_->Finish())
+      .WithContext(fmt::format("write {} to worker {}", what_, worker_));
 }
 
 Status RemoteBlockWriter::Write(std::string_view data) {
@@ -209,11 +224,12 @@ Result<std::string> RemoteBlockWriter::Commit() {
   pb::WriteResponse resp;
   if (!stream_->Write(req) || !stream_->Read(&resp)) return Finish();
   stream_->WritesDone();
-  Status s = rpc::FromGrpcStatus(stream_->Finish());
-  if (!s.ok()) return s.WithContext(fmt::format("write {} to worker {}", id_, worker_));
+  if (::grpc::Status g = stream_->Finish(); !g.ok()) {
+    return FailedWriteStatus(g).WithContext(fmt::format("write {} to worker {}", what_, worker_));
+  }
   if (resp.offset() != written_) {
     return DataLossError(fmt::format("worker {} committed {} bytes of {}, {} were sent", worker_,
-                                     resp.offset(), id_, written_));
+                                     resp.offset(), what_, written_));
   }
   return resp.content_hash();
 }
@@ -262,9 +278,8 @@ Result<std::unique_ptr<LocalBlockWriter>> LocalBlockWriter::Open(Context* ctx,
 LocalBlockWriter::~LocalBlockWriter() { Abort(); }
 
 Status LocalBlockWriter::Finish() {
-  Status s = rpc::FromGrpcStatus(stream_->Finish());
-  if (s.ok()) s = UnavailableError("the worker closed the stream");
-  return s.WithContext(fmt::format("write block {} to worker {}", block_id_, worker_));
+  return FailedWriteStatus(stream_->Finish())
+      .WithContext(fmt::format("write block {} to worker {}", block_id_, worker_));
 }
 
 Status LocalBlockWriter::Reserve(int64_t bytes) {
@@ -320,8 +335,10 @@ Result<std::string> LocalBlockWriter::Commit() {
   pb::CreateLocalBlockResponse resp;
   if (!stream_->Write(req) || !stream_->Read(&resp)) return Finish();
   stream_->WritesDone();
-  Status s = rpc::FromGrpcStatus(stream_->Finish());
-  if (!s.ok()) return s.WithContext(fmt::format("commit block {} on worker {}", block_id_, worker_));
+  if (::grpc::Status g = stream_->Finish(); !g.ok()) {
+    return FailedWriteStatus(g).WithContext(
+        fmt::format("commit block {} on worker {}", block_id_, worker_));
+  }
   return std::string();
 }
 

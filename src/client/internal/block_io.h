@@ -33,9 +33,13 @@ class BlockReader {
   virtual Status Close() = 0;
   // "host:port" of the worker serving this reader.
   const std::string& worker() const { return worker_; }
+  // True when the worker reads the block from the UFS (the request had open_ufs_block_options),
+  // so a failure is the UFS read's, not that of the worker's cached copy.
+  bool from_ufs() const { return from_ufs_; }
 
  protected:
   std::string worker_;
+  bool from_ufs_ = false;
 };
 
 // Reads [offset, offset + length) of a block through a ReadBlock stream.
@@ -125,6 +129,7 @@ class RemoteBlockWriter final : public BlockWriter {
 
   std::string worker_;
   int64_t id_ = 0;
+  std::string what_;  // "block <id>" or "UFS file <path>", for messages
   int64_t chunk_size_ = 1 << 20;
   int64_t written_ = 0;
   std::unique_ptr<::grpc::ClientContext> call_;

@@ -103,8 +103,8 @@ Result<std::vector<WorkerEntry>> Context::Workers(bool refresh) {
   ::alluxio::grpc::block::GetWorkerInfoListPResponse resp;
   RETURN_IF_ERROR(master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
     resp.Clear();
-    return ::alluxio::grpc::block::BlockMasterClientService::NewStub(ch)->GetWorkerReport(
-        ctx, req, &resp);
+    return ::alluxio::grpc::block::BlockMasterClientService::NewStub(ch)->GetWorkerReport(ctx, req,
+                                                                                          &resp);
   }));
   std::vector<WorkerEntry> out;
   for (const auto& w : resp.worker_infos()) {

@@ -200,6 +200,56 @@ const PropertyKey& kMasterFormatFilePrefix = Define({
     .description = "Prefix of the marker file written when the journal is formatted.",
 });
 
+// Backups
+const PropertyKey& kMasterBackupDirectory = Define({
+    .name = "alluxio.master.backup.directory",
+    .type = T::kString,
+    .default_value = "/alluxio_backups",
+    .description = "Default directory for journal backups: a path in the root UFS (or on the "
+                   "master's local disk for backups taken with --local).",
+});
+const PropertyKey& kMasterDailyBackupEnabled = Define({
+    .name = "alluxio.master.daily.backup.enabled",
+    .type = T::kBool,
+    .default_value = "false",
+    .description = "Whether the primary master backs up its journal every day.",
+});
+const PropertyKey& kMasterDailyBackupTime = Define({
+    .name = "alluxio.master.daily.backup.time",
+    .type = T::kString,
+    .default_value = "05:00",
+    .description = "Local time of day (HH:mm) of the daily backup.",
+});
+const PropertyKey& kMasterDailyBackupFilesRetained = Define({
+    .name = "alluxio.master.daily.backup.files.retained",
+    .type = T::kInt,
+    .default_value = "3",
+    .description = "Number of backups the daily backup keeps in the backup directory; older "
+                   "ones are deleted with their .complete markers.",
+    .min_value = 1,
+});
+const PropertyKey& kMasterJournalInitFromBackup = Define({
+    .name = "alluxio.master.journal.init.from.backup",
+    .type = T::kString,
+    .description = "A backup to initialise an empty (freshly formatted) journal from: a URI "
+                   "(file:///..., or of the root UFS), a path in the root UFS, or a local path.",
+});
+const PropertyKey& kMasterJournalSyncRootAfterInitFromBackup = Define({
+    .name = "alluxio.master.journal.sync.root.after.init.from.backup",
+    .type = T::kBool,
+    .default_value = "true",
+    .description = "Whether the root is synced with the UFS on its next access after the "
+                   "journal was initialised from a backup.",
+});
+const PropertyKey& kMasterJournalBackupWhenCorrupted = Define({
+    .name = "alluxio.master.journal.backup.when.corrupted",
+    .type = T::kBool,
+    .default_value = "true",
+    .description = "Whether a master that finds its journal corrupt at start writes a backup of "
+                   "the state it replayed to the backup directory on its local disk before "
+                   "exiting.",
+});
+
 // Master behaviour
 const PropertyKey& kMasterTtlCheckerInterval = Define({
     .name = "alluxio.master.ttl.checker.interval",
@@ -460,12 +510,12 @@ const PropertyKey& kWorkerTieredstoreFreeAheadBytes = Define({
     .description = "Extra bytes to free, beyond what is needed, when eviction runs.",
 });
 
-
 // Worker process, block master, data path (issue 3)
 const PropertyKey& kWorkerHostname = Define({
     .name = "alluxio.worker.hostname",
     .type = T::kString,
-    .description = "Hostname clients and the master use to reach this worker (default: this machine's hostname).",
+    .description = "Hostname clients and the master use to reach this worker (default: this "
+                   "machine's hostname).",
     .env_var = "ALLUXIO_WORKER_HOSTNAME",
 });
 const PropertyKey& kWorkerBindHost = Define({
@@ -500,7 +550,8 @@ const PropertyKey& kWorkerBlockHeartbeatTimeout = Define({
     .name = "alluxio.worker.block.heartbeat.timeout",
     .type = T::kDuration,
     .default_value = "1hour",
-    .description = "A worker that cannot heartbeat for this long exits (\"Master heartbeat timeout exceeded\").",
+    .description = "A worker that cannot heartbeat for this long exits (\"Master heartbeat timeout "
+                   "exceeded\").",
 });
 const PropertyKey& kWorkerRegisterStreamBatchSize = Define({
     .name = "alluxio.worker.register.stream.batch.size",
@@ -525,7 +576,8 @@ const PropertyKey& kMasterWorkerTimeout = Define({
     .name = "alluxio.master.worker.timeout",
     .type = T::kDuration,
     .default_value = "5min",
-    .description = "A worker that has not heartbeated for this long is lost: its block locations are dropped.",
+    .description =
+        "A worker that has not heartbeated for this long is lost: its block locations are dropped.",
 });
 const PropertyKey& kMasterLostWorkerDetectionInterval = Define({
     .name = "alluxio.master.lost.worker.detection.interval",
@@ -567,7 +619,8 @@ const PropertyKey& kUserFilePersistenceInitialWaitTime = Define({
     .name = "alluxio.user.file.persistence.initial.wait.time",
     .type = T::kDuration,
     .default_value = "0",
-    .description = "ASYNC_THROUGH: wait at least this long before persisting (-1: never persist automatically).",
+    .description = "ASYNC_THROUGH: wait at least this long before persisting (-1: never persist "
+                   "automatically).",
 });
 const PropertyKey& kUserShortCircuitEnabled = Define({
     .name = "alluxio.user.short.circuit.enabled",
@@ -615,7 +668,8 @@ const PropertyKey& kUserBlockWriteLocationPolicyClass = Define({
     .name = "alluxio.user.block.write.location.policy.class",
     .type = T::kString,
     .default_value = "alluxio.client.block.policy.LocalFirstPolicy",
-    .description = "Which worker a new block is written to: LocalFirstPolicy (the local worker, else one with room) or RoundRobinPolicy.",
+    .description = "Which worker a new block is written to: LocalFirstPolicy (the local worker, "
+                   "else one with room) or RoundRobinPolicy.",
 });
 const PropertyKey& kUserUfsBlockReadLocationPolicy = Define({
     .name = "alluxio.user.ufs.block.read.location.policy",

@@ -74,6 +74,14 @@ extern const PropertyKey& kMasterJournalFlushBatchTime;
 extern const PropertyKey& kMasterJournalFlushTimeout;
 extern const PropertyKey& kMasterJournalTolerateCorruption;
 extern const PropertyKey& kMasterFormatFilePrefix;
+// Backups (reference §4.5)
+extern const PropertyKey& kMasterBackupDirectory;  // alluxio.master.backup.directory
+extern const PropertyKey& kMasterDailyBackupEnabled;
+extern const PropertyKey& kMasterDailyBackupTime;
+extern const PropertyKey& kMasterDailyBackupFilesRetained;
+extern const PropertyKey& kMasterJournalInitFromBackup;
+extern const PropertyKey& kMasterJournalSyncRootAfterInitFromBackup;
+extern const PropertyKey& kMasterJournalBackupWhenCorrupted;
 // Master behaviour
 extern const PropertyKey& kMasterTtlCheckerInterval;
 extern const PropertyKey& kMasterWorkerConnectWaitTime;
@@ -120,35 +128,53 @@ extern const PropertyKey& kWorkerBlockAnnotatorLrfuStepFactor;
 extern const PropertyKey& kWorkerBlockAnnotatorLrfuAttenuationFactor;
 extern const PropertyKey& kWorkerTieredstoreFreeAheadBytes;
 // Worker process, block master, data path
-extern const PropertyKey& kWorkerHostname;  // alluxio.worker.hostname
-extern const PropertyKey& kWorkerBindHost;  // alluxio.worker.bind.host
-extern const PropertyKey& kWorkerRpcPort;  // alluxio.worker.rpc.port
-extern const PropertyKey& kWorkerWebPort;  // alluxio.worker.web.port
+extern const PropertyKey& kWorkerHostname;                // alluxio.worker.hostname
+extern const PropertyKey& kWorkerBindHost;                // alluxio.worker.bind.host
+extern const PropertyKey& kWorkerRpcPort;                 // alluxio.worker.rpc.port
+extern const PropertyKey& kWorkerWebPort;                 // alluxio.worker.web.port
 extern const PropertyKey& kWorkerBlockHeartbeatInterval;  // alluxio.worker.block.heartbeat.interval
-extern const PropertyKey& kWorkerBlockHeartbeatTimeout;  // alluxio.worker.block.heartbeat.timeout
-extern const PropertyKey& kWorkerRegisterStreamBatchSize;  // alluxio.worker.register.stream.batch.size
+extern const PropertyKey& kWorkerBlockHeartbeatTimeout;   // alluxio.worker.block.heartbeat.timeout
+extern const PropertyKey&
+    kWorkerRegisterStreamBatchSize;               // alluxio.worker.register.stream.batch.size
 extern const PropertyKey& kWorkerSessionTimeout;  // alluxio.worker.session.timeout
-extern const PropertyKey& kWorkerNetworkReaderMaxChunkSizeBytes;  // alluxio.worker.network.reader.max.chunk.size.bytes
+extern const PropertyKey&
+    kWorkerNetworkReaderMaxChunkSizeBytes;  // alluxio.worker.network.reader.max.chunk.size.bytes
 extern const PropertyKey& kMasterWorkerTimeout;  // alluxio.master.worker.timeout
-extern const PropertyKey& kMasterLostWorkerDetectionInterval;  // alluxio.master.lost.worker.detection.interval
-extern const PropertyKey& kMasterPersistenceInitialIntervalMs;  // alluxio.master.persistence.initial.interval
-extern const PropertyKey& kMasterPersistenceMaxIntervalMs;  // alluxio.master.persistence.max.interval
-extern const PropertyKey& kMasterPersistenceMaxTotalWaitTimeMs;  // alluxio.master.persistence.max.total.wait.time
-extern const PropertyKey& kMasterPersistenceSchedulerInterval;  // alluxio.master.persistence.scheduler.interval
-extern const PropertyKey& kUnderfsPersistenceAsyncTempDir;  // alluxio.underfs.persistence.async.temp.dir
-extern const PropertyKey& kUserFilePersistenceInitialWaitTime;  // alluxio.user.file.persistence.initial.wait.time
+extern const PropertyKey&
+    kMasterLostWorkerDetectionInterval;  // alluxio.master.lost.worker.detection.interval
+extern const PropertyKey&
+    kMasterPersistenceInitialIntervalMs;  // alluxio.master.persistence.initial.interval
+extern const PropertyKey&
+    kMasterPersistenceMaxIntervalMs;  // alluxio.master.persistence.max.interval
+extern const PropertyKey&
+    kMasterPersistenceMaxTotalWaitTimeMs;  // alluxio.master.persistence.max.total.wait.time
+extern const PropertyKey&
+    kMasterPersistenceSchedulerInterval;  // alluxio.master.persistence.scheduler.interval
+extern const PropertyKey&
+    kUnderfsPersistenceAsyncTempDir;  // alluxio.underfs.persistence.async.temp.dir
+extern const PropertyKey&
+    kUserFilePersistenceInitialWaitTime;  // alluxio.user.file.persistence.initial.wait.time
 extern const PropertyKey& kUserShortCircuitEnabled;  // alluxio.user.short.circuit.enabled
-extern const PropertyKey& kUserStreamingReaderChunkSizeBytes;  // alluxio.user.streaming.reader.chunk.size.bytes
-extern const PropertyKey& kUserStreamingWriterChunkSizeBytes;  // alluxio.user.streaming.writer.chunk.size.bytes
-extern const PropertyKey& kUserStreamingDataReadTimeout;  // alluxio.user.streaming.data.read.timeout
-extern const PropertyKey& kUserStreamingDataWriteTimeout;  // alluxio.user.streaming.data.write.timeout
-extern const PropertyKey& kUserLocalReaderChunkSizeBytes;  // alluxio.user.local.reader.chunk.size.bytes
+extern const PropertyKey&
+    kUserStreamingReaderChunkSizeBytes;  // alluxio.user.streaming.reader.chunk.size.bytes
+extern const PropertyKey&
+    kUserStreamingWriterChunkSizeBytes;  // alluxio.user.streaming.writer.chunk.size.bytes
+extern const PropertyKey&
+    kUserStreamingDataReadTimeout;  // alluxio.user.streaming.data.read.timeout
+extern const PropertyKey&
+    kUserStreamingDataWriteTimeout;  // alluxio.user.streaming.data.write.timeout
+extern const PropertyKey&
+    kUserLocalReaderChunkSizeBytes;              // alluxio.user.local.reader.chunk.size.bytes
 extern const PropertyKey& kUserFileBufferBytes;  // alluxio.user.file.buffer.bytes
-extern const PropertyKey& kUserBlockWriteLocationPolicyClass;  // alluxio.user.block.write.location.policy.class
-extern const PropertyKey& kUserUfsBlockReadLocationPolicy;  // alluxio.user.ufs.block.read.location.policy
+extern const PropertyKey&
+    kUserBlockWriteLocationPolicyClass;  // alluxio.user.block.write.location.policy.class
+extern const PropertyKey&
+    kUserUfsBlockReadLocationPolicy;  // alluxio.user.ufs.block.read.location.policy
 extern const PropertyKey& kUserFilePassiveCacheEnabled;  // alluxio.user.file.passive.cache.enabled
-extern const PropertyKey& kUserBlockReadRetryMaxDuration;  // alluxio.user.block.read.retry.max.duration
-extern const PropertyKey& kUserWorkerListRefreshInterval;  // alluxio.user.worker.list.refresh.interval
+extern const PropertyKey&
+    kUserBlockReadRetryMaxDuration;  // alluxio.user.block.read.retry.max.duration
+extern const PropertyKey&
+    kUserWorkerListRefreshInterval;  // alluxio.user.worker.list.refresh.interval
 }  // namespace keys
 
 }  // namespace alluxio::conf

@@ -181,6 +181,23 @@ Status FileSystemMaster::Initialize() {
   return Status();
 }
 
+Status FileSystemMaster::MarkRootForMetadataSync() {
+  journal::SequenceNumber sn;
+  {
+    ExclusiveLock lock(state_mu_);
+    if (tree_.root() == nullptr) return FailedPreconditionError("no root inode");
+    journal::JournalEntry u;
+    u.mutable_update_inode()->set_id(tree_.root()->id);
+    u.mutable_update_inode()->set_direct_children_loaded(false);
+    ASSIGN_OR_RETURN(sn, ApplyAndJournal(std::move(u), OperationContext{}));
+  }
+  {
+    std::lock_guard<std::mutex> l(sync_mu_);
+    last_sync_ms_.clear();
+  }
+  return WaitDurable(sn);
+}
+
 void FileSystemMaster::Stop() {
   {
     std::lock_guard<std::mutex> l(ttl_mu_);
@@ -269,8 +286,8 @@ void FileSystemMaster::OnInodeChanged(InodeId id) {
   } else {
     pinned_files_.erase(id);
   }
-  const bool wants_persist = inode->completed && inode->length > 0 &&
-                             inode->persistence_state == pj::TO_BE_PERSISTED;
+  const bool wants_persist =
+      inode->completed && inode->length > 0 && inode->persistence_state == pj::TO_BE_PERSISTED;
   std::lock_guard<std::mutex> l(persist_mu_);
   if (wants_persist) {
     persist_jobs_.try_emplace(id);

@@ -171,6 +171,9 @@ class FileSystemMaster : public journal::Journaled, public FileBlockIndex {
 
   size_t inode_count();
   std::string cluster_id();
+  // Makes the next access to "/" sync its children with the UFS, durably (journaled): used after
+  // the journal was initialised from a backup, whose UFS may have changed since.
+  Status MarkRootForMetadataSync();
   int64_t NowMs() const { return options_.clock(); }
 
   // --- journal::Journaled ---
@@ -275,19 +278,19 @@ class FileSystemMaster : public journal::Journaled, public FileBlockIndex {
   std::mutex sync_mu_;
   absl::flat_hash_map<std::string, int64_t> last_sync_ms_;  // GUARDED_BY(sync_mu_)
 
-  BlockMaster* const block_master_;  // may be null
+  BlockMaster* const block_master_;            // may be null
   absl::flat_hash_set<InodeId> pinned_files_;  // GUARDED_BY(state_mu_); maintained by Apply
 
   // Files waiting to be persisted by a worker. Which files is deterministic (Apply adds a file
   // when it becomes TO_BE_PERSISTED, complete and non-empty, and removes it when it stops being
   // so or is deleted; replay rebuilds it); the timing is wall-clock and in memory only.
   struct PersistJob {
-    int64_t ready_at_ms = 0;       // no attempt before
-    int64_t first_queued_ms = 0;   // 0: not yet seen by the scheduler (e.g. replayed)
-    int64_t backoff_ms = 0;        // last retry delay; 0 before the first failure
-    WorkerId worker = 0;           // in flight on this worker (0: none)
+    int64_t ready_at_ms = 0;      // no attempt before
+    int64_t first_queued_ms = 0;  // 0: not yet seen by the scheduler (e.g. replayed)
+    int64_t backoff_ms = 0;       // last retry delay; 0 before the first failure
+    WorkerId worker = 0;          // in flight on this worker (0: none)
     int64_t assigned_ms = 0;
-    std::string ufs_path;          // where the worker was told to write it
+    std::string ufs_path;  // where the worker was told to write it
   };
   std::mutex persist_mu_;
   absl::flat_hash_map<InodeId, PersistJob> persist_jobs_;  // GUARDED_BY(persist_mu_)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// MetaMasterClientService (master info, checkpoint) and ServiceVersionClientService handlers.
-// Thread-safety: thread-safe.
+// MetaMasterClientService (master info, checkpoint, backup) and ServiceVersionClientService
+// handlers. Thread-safety: thread-safe.
 #pragma once
 
 #include <functional>
@@ -22,6 +22,13 @@ class MetaMasterService final : public grpc::meta::MetaMasterClientService::Serv
                                grpc::meta::GetMasterInfoPResponse* resp) override;
   ::grpc::Status Checkpoint(::grpc::ServerContext* ctx, const grpc::meta::CheckpointPOptions* req,
                             grpc::meta::CheckpointPResponse* resp) override;
+  // A single master takes backups itself: allow_leader and bypass_delegation change nothing
+  // until HA brings delegation to standbys.
+  ::grpc::Status Backup(::grpc::ServerContext* ctx, const grpc::meta::BackupPRequest* req,
+                        grpc::meta::BackupPStatus* resp) override;
+  ::grpc::Status GetBackupStatus(::grpc::ServerContext* ctx,
+                                 const grpc::meta::BackupStatusPRequest* req,
+                                 grpc::meta::BackupPStatus* resp) override;
 
  private:
   MasterProcess* const process_;

@@ -34,6 +34,9 @@ void BlockStore::CountLost(int64_t blocks) {
 void BlockStore::CountOutOfSpace() {
   counters_.out_of_space.fetch_add(1, std::memory_order_relaxed);
 }
+void BlockStore::CountVerification() {
+  counters_.verifications.fetch_add(1, std::memory_order_relaxed);
+}
 
 Result<std::string> BlockStore::CreateBlock(SessionId session_id, BlockId block_id,
                                             const BlockLocationHint& hint, int64_t initial_bytes) {

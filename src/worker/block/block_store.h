@@ -31,6 +31,17 @@
 // readers (DataLoss) and removed when its last reader unlocks. LockBlock on a block being moved
 // waits for the move to finish (a bounded copy).
 //
+// Corruption (format page, "Corruption"): the store records each committed block's file size and
+// modification time (nanoseconds) when it commits, moves, adopts (Open) or verifies it. LockBlock
+// stats the file (one syscall, no read); when size or mtime differ from the record, the file was
+// changed behind the store's back and LockBlock runs VerifyBlock's check (length, and XXH64 when
+// one is recorded) before handing the block out. A block that fails is dropped (reported lost to
+// listeners, so the master drops the location) and LockBlock returns DataLoss naming the block and
+// its file; one that passes (only touched) gets its new mtime recorded. An untouched block is never
+// read on the lock path. Not detected cheaply: a same-size rewrite that keeps the old mtime (or
+// lands within the file system's timestamp granularity of the record); VerifyBlock and
+// verify_checksums_on_open catch those.
+//
 // Thread-safety: thread-safe. Operations on different blocks run concurrently; file I/O (data
 // fsync, checksums, copies, unlinks) happens outside the store's metadata lock.
 #pragma once
@@ -135,8 +146,8 @@ struct BlockStoreCounters {
   int64_t space_requests = 0;
   int64_t out_of_space = 0;  // ResourceExhausted returned
   int64_t locks = 0;
-  int64_t verifications = 0;
-  int64_t failed_calls = 0;  // any non-OK status returned
+  int64_t verifications = 0;  // VerifyBlock calls, and LockBlock checks of a changed file
+  int64_t failed_calls = 0;   // any non-OK status returned
 };
 
 class BlockStore {
@@ -170,7 +181,10 @@ class BlockStore {
   Status AbortBlock(SessionId session_id, BlockId block_id);
 
   // Takes a read lock on a committed block; the file stays in place until UnlockBlock. Several
-  // sessions may lock one block. Does not count as an access (call AccessBlock).
+  // sessions may lock one block. Does not count as an access (call AccessBlock). Stats the block
+  // file; if its size or mtime changed since recorded, verifies it first (see "Corruption" above):
+  // DataLoss, and the block is dropped, when it is missing or fails; I/O errors of that check are
+  // returned as they are (the block stays). NotFound for no such block.
   Result<LockedBlock> LockBlock(SessionId session_id, BlockId block_id);
   Status UnlockBlock(LockId lock_id);
 
@@ -184,7 +198,8 @@ class BlockStore {
   // Marks a block as just used, for the eviction order.
   Status AccessBlock(BlockId block_id);
   // Reads the whole block and checks length and XXH64 against the recorded ones. DataLoss, and the
-  // block is dropped (reported lost), on mismatch or if the file is missing.
+  // block is dropped (reported lost), on mismatch or if the file is missing. On success the file's
+  // current mtime is recorded (a later LockBlock does not verify it again).
   Result<VerifyOutcome> VerifyBlock(BlockId block_id);
 
   // Replaces the set of pinned file ids (from the master's pin list). Blocks of pinned files are
@@ -236,6 +251,8 @@ class BlockStore {
   void CountEvicted(int64_t blocks, int64_t bytes);
   void CountLost(int64_t blocks);
   void CountOutOfSpace();
+  // A verification the implementation ran by itself (LockBlock found the file changed).
+  void CountVerification();
 
  private:
   // Counts a finished call: `on_success` (may be null) when OK, failed_calls otherwise.

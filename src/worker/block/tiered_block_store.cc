@@ -44,6 +44,20 @@ Status CheckWritableTemp(const Temp& t, SessionId session_id, BlockId block_id, 
   return Status();
 }
 
+// What stat says about a block file: enough to notice that it changed since it was recorded.
+struct FileStamp {
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+};
+
+// The Env has no stat with times; block files are always local (as in CheckStorage and Open).
+Result<FileStamp> StatFile(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return ErrnoToStatus(errno, "stat", path);
+  return FileStamp{static_cast<int64_t>(st.st_size),
+                   static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -557,6 +571,9 @@ Status TieredBlockStore::CommitBlockImpl(SessionId session_id, BlockId block_id,
     return s.WithContext(context + "; the block was discarded");
   };
 
+  // Stamped before the checksum: a write that races with it changes the mtime, so the first
+  // LockBlock verifies the block instead of trusting the checksum.
+  Result<FileStamp> stamp = StatFile(tmp_path);
   Result<ManifestEntry> sum = ChecksumFile(env_, tmp_path);
   if (!sum.ok()) return revert(sum.status());
   if (sum->length > reserved) {
@@ -597,6 +614,7 @@ Status TieredBlockStore::CommitBlockImpl(SessionId session_id, BlockId block_id,
     m.length = sum->length;
     m.checksum = sum->checksum;
     m.has_checksum = true;
+    m.mtime_ns = stamp.ok() ? stamp->mtime_ns : 0;  // unknown: the first LockBlock verifies
     m.generation = next_generation_++;
     blocks_.emplace(block_id, m);
     annotator_->Insert(block_id);
@@ -632,12 +650,44 @@ Status TieredBlockStore::AbortBlockImpl(SessionId session_id, BlockId block_id) 
 }
 
 Result<LockedBlock> TieredBlockStore::LockBlockImpl(SessionId session_id, BlockId block_id) {
-  std::unique_lock<std::mutex> l(mu_);
-  ASSIGN_OR_RETURN(BlockMeta * m, FindReadyBlockLocked(block_id, &l));
-  m->readers++;
-  LockId lock_id = next_lock_id_++;
-  locks_.emplace(lock_id, LockRecord{session_id, block_id, m->generation});
-  return LockedBlock{lock_id, block_id, CommitPath(m->dir, block_id), m->length, m->dir->location};
+  LockedBlock locked;
+  LockRecord self;
+  Dir* dir = nullptr;
+  int64_t mtime_ns = 0;
+  std::optional<uint64_t> expected;
+  {
+    std::unique_lock<std::mutex> l(mu_);
+    ASSIGN_OR_RETURN(BlockMeta * m, FindReadyBlockLocked(block_id, &l));
+    m->readers++;
+    self = LockRecord{session_id, block_id, m->generation};
+    locked = LockedBlock{next_lock_id_++, block_id, CommitPath(m->dir, block_id), m->length,
+                         m->dir->location};
+    locks_.emplace(locked.lock_id, self);
+    dir = m->dir;
+    mtime_ns = m->mtime_ns;
+    if (m->has_checksum) expected = m->checksum;
+  }
+  // The hot path: one stat, outside mu_. Our reader keeps the block in place meanwhile.
+  Result<FileStamp> stamp = StatFile(locked.path);
+  if (stamp.ok() && stamp->size == locked.length && stamp->mtime_ns == mtime_ns) return locked;
+
+  // The file changed (or vanished) behind the store's back: check it before anyone reads it.
+  CountVerification();
+  Result<VerifyOutcome> verified = VerifyHeld(block_id, self, dir, locked.length, expected);
+  if (verified.ok()) return locked;
+  spdlog::warn("LockBlock: {}", verified.status().ToString());
+  std::vector<Victim> victims;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    // CleanupSession may have released it already.
+    if (auto it = locks_.find(locked.lock_id); it != locks_.end()) {
+      ReleaseReaderLocked(it->second, &victims);
+      locks_.erase(it);
+    }
+  }
+  FinishRemovals(victims, RemovalKind::kLost);
+  DeliverEvents();
+  return verified.status();
 }
 
 Status TieredBlockStore::UnlockBlockImpl(LockId lock_id) {
@@ -734,6 +784,7 @@ Result<BlockLocation> TieredBlockStore::MoveBlockImpl(SessionId session_id, Bloc
   std::string tmp_path = TempPath(dst, session_id, block_id);
   std::string dst_path = CommitPath(dst, block_id);
   ManifestEntry copied;
+  int64_t copied_mtime_ns = 0;  // of the destination file; 0 if stat failed
   bool corrupt = false;
   // Copies, checksumming on the way, into a temp file of the destination, then makes it durable
   // and renames it into place. The source stays until the destination is durable: a crash leaves
@@ -769,6 +820,7 @@ Result<BlockLocation> TieredBlockStore::MoveBlockImpl(SessionId session_id, Bloc
     }
     RETURN_IF_ERROR(out->Sync());
     RETURN_IF_ERROR(out->Close());
+    if (Result<FileStamp> st = StatFile(tmp_path); st.ok()) copied_mtime_ns = st->mtime_ns;
     RETURN_IF_ERROR(env_->RenameFile(tmp_path, dst_path));
     return env_->SyncDir(dst->data_dir);
   };
@@ -834,6 +886,7 @@ Result<BlockLocation> TieredBlockStore::MoveBlockImpl(SessionId session_id, Bloc
     m.move_record.reset();
     m.checksum = copied.checksum;
     m.has_checksum = true;
+    m.mtime_ns = copied_mtime_ns;
     QueueEventLocked(Event{Event::Kind::kMoved, block_id, src->location, dst->location});
   }
   move_cv_.notify_all();
@@ -865,22 +918,31 @@ Result<VerifyOutcome> TieredBlockStore::VerifyBlockImpl(BlockId block_id) {
     length = m->length;
     if (m->has_checksum) expected = m->checksum;
   }
+  Result<VerifyOutcome> r = VerifyHeld(block_id, self, dir, length, expected);
+  std::vector<Victim> victims;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    ReleaseReaderLocked(self, &victims);
+  }
+  FinishRemovals(victims, RemovalKind::kLost);
+  DeliverEvents();
+  return r;
+}
+
+Result<VerifyOutcome> TieredBlockStore::VerifyHeld(BlockId block_id, const LockRecord& self,
+                                                   Dir* dir, int64_t length,
+                                                   std::optional<uint64_t> expected) {
   std::string path = CommitPath(dir, block_id);
+  // Stamped before reading: a change during the read shows as a new mtime at the next lock.
+  Result<FileStamp> stamp = StatFile(path);
   Result<ManifestEntry> actual = ChecksumFile(env_, path);
   bool missing = !actual.ok() && actual.status().code() == StatusCode::kNotFound;
-  std::vector<Victim> victims;
   if (!actual.ok() && !missing) {
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      ReleaseReaderLocked(self, &victims);
-    }
-    FinishRemovals(victims, RemovalKind::kLost);
-    DeliverEvents();
     return actual.status().WithContext(fmt::format("Cannot verify block {}", block_id));
   }
   bool corrupt = missing || actual->length != length || (expected && actual->checksum != *expected);
-  // Record a first checksum while still holding our reader: no removal (and so no newer record
-  // for a new block with this id) can overtake this append.
+  // Record a first checksum while the caller still holds its reader: no removal (and so no newer
+  // record for a new block with this id) can overtake this append.
   if (!corrupt && !expected) ManifestAppendCommit(dir, block_id, *actual);
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -889,15 +951,15 @@ Result<VerifyOutcome> TieredBlockStore::VerifyBlockImpl(BlockId block_id) {
       BlockMeta& m = it->second;
       if (corrupt) {
         m.doomed = true;
-      } else if (!expected) {
-        m.checksum = actual->checksum;
-        m.has_checksum = true;
+      } else {
+        if (!expected) {
+          m.checksum = actual->checksum;
+          m.has_checksum = true;
+        }
+        if (stamp.ok() && stamp->size == length) m.mtime_ns = stamp->mtime_ns;
       }
     }
-    ReleaseReaderLocked(self, &victims);
   }
-  FinishRemovals(victims, RemovalKind::kLost);
-  DeliverEvents();
   if (missing) {
     return DataLossError(
         fmt::format("Block {} is missing its file {}; the block was dropped", block_id, path));

@@ -110,6 +110,10 @@ class TieredBlockStore final : public BlockStore {
     int64_t length = 0;
     uint64_t checksum = 0;
     bool has_checksum = false;
+    // st_mtim (ns since the epoch) of the file when committed, moved, adopted or last verified;
+    // 0 when unknown (the next LockBlock verifies). LockBlock verifies a file whose mtime or size
+    // differs from (mtime_ns, length).
+    int64_t mtime_ns = 0;
     BlockState state = BlockState::kReady;
     bool doomed = false;  // corrupt: no new readers; removed when the last one unlocks
     int readers = 0;
@@ -196,6 +200,14 @@ class TieredBlockStore final : public BlockStore {
   Result<BlockMeta*> FindReadyBlockLocked(BlockId block_id, std::unique_lock<std::mutex>* lock);
 
   // ---- Without mu_ ----
+  // Checks block `block_id` (in `dir`, `length` bytes, XXH64 `expected` if known) while the caller
+  // holds reader `self` on it, so it is neither moved nor removed meanwhile: stats, then checksums
+  // its file. On success records the checksum if none was known and the mtime seen. On a mismatch
+  // or a missing file marks the block doomed and returns DataLoss naming the block and the file;
+  // other I/O errors are returned with context. The caller releases `self` afterwards (which
+  // removes a doomed block if it was the last reader). Counts nothing.
+  Result<VerifyOutcome> VerifyHeld(BlockId block_id, const LockRecord& self, Dir* dir,
+                                   int64_t length, std::optional<uint64_t> expected);
   // Deletes the victims' files, records their removal in the manifests, erases their metadata
   // and queues events.
   void FinishRemovals(const std::vector<Victim>& victims, RemovalKind kind);

@@ -288,6 +288,7 @@ void TieredBlockStore::Recover() {
     m.length = k.block->length;
     m.has_checksum = k.block->checksum.has_value();
     m.checksum = k.block->checksum.value_or(0);
+    m.mtime_ns = k.block->mtime_ns;
     m.generation = next_generation_++;
     blocks_.emplace(k.block->id, m);
     annotator_->Insert(k.block->id);

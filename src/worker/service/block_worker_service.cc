@@ -468,8 +468,8 @@ Status BlockWorkerService::CreateLocal(
   }
   if (store_->HasBlock(req->block_id())) return ::grpc::Status::OK;
   if (!cacher_->TryClaim(req->block_id())) {
-    return rpc::ToGrpcStatus(AbortedError(
-        fmt::format("Block {} is being cached by another request", req->block_id())));
+    return rpc::ToGrpcStatus(
+        AbortedError(fmt::format("Block {} is being cached by another request", req->block_id())));
   }
   Status s = cacher_->CacheNow(req->block_id(), req->open_ufs_block_options());
   cacher_->Release(req->block_id());

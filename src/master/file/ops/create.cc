@@ -213,7 +213,8 @@ Status FileSystemMaster::CompleteFile(const OperationContext& ctx, std::string_v
     return permissions_.Check(user, *f, kModeWrite, path);
   };
   int64_t length = options.has_ufs_length() ? options.ufs_length() : 0;
-  if (length < 0) return InvalidArgumentError(fmt::format("Invalid length {} for {}", length, path));
+  if (length < 0)
+    return InvalidArgumentError(fmt::format("Invalid length {} for {}", length, path));
   const bool async_persist = options.has_async_persist_options();
   // What completing does to the UFS:
   //   kCreateEmpty: an empty file to persist (persist=true, or ASYNC_THROUGH) is created here;
@@ -252,17 +253,17 @@ Status FileSystemMaster::CompleteFile(const OperationContext& ctx, std::string_v
   // UFS work, without locks.
   std::string fingerprint;
   if (persist == Persist::kCreateEmpty) {
-    ASSIGN_OR_RETURN(fingerprint, CreateEmptyUfsFile(ufs.get(), parent_ufs_path, ufs_path, mode, owner, group,
-                                                     0777 & ~options_.umask));
+    ASSIGN_OR_RETURN(fingerprint, CreateEmptyUfsFile(ufs.get(), parent_ufs_path, ufs_path, mode,
+                                                     owner, group, 0777 & ~options_.umask));
   } else if (persist == Persist::kCheckWritten) {
     Result<ufs::UfsStatus> st = ufs->GetStatus(ufs_path);
     if (!st.ok()) {
       if (st.status().code() != StatusCode::kNotFound) {
         return st.status().WithContext(fmt::format("Cannot complete {}", path));
       }
-      return FailedPreconditionError(fmt::format(
-          "Cannot complete {}: its file {} does not exist in the under file system", path,
-          ufs_path));
+      return FailedPreconditionError(
+          fmt::format("Cannot complete {}: its file {} does not exist in the under file system",
+                      path, ufs_path));
     }
     if (st->is_directory || st->length != length) {
       return FailedPreconditionError(fmt::format(

@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "master/backup/backup_manager.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <regex>
+#include <utility>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "common/version.h"
+#include "env/env.h"
+
+namespace alluxio::master {
+
+namespace {
+
+namespace k = conf::keys;
+
+int64_t SystemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string NewBackupId() {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  uint64_t a = gen(), b = gen();
+  a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xffff,
+                     b >> 48, b & 0xffffffffffffULL);
+}
+
+bool IsLocalScheme(const std::string& uri) {
+  std::string scheme = ufs::UfsScheme(uri);
+  return scheme.empty() || scheme == "file";
+}
+
+// "hdfs://h:9000/a/b" -> "hdfs://h:9000"; "" for a path without a scheme.
+std::string SchemeAndAuthority(const std::string& uri) {
+  size_t sep = uri.find("://");
+  if (sep == std::string::npos) return "";
+  size_t slash = uri.find('/', sep + 3);
+  return slash == std::string::npos ? uri : uri.substr(0, slash);
+}
+
+std::string StripFileScheme(const std::string& uri) {
+  return uri.rfind("file://", 0) == 0 ? uri.substr(7) : uri;
+}
+
+Result<BackupLocation> LocalLocation(const std::string& path) {
+  BackupLocation loc;
+  ASSIGN_OR_RETURN(loc.ufs, ufs::CreateUnderFileSystem("/", {}));
+  loc.path = path;
+  loc.uri = "file://" + path;
+  return loc;
+}
+
+BackupLocation Child(const BackupLocation& dir, const std::string& name) {
+  BackupLocation c = dir;
+  c.path = ufs::JoinUfsPath(dir.path, name);
+  c.uri = ufs::JoinUfsPath(dir.uri, name);
+  return c;
+}
+
+ufs::CreateOptions DirOptions() {
+  ufs::CreateOptions o;
+  o.mode = 0755;
+  return o;
+}
+
+// UFS streams as env files, for the journal's backup writer and reader.
+class UfsWritableFile final : public env::WritableFile {
+ public:
+  explicit UfsWritableFile(std::unique_ptr<ufs::UfsOutputStream> out) : out_(std::move(out)) {}
+  ~UfsWritableFile() override {
+    if (out_ != nullptr) out_->Cancel();
+  }
+  Status Append(std::string_view data) override {
+    size_ += data.size();
+    return out_->Write(data);
+  }
+  // The UFS makes the file durable (local) or visible (object stores) on Close.
+  Status Sync() override { return Status(); }
+  Status Close() override {
+    if (out_ == nullptr) return Status();
+    Status s = out_->Close();
+    out_.reset();
+    return s;
+  }
+  uint64_t Size() const override { return size_; }
+
+ private:
+  std::unique_ptr<ufs::UfsOutputStream> out_;
+  uint64_t size_ = 0;
+};
+
+class UfsSequentialFile final : public env::SequentialFile {
+ public:
+  explicit UfsSequentialFile(std::unique_ptr<ufs::UfsInputStream> in) : in_(std::move(in)) {}
+  Result<std::string_view> Read(size_t n, char* scratch) override {
+    size_t got = 0;
+    while (got < n) {
+      ASSIGN_OR_RETURN(size_t r, in_->PRead(offset_, scratch + got, n - got));
+      if (r == 0) break;
+      got += r;
+      offset_ += static_cast<int64_t>(r);
+    }
+    return std::string_view(scratch, got);
+  }
+  Status Skip(uint64_t n) override {
+    offset_ += static_cast<int64_t>(n);
+    return Status();
+  }
+
+ private:
+  std::unique_ptr<ufs::UfsInputStream> in_;
+  int64_t offset_ = 0;
+};
+
+class ProgressSink final : public journal::EntrySink {
+ public:
+  ProgressSink(journal::BackupWriter* writer, std::atomic<int64_t>* progress)
+      : writer_(writer), progress_(progress) {}
+  Status Write(const journal::JournalEntry& entry) override {
+    RETURN_IF_ERROR(writer_->Write(entry));
+    if (progress_ != nullptr) progress_->fetch_add(1, std::memory_order_relaxed);
+    return Status();
+  }
+
+ private:
+  journal::BackupWriter* const writer_;
+  std::atomic<int64_t>* const progress_;
+};
+
+// "HH:mm" -> minutes after midnight.
+Result<int> ParseTimeOfDay(const std::string& s) {
+  int h = -1, m = -1;
+  char extra = 0;
+  if (std::sscanf(s.c_str(), "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 23 || m < 0 ||
+      m > 59) {
+    return InvalidArgumentError(fmt::format("Invalid value '{}' for {}: expected HH:mm", s,
+                                            k::kMasterDailyBackupTime.name));
+  }
+  return h * 60 + m;
+}
+
+}  // namespace
+
+std::string_view BackupStateName(BackupState state) {
+  switch (state) {
+    case BackupState::kNone:
+      return "None";
+    case BackupState::kInitiating:
+      return "Initiating";
+    case BackupState::kTransitioning:
+      return "Transitioning";
+    case BackupState::kRunning:
+      return "Running";
+    case BackupState::kCompleted:
+      return "Completed";
+    case BackupState::kFailed:
+      return "Failed";
+  }
+  return "None";
+}
+
+Result<BackupManagerOptions> BackupManagerOptions::FromConfiguration(
+    const conf::Configuration& conf, const std::string& hostname) {
+  BackupManagerOptions o;
+  o.root_ufs = conf.Get(k::kMasterMountTableRootUfs);
+  o.backup_directory = conf.Get(k::kMasterBackupDirectory);
+  o.hostname = hostname;
+  ASSIGN_OR_RETURN(o.daily_enabled, conf.GetBool(k::kMasterDailyBackupEnabled));
+  ASSIGN_OR_RETURN(o.daily_minute_of_day, ParseTimeOfDay(conf.Get(k::kMasterDailyBackupTime)));
+  ASSIGN_OR_RETURN(o.daily_files_retained, conf.GetInt(k::kMasterDailyBackupFilesRetained));
+  return o;
+}
+
+Result<BackupLocation> ResolveBackupDirectory(const std::string& dir, bool local,
+                                              const std::string& root_ufs,
+                                              const ufs::UfsOptions& root_ufs_options) {
+  if (dir.find("://") != std::string::npos) {
+    if (IsLocalScheme(dir)) return LocalLocation(StripFileScheme(dir));
+    BackupLocation loc;
+    ASSIGN_OR_RETURN(loc.ufs, ufs::CreateUnderFileSystem(dir, root_ufs_options));
+    loc.path = dir;
+    loc.uri = dir;
+    return loc;
+  }
+  if (dir.empty() || dir.front() != '/') {
+    return InvalidArgumentError(
+        fmt::format("Invalid backup directory '{}': expected an absolute path", dir));
+  }
+  if (local || IsLocalScheme(root_ufs)) return LocalLocation(dir);
+  BackupLocation loc;
+  loc.uri = SchemeAndAuthority(root_ufs) + dir;
+  loc.path = loc.uri;
+  ASSIGN_OR_RETURN(loc.ufs, ufs::CreateUnderFileSystem(loc.uri, root_ufs_options));
+  return loc;
+}
+
+Result<BackupLocation> ResolveBackupFile(const std::string& uri, const std::string& root_ufs,
+                                         const ufs::UfsOptions& root_ufs_options) {
+  if (uri.find("://") == std::string::npos) {
+    if (uri.empty() || uri.front() != '/') {
+      return InvalidArgumentError(fmt::format(
+          "Invalid backup '{}': expected a URI (file:///..., or of the root UFS) or an absolute "
+          "path",
+          uri));
+    }
+    if (env::Env::Default()->FileExists(uri)) return LocalLocation(uri);
+  }
+  return ResolveBackupDirectory(uri, false, root_ufs, root_ufs_options);
+}
+
+std::string BackupFileName(int64_t now_ms) {
+  time_t secs = static_cast<time_t>(now_ms / 1000);
+  struct tm tm_utc;
+  gmtime_r(&secs, &tm_utc);
+  return fmt::format("alluxio-backup-{:04d}-{:02d}-{:02d}-{}.gz", tm_utc.tm_year + 1900,
+                     tm_utc.tm_mon + 1, tm_utc.tm_mday, now_ms);
+}
+
+Result<WrittenBackup> WriteBackupFile(const journal::StateSnapshot& snapshot,
+                                      const BackupLocation& dir, const journal::BackupInfo& info,
+                                      std::atomic<int64_t>* progress) {
+  Result<bool> exists = dir.ufs->Exists(dir.path);
+  if (!exists.ok() || !*exists) {
+    Status s = dir.ufs->Mkdirs(dir.path, /*parents=*/true, DirOptions());
+    if (!s.ok() && s.code() != StatusCode::kAlreadyExists) return s;
+  }
+  BackupLocation file = Child(dir, BackupFileName(info.created_ms));
+  WrittenBackup out;
+  out.uri = file.uri;
+  auto fail = [&](const Status& s) {
+    // Remove the partial file; a failed backup leaves nothing behind.
+    dir.ufs->DeleteFile(file.path).IgnoreError();
+    return Status(s.code(),
+                  fmt::format("Backup failed. BackupUri: {}, LastEntryCount: {}: {}", file.uri,
+                              progress != nullptr ? progress->load() : 0, s.message()));
+  };
+  Result<std::unique_ptr<ufs::UfsOutputStream>> stream =
+      file.ufs->Create(file.path, ufs::CreateOptions());
+  if (!stream.ok()) return fail(stream.status());
+  auto writer =
+      journal::BackupWriter::Create(std::make_unique<UfsWritableFile>(std::move(*stream)), info);
+  if (!writer.ok()) return fail(writer.status());
+  ProgressSink sink(writer->get(), progress);
+  Status s = snapshot.WriteTo(&sink);
+  if (s.ok()) s = (*writer)->Finish();
+  if (!s.ok()) {
+    writer->reset();
+    return fail(s);
+  }
+  out.entry_count = (*writer)->entry_count();
+  writer->reset();
+  // The .gz is durable (closed) before its marker exists.
+  BackupLocation marker = Child(dir, BackupFileName(info.created_ms) + ".complete");
+  Result<std::unique_ptr<ufs::UfsOutputStream>> m =
+      marker.ufs->Create(marker.path, ufs::CreateOptions());
+  if (!m.ok()) return fail(m.status());
+  s = (*m)->Close();
+  if (!s.ok()) return fail(s);
+  return out;
+}
+
+Result<int64_t> RestoreFromBackup(const std::string& uri, const std::string& root_ufs,
+                                  const ufs::UfsOptions& root_ufs_options,
+                                  journal::Journaled* state, journal::Journal* journal) {
+  auto fail = [&](const Status& s) {
+    return Status(s.code(), fmt::format("Failed to restore from backup {}: {}", uri, s.message()));
+  };
+  Result<BackupLocation> loc = ResolveBackupFile(uri, root_ufs, root_ufs_options);
+  if (!loc.ok()) return fail(loc.status());
+  Result<bool> exists = loc->ufs->Exists(loc->path);
+  if (!exists.ok()) return fail(exists.status());
+  if (!*exists) return fail(NotFoundError(fmt::format("{} does not exist", loc->uri)));
+  Result<bool> complete = loc->ufs->Exists(CompleteMarker(loc->path));
+  if (!complete.ok()) return fail(complete.status());
+  if (!*complete) {
+    return fail(FailedPreconditionError(fmt::format(
+        "the backup is incomplete: {} does not exist (the backup was still being written, or "
+        "failed)",
+        CompleteMarker(loc->uri))));
+  }
+  Result<std::unique_ptr<ufs::UfsInputStream>> in = loc->ufs->Open(loc->path);
+  if (!in.ok()) return fail(in.status());
+  UfsSequentialFile file(std::move(*in));
+
+  spdlog::info("Restoring the journal from backup {}", loc->uri);
+  auto t0 = std::chrono::steady_clock::now();
+  auto last_log = t0;
+  int64_t applied = 0;
+  journal::BackupInfo info;
+  // Pass 1 (the only read): verify everything while applying into memory. Nothing is journaled
+  // until the whole backup proved valid, so a bad one leaves the journal empty.
+  Status s = journal::ReadBackup(
+      &file, loc->uri,
+      [&](const journal::JournalEntry& e) -> Status {
+        Status a = state->Apply(e);
+        if (!a.ok()) {
+          return DataLossError(fmt::format("entry {} cannot be applied: {} (entry: {})", applied,
+                                           a.message(), e.ShortDebugString()));
+        }
+        applied++;
+        if ((applied & 0xffff) == 0) {
+          auto now = std::chrono::steady_clock::now();
+          if (now - last_log >= std::chrono::seconds(30)) {
+            spdlog::info("{} entries from backup applied so far...", applied);
+            last_log = now;
+          }
+        }
+        return Status();
+      },
+      &info);
+  if (!s.ok()) {
+    state->Reset();
+    return fail(s);
+  }
+  auto t1 = std::chrono::steady_clock::now();
+  // Pass 2: journal the restored state (the same entries, from a snapshot) and make it durable.
+  class JournalSink final : public journal::EntrySink {
+   public:
+    explicit JournalSink(journal::Journal* j) : j_(j) {}
+    Status Write(const journal::JournalEntry& e) override {
+      journal::JournalEntry copy = e;
+      copy.clear_sequence_number();
+      ASSIGN_OR_RETURN(last, j_->Append(std::move(copy)));
+      return Status();
+    }
+    journal::Journal* const j_;
+    journal::SequenceNumber last = -1;
+  };
+  JournalSink sink(journal);
+  std::unique_ptr<journal::StateSnapshot> snap = state->Snapshot(journal);
+  s = snap->WriteTo(&sink);
+  if (s.ok() && sink.last >= 0) s = journal->WaitForDurable(sink.last);
+  if (!s.ok()) {
+    return Status(s.code(),
+                  fmt::format("Failed to journal the state restored from backup {} (format the "
+                              "journal and restore again): {}",
+                              loc->uri, s.message()));
+  }
+  auto t2 = std::chrono::steady_clock::now();
+  auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  spdlog::info(
+      "Backup {} (format version {}, written by Alluxio {} on {} for cluster {}) verified and "
+      "applied in {} ms, journaled in {} ms",
+      loc->uri, info.format_version, info.alluxio_version, info.host, info.cluster_id, ms(t1 - t0),
+      ms(t2 - t1));
+  spdlog::info("Restored {} entries from backup", info.entry_count);
+  return info.entry_count;
+}
+
+// --- BackupManager ---
+
+BackupManager::BackupManager(journal::Journaled* state, journal::Journal* journal,
+                             std::string cluster_id, BackupManagerOptions options)
+    : state_(state), journal_(journal), cluster_id_(std::move(cluster_id)), options_([&] {
+        if (!options.clock) options.clock = SystemNowMs;
+        return std::move(options);
+      }()) {
+  next_daily_ms_ = NextDailyBackupMs(options_.clock(), options_.daily_minute_of_day);
+}
+
+BackupManager::~BackupManager() { Stop(); }
+
+void BackupManager::Start() {
+  std::lock_guard<std::mutex> l(mu_);
+  stopping_ = false;
+  if (options_.daily_enabled && !daily_.joinable()) {
+    spdlog::info("Daily metadata backups at {:02d}:{:02d} (local time) to {}, keeping {}",
+                 options_.daily_minute_of_day / 60, options_.daily_minute_of_day % 60,
+                 options_.backup_directory, options_.daily_files_retained);
+    daily_ = std::thread([this] { DailyLoop(); });
+  }
+}
+
+void BackupManager::Stop() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (daily_.joinable()) daily_.join();
+  std::thread w;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    w = std::move(worker_);
+  }
+  if (w.joinable()) w.join();
+}
+
+BackupStatus BackupManager::StatusOf(const Record& r) const {
+  BackupStatus s = r.status;
+  s.entry_count = r.progress.load(std::memory_order_relaxed);
+  return s;
+}
+
+Result<BackupStatus> BackupManager::Backup(const BackupRequest& request) {
+  auto record = std::make_shared<Record>();
+  std::thread previous;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (stopping_) return UnavailableError("The master is stopping");
+    if (running_) return FailedPreconditionError("Backup in progress");
+    running_ = true;
+    record->status.id = NewBackupId();
+    record->status.state = BackupState::kInitiating;
+    record->status.host = options_.hostname;
+    backups_[record->status.id] = record;
+    previous = std::move(worker_);
+    worker_ = std::thread([this, record, request] { Run(record, request); });
+  }
+  if (previous.joinable()) previous.join();  // it has ended: running_ was false
+  if (request.run_async) {
+    std::lock_guard<std::mutex> l(mu_);
+    return StatusOf(*record);
+  }
+  return WaitFor(record->status.id);
+}
+
+Result<BackupStatus> BackupManager::GetStatus(const std::string& id) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = backups_.find(id);
+  if (it == backups_.end()) return NotFoundError(fmt::format("Backup {} is not found", id));
+  return StatusOf(*it->second);
+}
+
+Result<BackupStatus> BackupManager::WaitFor(const std::string& id) {
+  std::unique_lock<std::mutex> l(mu_);
+  auto it = backups_.find(id);
+  if (it == backups_.end()) return NotFoundError(fmt::format("Backup {} is not found", id));
+  std::shared_ptr<Record> r = it->second;
+  cv_.wait(l, [&] { return r->done; });
+  return StatusOf(*r);
+}
+
+void BackupManager::Run(std::shared_ptr<Record> record, BackupRequest request) {
+  const std::string dir_name =
+      request.target_directory.empty() ? options_.backup_directory : request.target_directory;
+  auto finish = [&](const Result<WrittenBackup>& written) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (written.ok()) {
+      record->status.state = BackupState::kCompleted;
+      record->status.uri = written->uri;
+      record->progress.store(written->entry_count);
+    } else {
+      record->status.state = BackupState::kFailed;
+      record->status.error = written.status();
+    }
+    record->done = true;
+    running_ = false;
+    cv_.notify_all();
+  };
+  Result<BackupLocation> dir =
+      ResolveBackupDirectory(dir_name, request.local, options_.root_ufs, options_.root_ufs_options);
+  if (!dir.ok()) return finish(dir.status());
+  auto t0 = std::chrono::steady_clock::now();
+  // Writers are blocked only while the snapshot copies the state.
+  std::unique_ptr<journal::StateSnapshot> snap = state_->Snapshot(journal_);
+  auto t1 = std::chrono::steady_clock::now();
+  journal::BackupInfo info;
+  info.sequence_number = snap->next_sequence_number();
+  info.alluxio_version = std::string(kVersion);
+  info.cluster_id = cluster_id_;
+  info.host = options_.hostname;
+  info.created_ms = options_.clock();
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    record->status.state = BackupState::kRunning;
+    record->status.uri = Child(*dir, BackupFileName(info.created_ms)).uri;
+  }
+  Result<WrittenBackup> written = WriteBackupFile(*snap, *dir, info, &record->progress);
+  auto t2 = std::chrono::steady_clock::now();
+  auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  if (written.ok()) {
+    spdlog::info("Created backup with {} entries: {} (snapshot {} ms, written in {} ms)",
+                 written->entry_count, written->uri, ms(t1 - t0), ms(t2 - t1));
+  } else {
+    spdlog::error("{}", written.status().ToString());
+  }
+  finish(written);
+}
+
+int64_t BackupManager::NextDailyBackupMs(int64_t now_ms, int minute_of_day) {
+  time_t secs = static_cast<time_t>(now_ms / 1000);
+  struct tm tm_local;
+  localtime_r(&secs, &tm_local);
+  tm_local.tm_hour = minute_of_day / 60;
+  tm_local.tm_min = minute_of_day % 60;
+  tm_local.tm_sec = 0;
+  tm_local.tm_isdst = -1;
+  int64_t candidate = static_cast<int64_t>(mktime(&tm_local)) * 1000;
+  while (candidate <= now_ms) {
+    tm_local.tm_mday += 1;
+    tm_local.tm_isdst = -1;
+    candidate = static_cast<int64_t>(mktime(&tm_local)) * 1000;
+  }
+  return candidate;
+}
+
+Result<int> BackupManager::DeleteStaleBackups(const BackupLocation& dir, int64_t retained) {
+  ASSIGN_OR_RETURN(std::vector<ufs::UfsStatus> children, dir.ufs->ListStatus(dir.path));
+  static const std::regex kName("alluxio-backup-[0-9]+-[0-9]+-[0-9]+-([0-9]+)\\.gz");
+  std::vector<std::pair<int64_t, std::string>> backups;
+  for (const ufs::UfsStatus& c : children) {
+    std::smatch m;
+    if (!c.is_directory && std::regex_match(c.name, m, kName)) {
+      backups.emplace_back(std::stoll(m[1].str()), c.name);
+    }
+  }
+  if (static_cast<int64_t>(backups.size()) <= retained) return 0;
+  std::sort(backups.begin(), backups.end());
+  int deleted = 0;
+  for (size_t i = 0; i + retained < backups.size(); i++) {
+    BackupLocation f = Child(dir, backups[i].second);
+    RETURN_IF_ERROR(dir.ufs->DeleteFile(f.path));
+    Status m = dir.ufs->DeleteFile(CompleteMarker(f.path));
+    if (!m.ok() && m.code() != StatusCode::kNotFound) return m;
+    deleted++;
+  }
+  spdlog::info("Deleted {} stale metadata backup files at {}", deleted, dir.uri);
+  return deleted;
+}
+
+bool BackupManager::RunDailyBackupIfDue() {
+  int64_t now = options_.clock();
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (now < next_daily_ms_) return false;
+    next_daily_ms_ = NextDailyBackupMs(now, options_.daily_minute_of_day);
+  }
+  BackupRequest req;
+  req.run_async = false;
+  req.local = IsLocalScheme(options_.root_ufs);
+  Result<BackupStatus> st = Backup(req);
+  if (!st.ok()) {
+    spdlog::error("Daily metadata backup failed: {}", st.status().ToString());
+    return true;
+  }
+  if (st->state != BackupState::kCompleted) {
+    spdlog::error("Daily metadata backup failed: {}", st->error.ToString());
+    return true;
+  }
+  spdlog::info("Successfully backed up journal to {} with {} entries.", st->uri, st->entry_count);
+  Result<BackupLocation> dir = ResolveBackupDirectory(options_.backup_directory, req.local,
+                                                      options_.root_ufs, options_.root_ufs_options);
+  Result<int> deleted =
+      dir.ok() ? DeleteStaleBackups(*dir, options_.daily_files_retained) : dir.status();
+  if (!deleted.ok()) {
+    spdlog::warn("Failed to delete stale metadata backups: {}", deleted.status().ToString());
+  }
+  return true;
+}
+
+void BackupManager::DailyLoop() {
+  std::unique_lock<std::mutex> l(mu_);
+  while (!stopping_) {
+    // Wake at least every minute: the wall clock may jump.
+    int64_t wait_ms = std::clamp<int64_t>(next_daily_ms_ - options_.clock(), 0, 60'000);
+    cv_.wait_for(l, std::chrono::milliseconds(wait_ms), [&] { return stopping_; });
+    if (stopping_) break;
+    l.unlock();
+    RunDailyBackupIfDue();
+    l.lock();
+  }
+}
+
+}  // namespace alluxio::master

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: Apache-2.0
+// Bad input and faults on the data path, end to end on an in-process cluster: block files damaged
+// behind the worker's back (flipped bits, truncation) are detected when locked, dropped, and read
+// again from the UFS (then cached again) when the file is persisted, or fail clearly when it is
+// not; a worker stopped in the middle of a write leaves no visible file and no block behind.
+// Each read case runs with short-circuit reads (OpenLocalBlock) and with ReadBlock streams.
+// Store-level behaviour: src/worker/block/block_store_corruption_test.cc.
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "common/block_id.h"
+#include "tests/minicluster/mini_cluster.h"
+
+namespace alluxio {
+namespace {
+
+using ::alluxio::grpc::WritePType;
+using client::FileSystem;
+using testing::MiniCluster;
+
+constexpr int64_t kBlockSize = 64 * 1024;
+
+std::string RandomBytes(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::string s(n, '\0');
+  for (char& c : s) c = static_cast<char>(rng());
+  return s;
+}
+
+Status WriteFile(FileSystem* fs, const std::string& path, const std::string& data,
+                 WritePType type) {
+  client::fsopts::CreateFilePOptions o;
+  o.set_write_type(type);
+  o.set_block_size_bytes(kBlockSize);
+  o.set_recursive(true);
+  ASSIGN_OR_RETURN(auto out, fs->Create(path, o));
+  RETURN_IF_ERROR(out->Write(data));
+  return out->Close();
+}
+
+// Reads the whole file in 9000-byte pieces into `*out` (which keeps what was read before a
+// failure, so a test can check that nothing wrong was returned).
+Status ReadFile(FileSystem* fs, const std::string& path, std::string* out) {
+  out->clear();
+  ASSIGN_OR_RETURN(auto in, fs->Open(path, {}));
+  std::string buf(9000, '\0');
+  for (;;) {
+    ASSIGN_OR_RETURN(size_t n, in->Read(buf.data(), buf.size()));
+    if (n == 0) break;
+    out->append(buf.data(), n);
+  }
+  if (static_cast<int64_t>(out->size()) != in->length()) return DataLossError("short read");
+  return Status();
+}
+
+std::string ReadLocalFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteLocalFile(const std::string& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+// Polls `cond` until it holds or `timeout_ms` passes.
+bool WaitFor(const std::function<bool()>& cond, int64_t timeout_ms = 15000) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return cond();
+}
+
+int InAlluxioPercent(FileSystem* fs, const std::string& path) {
+  auto st = fs->GetStatus(path);
+  return st.ok() ? st->in_alluxio_percentage() : -1;
+}
+
+enum class Damage { kFlippedBits, kTruncated };
+
+// Damages a block file in place, as a failing disk or a stray process would. A same-size rewrite
+// also gets an old mtime: the store notices a change by size or mtime, and a rewrite within the
+// file system's timestamp granularity of the commit would otherwise keep it (block_store.h).
+void DamageBlockFile(const std::string& path, Damage damage) {
+  if (damage == Damage::kTruncated) {
+    std::filesystem::resize_file(path, kBlockSize / 2);
+    return;
+  }
+  std::string data = ReadLocalFile(path);
+  ASSERT_EQ(static_cast<int64_t>(data.size()), kBlockSize) << path;
+  data[1234] ^= 0x20;
+  WriteLocalFile(path, data);
+  struct timespec times[2] = {{1'000'000, 0}, {1'000'000, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0) << path;
+}
+
+class DataFaultsTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    testing::MiniClusterOptions o;
+    o.num_workers = 1;
+    o.worker_quota = "4MB";
+    auto c = MiniCluster::Start(std::move(o));
+    ASSERT_TRUE(c.ok()) << c.status();
+    cluster_ = std::move(*c);
+    // The parameter: short-circuit reads (the cluster is on this host) or ReadBlock streams.
+    auto fs = cluster_->NewClient(
+        {{"alluxio.user.short.circuit.enabled", GetParam() ? "true" : "false"}});
+    ASSERT_TRUE(fs.ok()) << fs.status();
+    fs_owner_ = std::move(*fs);
+    fs_ = fs_owner_.get();
+    store_ = cluster_->worker(0)->block_store();
+  }
+  int64_t BlockOf(const std::string& path, int index) {
+    auto st = fs_->GetStatus(path);
+    return st.ok() && st->block_ids_size() > index ? st->block_ids(index) : -1;
+  }
+  std::string BlockPath(int64_t block_id) {
+    auto info = store_->GetBlockInfo(block_id);
+    return info.ok() ? info->path : std::string();
+  }
+  // A persisted file with one damaged block reads back right (from the UFS), and the worker caches
+  // a good copy of the block again.
+  void DamagedBlockOfPersistedFileIsReadFromTheUfs(Damage damage) {
+    const std::string path = "/faults/persisted";
+    const std::string data = RandomBytes(3 * kBlockSize + 100, 21);
+    ASSERT_TRUE(WriteFile(fs_, path, data, ::alluxio::grpc::CACHE_THROUGH).ok());
+    ASSERT_EQ(InAlluxioPercent(fs_, path), 100);
+    const int64_t block = BlockOf(path, 0);
+    const std::string file = BlockPath(block);
+    ASSERT_FALSE(file.empty());
+    DamageBlockFile(file, damage);
+
+    std::string got;
+    Status s = ReadFile(fs_, path, &got);
+    ASSERT_TRUE(s.ok()) << s;
+    EXPECT_TRUE(got == data) << "the read returned different bytes";
+    EXPECT_EQ(store_->counters().blocks_lost, 1);
+
+    // Cached again, correctly, and the master knows.
+    const std::string expected = data.substr(0, kBlockSize);
+    EXPECT_TRUE(WaitFor([&] {
+      std::string p = BlockPath(block);
+      return !p.empty() && ReadLocalFile(p) == expected && InAlluxioPercent(fs_, path) == 100;
+    })) << "block "
+        << block << " was not cached again";
+    auto verified = store_->VerifyBlock(block);
+    EXPECT_TRUE(verified.ok()) << verified.status();
+    s = ReadFile(fs_, path, &got);
+    ASSERT_TRUE(s.ok()) << s;
+    EXPECT_TRUE(got == data);
+    EXPECT_EQ(store_->counters().blocks_lost, 1);
+  }
+
+  std::unique_ptr<MiniCluster> cluster_;
+  std::unique_ptr<FileSystem> fs_owner_;
+  FileSystem* fs_ = nullptr;
+  worker::BlockStore* store_ = nullptr;
+};
+
+INSTANTIATE_TEST_SUITE_P(Reads, DataFaultsTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& p) {
+                           return p.param ? "ShortCircuit" : "Streamed";
+                         });
+
+TEST_P(DataFaultsTest, FlippedBitsInACachedBlockAreReadFromTheUfsAndCachedAgain) {
+  DamagedBlockOfPersistedFileIsReadFromTheUfs(Damage::kFlippedBits);
+}
+
+TEST_P(DataFaultsTest, TruncatedCachedBlockIsReadFromTheUfsAndCachedAgain) {
+  DamagedBlockOfPersistedFileIsReadFromTheUfs(Damage::kTruncated);
+}
+
+TEST_P(DataFaultsTest, DamagedBlockOfAFileOnlyInAlluxioFailsClearly) {
+  const std::string path = "/faults/cached";
+  const std::string data = RandomBytes(3 * kBlockSize, 23);
+  ASSERT_TRUE(WriteFile(fs_, path, data, ::alluxio::grpc::MUST_CACHE).ok());
+  const int64_t block = BlockOf(path, 1);
+  DamageBlockFile(BlockPath(block), Damage::kFlippedBits);
+
+  std::string got;
+  Status s = ReadFile(fs_, path, &got);
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(s.code() == StatusCode::kDataLoss || s.code() == StatusCode::kUnavailable) << s;
+  EXPECT_NE(s.message().find(std::to_string(block)), std::string::npos) << s;
+  // What came before the failure is the first block, exactly.
+  EXPECT_LE(got.size(), static_cast<size_t>(kBlockSize));
+  EXPECT_TRUE(got == data.substr(0, got.size())) << "the read returned wrong bytes";
+
+  // A positioned read of the damaged block fails too, and never returns its bytes.
+  auto in = fs_->Open(path, {});
+  ASSERT_TRUE(in.ok()) << in.status();
+  std::string buf(100, '\0');
+  auto n = (*in)->PositionedRead(kBlockSize + 1000, buf.data(), buf.size());
+  EXPECT_FALSE(n.ok());
+
+  // The worker dropped the block and the master forgets the copy.
+  EXPECT_FALSE(store_->HasBlock(block));
+  EXPECT_EQ(store_->counters().blocks_lost, 1);
+  EXPECT_TRUE(WaitFor([&] { return InAlluxioPercent(fs_, path) < 100; }));
+  auto info = cluster_->master()->block_master()->GetBlockInfo(block);
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->locations_size(), 0);
+}
+
+// A worker stopped while a block is half written: the write fails with an error naming the
+// block, the stream cancels the file (nothing visible), and after a restart the worker holds no
+// block of it (temp blocks are dropped at Open, the committed one is freed as an orphan).
+TEST_P(DataFaultsTest, WorkerStoppedMidWriteLeavesNoFileAndNoBlock) {
+  // With short-circuit on, block data goes to the temp file directly; off, through WriteBlock.
+  for (WritePType type : {::alluxio::grpc::MUST_CACHE, ::alluxio::grpc::CACHE_THROUGH}) {
+    SCOPED_TRACE(::alluxio::grpc::WritePType_Name(type));
+    const std::string path = "/faults/stopped-" + ::alluxio::grpc::WritePType_Name(type);
+    const std::string data = RandomBytes(3 * kBlockSize, 29);
+    client::fsopts::CreateFilePOptions o;
+    o.set_write_type(type);
+    o.set_block_size_bytes(kBlockSize);
+    o.set_recursive(true);
+    auto out = fs_->Create(path, o);
+    ASSERT_TRUE(out.ok()) << out.status();
+    const size_t half = kBlockSize + kBlockSize / 2;
+    ASSERT_TRUE((*out)->Write(std::string_view(data).substr(0, half)).ok());
+    auto st = fs_->GetStatus(path);
+    ASSERT_TRUE(st.ok()) << st.status();
+    EXPECT_FALSE(st->completed());
+    const int64_t file_id = st->file_id();
+
+    ASSERT_TRUE(cluster_->StopWorker(0).ok());
+    Status s = (*out)->Write(std::string_view(data).substr(half));
+    if (s.ok()) s = (*out)->Close();
+    ASSERT_FALSE(s.ok()) << "the write survived its worker";
+    // Unavailable (not Cancelled: the client did not give up), naming what was being written.
+    EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s;
+    EXPECT_TRUE(s.message().find("write block") != std::string::npos ||
+                (s.message().find("write UFS file ") != std::string::npos &&
+                 s.message().find(path) != std::string::npos))
+        << s;
+    // The stream cancelled itself: the file is gone, not left incomplete or complete.
+    EXPECT_FALSE(*fs_->Exists(path)) << s;
+    EXPECT_FALSE(std::filesystem::exists(cluster_->ufs_root() + path));
+
+    ASSERT_TRUE(cluster_->StartWorker(0).ok());
+    store_ = cluster_->worker(0)->block_store();
+    for (int i = 0; i < 3; ++i) {
+      const int64_t block = BlockIdOfFile(file_id, i);
+      EXPECT_TRUE(WaitFor([&] { return !store_->HasBlock(block); })) << "block " << i;
+      EXPECT_TRUE(WaitFor([&] {
+        auto info = cluster_->master()->block_master()->GetBlockInfo(block);
+        return !info.ok() || info->locations_size() == 0;
+      })) << "block "
+          << i;
+    }
+    EXPECT_TRUE(WaitFor([&] { return store_->GetStoreMeta().used_bytes == 0; }));
+    // The worker is usable again.
+    ASSERT_TRUE(WriteFile(fs_, path, data, type).ok());
+    std::string got;
+    ASSERT_TRUE(ReadFile(fs_, path, &got).ok());
+    EXPECT_TRUE(got == data);
+    ASSERT_TRUE(fs_->Delete(path, {}).ok());
+    EXPECT_TRUE(WaitFor([&] { return store_->GetStoreMeta().used_bytes == 0; }));
+  }
+}
+
+}  // namespace
+}  // namespace alluxio
