@@ -211,7 +211,7 @@ TEST(SegmentCorruptionTest, UnknownSegmentVersionIsRefusedClearly) {
   EXPECT_TRUE(Contains(s.message(), h.open_segment())) << s.ToString();
   EXPECT_TRUE(Contains(s.message(), "format version 2")) << s.ToString();
   EXPECT_TRUE(Contains(s.message(), "versions 1 to 1")) << s.ToString();
-  EXPECT_TRUE(Contains(s.message(), "restore it from a backup")) << s.ToString();
+  EXPECT_TRUE(Contains(s.message(), "bin/alluxio-start.sh -i <backup URI> all")) << s.ToString();
 }
 
 TEST(SegmentCorruptionTest, GapBetweenSegmentsIsDataLoss) {

@@ -34,8 +34,10 @@ Result<FileHeader> DecodeFileHeader(std::string_view data, std::string_view magi
     return FailedPreconditionError(
         std::string(what) + " " + path + " has format version " + std::to_string(h.version) +
         ", but this build reads versions 1 to " + std::to_string(kFormatVersion) +
-        ". Run an Alluxio master that supports version " + std::to_string(h.version) +
-        " (downgrades are not supported), or format the journal and restore it from a backup");
+        ". Move the namespace across with a backup, as Alluxio's upgrade page does: with the "
+        "binaries that wrote this journal run `bin/alluxio fsadmin backup` and "
+        "`bin/alluxio-stop.sh all`, then with these binaries run `bin/alluxio format` and "
+        "`bin/alluxio-start.sh -i <backup URI> all`");
   }
   uint32_t expected = XXH32(data.data(), 24, 0);
   if (DecodeFixed32(data.data() + 24) != expected) {

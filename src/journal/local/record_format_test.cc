@@ -36,7 +36,11 @@ TEST(FileHeaderTest, UnknownVersionNamesBothVersionsAndTheRemedy) {
   EXPECT_TRUE(Contains(m, "/j/logs/0x0-0x5")) << m;
   EXPECT_TRUE(Contains(m, "format version 7")) << m;
   EXPECT_TRUE(Contains(m, "versions 1 to 1")) << m;
-  EXPECT_TRUE(Contains(m, "restore it from a backup")) << m;
+  // The upgrade page's commands, in order.
+  EXPECT_TRUE(Contains(m, "`bin/alluxio fsadmin backup`")) << m;
+  EXPECT_TRUE(Contains(m, "`bin/alluxio-stop.sh all`")) << m;
+  EXPECT_TRUE(Contains(m, "`bin/alluxio format`")) << m;
+  EXPECT_TRUE(Contains(m, "`bin/alluxio-start.sh -i <backup URI> all`")) << m;
 }
 
 TEST(FileHeaderTest, WrongMagicAndBadChecksumAreDataLoss) {
