@@ -325,23 +325,16 @@ Result<int64_t> RestoreFromBackup(const std::string& uri, const std::string& roo
     return fail(s);
   }
   auto t1 = std::chrono::steady_clock::now();
-  // Pass 2: journal the restored state (the same entries, from a snapshot) and make it durable.
-  class JournalSink final : public journal::EntrySink {
-   public:
-    explicit JournalSink(journal::Journal* j) : j_(j) {}
-    Status Write(const journal::JournalEntry& e) override {
-      journal::JournalEntry copy = e;
-      copy.clear_sequence_number();
-      ASSIGN_OR_RETURN(last, j_->Append(std::move(copy)));
-      return Status();
-    }
-    journal::Journal* const j_;
-    journal::SequenceNumber last = -1;
-  };
-  JournalSink sink(journal);
-  std::unique_ptr<journal::StateSnapshot> snap = state->Snapshot(journal);
-  s = snap->WriteTo(&sink);
-  if (s.ok() && sink.last >= 0) s = journal->WaitForDurable(sink.last);
+  // Pass 2: make the restored state durable as a checkpoint (one sequential file; no journal
+  // append per entry). A checkpoint covers the entries below its sequence number, so one entry is
+  // journaled first: the cluster id, which the restored state holds already.
+  s = [&]() -> Status {
+    journal::JournalEntry marker;
+    marker.mutable_cluster_info()->set_cluster_id(info.cluster_id);
+    ASSIGN_OR_RETURN(journal::SequenceNumber sn, journal->Append(std::move(marker)));
+    RETURN_IF_ERROR(journal->WaitForDurable(sn));
+    return journal->Checkpoint();
+  }();
   if (!s.ok()) {
     return Status(s.code(),
                   fmt::format("Failed to journal the state restored from backup {} (format the "
