@@ -52,7 +52,8 @@ class MiniCluster {
   int num_workers() const { return static_cast<int>(workers_.size()); }
   worker::WorkerProcess* worker(int i) { return workers_[i].process.get(); }
   Status StopWorker(int i);
-  Status StartWorker(int i);
+  // Starts worker i and (unless told not to) waits until it registered with the master.
+  Status StartWorker(int i, bool wait_registered = true);
   Status RestartWorker(int i);
   // The tier directory of worker i.
   std::string worker_dir(int i) const { return workers_[i].dir; }
