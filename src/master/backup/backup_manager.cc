@@ -5,8 +5,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <random>
 #include <regex>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -271,6 +275,53 @@ Result<WrittenBackup> WriteBackupFile(const journal::StateSnapshot& snapshot,
   return out;
 }
 
+namespace {
+
+// Batches of entries from the restore's reader thread to its applier: a bounded queue.
+class RestorePipe {
+ public:
+  static constexpr size_t kBatch = 4096;
+  // False once cancelled.
+  bool Push(std::vector<journal::JournalEntry>&& batch) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return cancelled_ || queue_.size() < kDepth; });
+    if (cancelled_) return false;
+    queue_.push_back(std::move(batch));
+    cv_.notify_all();
+    return true;
+  }
+  // False at the end (closed and drained, or cancelled).
+  bool Pop(std::vector<journal::JournalEntry>* batch) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return cancelled_ || closed_ || !queue_.empty(); });
+    if (cancelled_ || queue_.empty()) return false;
+    *batch = std::move(queue_.front());
+    queue_.pop_front();
+    cv_.notify_all();
+    return true;
+  }
+  void Close() {
+    std::lock_guard<std::mutex> l(mu_);
+    closed_ = true;
+    cv_.notify_all();
+  }
+  void Cancel() {
+    std::lock_guard<std::mutex> l(mu_);
+    cancelled_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  static constexpr size_t kDepth = 8;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<journal::JournalEntry>> queue_;  // GUARDED_BY(mu_)
+  bool closed_ = false;                                    // GUARDED_BY(mu_)
+  bool cancelled_ = false;                                 // GUARDED_BY(mu_)
+};
+
+}  // namespace
+
 Result<int64_t> RestoreFromBackup(const std::string& uri, const std::string& root_ufs,
                                   const ufs::UfsOptions& root_ufs_options,
                                   journal::Journaled* state, journal::Journal* journal) {
@@ -300,26 +351,50 @@ Result<int64_t> RestoreFromBackup(const std::string& uri, const std::string& roo
   int64_t applied = 0;
   journal::BackupInfo info;
   // Pass 1 (the only read): verify everything while applying into memory. Nothing is journaled
-  // until the whole backup proved valid, so a bad one leaves the journal empty.
-  Status s = journal::ReadBackup(
-      &file, loc->uri,
-      [&](const journal::JournalEntry& e) -> Status {
-        Status a = state->Apply(e);
-        if (!a.ok()) {
-          return DataLossError(fmt::format("entry {} cannot be applied: {} (entry: {})", applied,
-                                           a.message(), e.ShortDebugString()));
-        }
-        applied++;
-        if ((applied & 0xffff) == 0) {
-          auto now = std::chrono::steady_clock::now();
-          if (now - last_log >= std::chrono::seconds(30)) {
-            spdlog::info("{} entries from backup applied so far...", applied);
-            last_log = now;
+  // until the whole backup proved valid, so a bad one leaves the journal empty. Reading
+  // (decompression, checksums, parsing) runs on its own thread and hands batches of entries to
+  // this one, which applies them: the two halves overlap.
+  RestorePipe pipe;
+  Status read_status;
+  std::thread reader([&] {
+    std::vector<journal::JournalEntry> batch;
+    batch.reserve(RestorePipe::kBatch);
+    read_status = journal::ReadBackup(
+        &file, loc->uri,
+        [&](const journal::JournalEntry& e) -> Status {
+          batch.push_back(e);
+          if (batch.size() == RestorePipe::kBatch) {
+            if (!pipe.Push(std::move(batch))) return CancelledError("restore stopped");
+            batch.clear();
+            batch.reserve(RestorePipe::kBatch);
           }
-        }
-        return Status();
-      },
-      &info);
+          return Status();
+        },
+        &info);
+    if (read_status.ok() && !batch.empty()) pipe.Push(std::move(batch));
+    pipe.Close();
+  });
+  Status s;
+  std::vector<journal::JournalEntry> batch;
+  while (s.ok() && pipe.Pop(&batch)) {
+    for (const journal::JournalEntry& e : batch) {
+      Status a = state->Apply(e);
+      if (!a.ok()) {
+        s = DataLossError(fmt::format("entry {} cannot be applied: {} (entry: {})", applied,
+                                      a.message(), e.ShortDebugString()));
+        break;
+      }
+      applied++;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_log >= std::chrono::seconds(30)) {
+      spdlog::info("{} entries from backup applied so far...", applied);
+      last_log = now;
+    }
+  }
+  pipe.Cancel();  // unblocks the reader if applying failed
+  reader.join();
+  if (s.ok()) s = read_status;
   if (!s.ok()) {
     state->Reset();
     return fail(s);
