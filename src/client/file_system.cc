@@ -155,6 +155,16 @@ Status FileSystem::ScheduleAsyncPersistence(const std::string& path,
   });
 }
 
+Result<std::string> FileSystem::GetFilePath(int64_t file_id) {
+  grpc::file::GetFilePathPRequest req;
+  req.set_file_id(file_id);
+  grpc::file::GetFilePathPResponse resp;
+  RETURN_IF_ERROR(master_->Call([&](const auto& ch, ::grpc::ClientContext* ctx) {
+    return stubs_->For(ch)->GetFilePath(ctx, req, &resp);
+  }));
+  return resp.path();
+}
+
 Result<::alluxio::grpc::BlockInfo> FileSystem::GetBlockInfo(int64_t block_id) {
   grpc::block::GetBlockInfoPRequest req;
   req.set_block_id(block_id);

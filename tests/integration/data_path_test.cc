@@ -243,8 +243,9 @@ TEST_F(DataPathTest, FreeAndDeleteRemoveCachedBlocks) {
   EXPECT_TRUE(store->HasBlock(block0));
 
   ASSERT_TRUE(fs_->Free("/d/persisted").ok());
-  EXPECT_EQ(InAlluxioPercent(fs_, "/d/persisted"), 0);
+  // The master lists the copies until the worker reports them gone.
   EXPECT_TRUE(WaitFor([&] { return !store->HasBlock(block0); }));
+  EXPECT_TRUE(WaitFor([&] { return InAlluxioPercent(fs_, "/d/persisted") == 0; }));
   // Still readable, from the UFS.
   auto got = ReadFile(fs_, "/d/persisted");
   ASSERT_TRUE(got.ok()) << got.status();

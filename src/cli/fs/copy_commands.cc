@@ -167,7 +167,11 @@ struct Copier {
     if (!in) {
       return NotFoundError(fmt::format("{} (No such file or directory)", local));
     }
-    ASSIGN_OR_RETURN(std::unique_ptr<client::FileOutStream> out, fs->Create(AlluxioPath(dst)));
+    // As Alluxio's CpCommand: missing parent directories are created.
+    client::fsopts::CreateFilePOptions create;
+    create.set_recursive(true);
+    ASSIGN_OR_RETURN(std::unique_ptr<client::FileOutStream> out,
+                     fs->Create(AlluxioPath(dst), create));
     std::string buf(static_cast<size_t>(from_local_buffer), '\0');
     std::error_code size_ec;
     AddProgress(static_cast<int64_t>(stdfs::file_size(local, size_ec)), 0);
@@ -400,7 +404,11 @@ struct Copier {
 
   Status CopyFile(const std::string& src, const std::string& dst) {
     ASSIGN_OR_RETURN(std::unique_ptr<client::FileInStream> in, fs->Open(AlluxioPath(src)));
-    ASSIGN_OR_RETURN(std::unique_ptr<client::FileOutStream> out, fs->Create(AlluxioPath(dst)));
+    // As Alluxio's CpCommand: missing parent directories are created.
+    client::fsopts::CreateFilePOptions create;
+    create.set_recursive(true);
+    ASSIGN_OR_RETURN(std::unique_ptr<client::FileOutStream> out,
+                     fs->Create(AlluxioPath(dst), create));
     std::string buf(static_cast<size_t>(8 * kMB), '\0');
     Status s;
     while (s.ok()) {

@@ -152,8 +152,9 @@ Result<int> RunGetBlockInfo(fs::ShellContext& sc, const fs::ParsedArgs& p) {
   }
   std::optional<::alluxio::grpc::BlockInfo> info;
   if (Result<::alluxio::grpc::BlockInfo> r = fs->GetBlockInfo(block_id); r.ok()) info = *r;
-  // TODO(cli): print the path once the client can resolve a file id (Alluxio's getFilePath).
-  sc.out() << GetBlockInfoOutput(block_id, info, std::nullopt);
+  std::optional<std::string> path;
+  if (Result<std::string> r = fs->GetFilePath(FileIdOfBlockId(block_id)); r.ok()) path = *r;
+  sc.out() << GetBlockInfoOutput(block_id, info, path);
   return 0;
 }
 

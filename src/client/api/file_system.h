@@ -59,6 +59,9 @@ class FileSystem {
   Status ScheduleAsyncPersistence(const std::string& path,
                                   fsopts::ScheduleAsyncPersistencePOptions options = {});
 
+  // The path of the file or directory with this id (NotFound if none).
+  Result<std::string> GetFilePath(int64_t file_id);
+
   // --- Block master ---
   Result<::alluxio::grpc::BlockInfo> GetBlockInfo(int64_t block_id);
   Result<::alluxio::grpc::block::BlockMasterInfo> GetBlockMasterInfo();

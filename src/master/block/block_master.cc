@@ -124,16 +124,17 @@ void BlockMaster::DropAllCopies(Worker* w) {
 }
 
 void BlockMaster::RemoveBlocksLocked(const std::vector<BlockId>& ids) {
+  // The copies stay listed until their worker reports them removed (as in Alluxio): until then
+  // they still hold data, so `fs free` can wait for 0% in Alluxio and a reader sent to one that
+  // is gone meanwhile just moves on to the next source.
   for (BlockId id : ids) {
     auto it = blocks_.find(id);
     if (it == blocks_.end()) continue;
     for (const Copy& c : it->second.copies) {
       auto w = workers_.find(c.worker);
       if (w == workers_.end()) continue;
-      w->second.blocks.erase(id);
       w->second.to_free.insert(id);
     }
-    blocks_.erase(it);
   }
 }
 

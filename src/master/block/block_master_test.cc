@@ -284,11 +284,14 @@ TEST_F(BlockMasterTest, RemoveBlocksQueuesFreeOnEveryHolder) {
   WorkerId w1 = Register("h1", {Block(1, 0), Block(1, 1)});
   WorkerId w2 = Register("h2", {Block(1, 0), Block(2, 0)});
   master_->RemoveBlocks({Block(1, 0), Block(9, 9)});
-  EXPECT_TRUE(Holders(Block(1, 0)).empty());
   EXPECT_EQ(Data(Heartbeat(w1)), std::vector<int64_t>{Block(1, 0)});
   EXPECT_EQ(Data(Heartbeat(w2)), std::vector<int64_t>{Block(1, 0)});
-  // The worker's confirmation (removed in a heartbeat) changes nothing more.
+  // The copies are listed until each worker reports them removed.
+  EXPECT_EQ(Holders(Block(1, 0)).size(), 2u);
   EXPECT_EQ(Heartbeat(w1, {}, {Block(1, 0)}).command_type(), gb::Nothing);
+  EXPECT_EQ(Holders(Block(1, 0)), std::vector<WorkerId>{w2});
+  EXPECT_EQ(Heartbeat(w2, {}, {Block(1, 0)}).command_type(), gb::Nothing);
+  EXPECT_TRUE(Holders(Block(1, 0)).empty());
   EXPECT_EQ(Holders(Block(1, 1)), std::vector<WorkerId>{w1});
 }
 
@@ -322,6 +325,8 @@ TEST_F(BlockMasterTest, AHeartbeatAddedBlockDoesNotCancelAPendingFree) {
   gb::Command c = Heartbeat(w, {Block(1, 0)});
   EXPECT_EQ(c.command_type(), gb::Free);
   EXPECT_EQ(Data(c), std::vector<int64_t>{Block(1, 0)});
+  // The worker removes it and says so.
+  EXPECT_EQ(Heartbeat(w, {}, {Block(1, 0)}).command_type(), gb::Nothing);
   EXPECT_TRUE(Holders(Block(1, 0)).empty());
   // A copy cached again after the Free reached the worker is kept.
   EXPECT_EQ(Heartbeat(w, {Block(1, 0)}).command_type(), gb::Nothing);

@@ -145,4 +145,13 @@ OperationContext MakeOperationContext(
       MakeOperationContext(ctx, req->options().common_options()), req->path(), req->options()));
 }
 
+::grpc::Status FileSystemMasterService::GetFilePath(::grpc::ServerContext*,
+                                                    const grpc::file::GetFilePathPRequest* req,
+                                                    grpc::file::GetFilePathPResponse* resp) {
+  Result<FileInfo> info = master_->GetFileInfo(req->file_id());
+  if (!info.ok()) return ToGrpcStatus(info.status());
+  resp->set_path(info->path());
+  return ::grpc::Status::OK;
+}
+
 }  // namespace alluxio::master

@@ -51,6 +51,8 @@ class FileSystemMasterService final : public grpc::file::FileSystemMasterClientS
   ::grpc::Status ScheduleAsyncPersistence(
       ::grpc::ServerContext* ctx, const grpc::file::ScheduleAsyncPersistencePRequest* req,
       grpc::file::ScheduleAsyncPersistencePResponse* resp) override;
+  ::grpc::Status GetFilePath(::grpc::ServerContext* ctx, const grpc::file::GetFilePathPRequest* req,
+                             grpc::file::GetFilePathPResponse* resp) override;
 
  private:
   FileSystemMaster* const master_;

@@ -135,6 +135,11 @@ Status BlockWorkerService::CommitToMaster(BlockId block_id) {
   return s.WithContext(fmt::format("Failed to commit block {} on the master", block_id));
 }
 
+void BlockWorkerService::ReportCachedBlock(BlockId block_id) {
+  Status s = CommitToMaster(block_id);
+  if (!s.ok()) spdlog::debug("{} (the next heartbeat reports it)", s.ToString());
+}
+
 // ---- ReadBlock ----
 
 ::grpc::Status BlockWorkerService::ReadBlock(::grpc::ServerContext*, ReadStream* stream) {
@@ -249,6 +254,9 @@ Status BlockWorkerService::ReadFromUfs(SessionId session, const gb::ReadRequest&
     Status s = cache_file.Close();
     if (s.ok()) s = store_->CommitBlock(session, id);
     if (!s.ok()) stop_caching(s);
+    // Tell the master now rather than at the next heartbeat, so the reader's next getStatus
+    // already sees the copy. A failure is only logged: the heartbeat reports it anyway.
+    if (s.ok()) ReportCachedBlock(id);
   }
   return Status();
 }
@@ -473,6 +481,7 @@ Status BlockWorkerService::CreateLocal(
   }
   Status s = cacher_->CacheNow(req->block_id(), req->open_ufs_block_options());
   cacher_->Release(req->block_id());
+  if (s.ok()) ReportCachedBlock(req->block_id());
   return rpc::ToGrpcStatus(s);
 }
 

@@ -92,6 +92,8 @@ class BlockWorkerService final : public grpc::block::BlockWorker::Service {
   BlockLocationHint Hint(bool has_level, int level, const std::string& medium) const;
   // Tells the master about a block this worker just committed for a client.
   Status CommitToMaster(BlockId block_id);
+  // CommitToMaster for a block cached from the UFS; failures are logged only.
+  void ReportCachedBlock(BlockId block_id);
   // Moves the block to the top tier (CACHE_PROMOTE); failures only cost speed.
   void Promote(SessionId session, BlockId block_id);
 

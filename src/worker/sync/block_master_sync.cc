@@ -290,7 +290,10 @@ void BlockMasterSync::FreeBlocksLocked() {
       ++it;  // a reader holds it: retried after the next heartbeat
       continue;
     }
-    if (!s.ok() && s.code() != StatusCode::kNotFound) {
+    if (s.code() == StatusCode::kNotFound) {
+      // Not here (any more): tell the master, which lists the copy until a removal is reported.
+      reporter_->OnBlockRemoved(*it, BlockLocation{}, RemovalCause::kRemoved);
+    } else if (!s.ok()) {
       spdlog::warn("Failed to free block {}: {}", *it, s.ToString());
     }
     it = to_free_.erase(it);
