@@ -585,6 +585,13 @@ const PropertyKey& kMasterLostWorkerDetectionInterval = Define({
     .default_value = "10sec",
     .description = "How often the master looks for lost workers.",
 });
+const PropertyKey& kMasterLostWorkerDeletionTimeout = Define({
+    .name = "alluxio.master.lost.worker.deletion.timeout",
+    .type = T::kDuration,
+    .default_value = "30min",
+    .description =
+        "A lost worker is forgotten (dropped from reports) after this long without contact.",
+});
 const PropertyKey& kMasterPersistenceInitialIntervalMs = Define({
     .name = "alluxio.master.persistence.initial.interval",
     .type = T::kDuration,

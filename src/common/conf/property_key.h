@@ -143,6 +143,8 @@ extern const PropertyKey& kMasterWorkerTimeout;  // alluxio.master.worker.timeou
 extern const PropertyKey&
     kMasterLostWorkerDetectionInterval;  // alluxio.master.lost.worker.detection.interval
 extern const PropertyKey&
+    kMasterLostWorkerDeletionTimeout;  // alluxio.master.lost.worker.deletion.timeout
+extern const PropertyKey&
     kMasterPersistenceInitialIntervalMs;  // alluxio.master.persistence.initial.interval
 extern const PropertyKey&
     kMasterPersistenceMaxIntervalMs;  // alluxio.master.persistence.max.interval

@@ -33,6 +33,8 @@ Result<BlockMasterOptions> BlockMasterOptions::FromConfiguration(const conf::Con
   namespace k = conf::keys;
   BlockMasterOptions o;
   ASSIGN_OR_RETURN(o.worker_timeout_ms, conf.GetDurationMs(k::kMasterWorkerTimeout));
+  ASSIGN_OR_RETURN(o.lost_worker_deletion_timeout_ms,
+                   conf.GetDurationMs(k::kMasterLostWorkerDeletionTimeout));
   ASSIGN_OR_RETURN(o.lost_worker_detection_interval_ms,
                    conf.GetDurationMs(k::kMasterLostWorkerDetectionInterval));
   return o;
@@ -305,6 +307,21 @@ void BlockMaster::FreeOrphans(WorkerId worker, const std::vector<BlockId>& repor
 int BlockMaster::DetectLostWorkers(int64_t now_ms) {
   std::lock_guard<std::mutex> l(mu_);
   int lost = 0;
+  // Lost long enough: forgotten (it gets a new id if it ever comes back).
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    const Worker& w = it->second;
+    if (w.lost && now_ms - w.last_contact_ms > options_.lost_worker_deletion_timeout_ms) {
+      spdlog::info("Forgetting worker {} ({}): lost for {} ms", it->first, AddressKey(w.address),
+                   now_ms - w.last_contact_ms);
+      auto by_address = worker_by_address_.find(AddressKey(w.address));
+      if (by_address != worker_by_address_.end() && by_address->second == it->first) {
+        worker_by_address_.erase(by_address);
+      }
+      workers_.erase(it++);
+    } else {
+      ++it;
+    }
+  }
   for (auto& [id, w] : workers_) {
     if (!w.registered || w.lost) continue;
     if (now_ms - w.last_contact_ms <= options_.worker_timeout_ms) continue;

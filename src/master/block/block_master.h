@@ -64,6 +64,9 @@ struct BlockMasterOptions {
   int64_t worker_timeout_ms = 5 * 60 * 1000;
   // How often the detection thread looks (alluxio.master.lost.worker.detection.interval).
   int64_t lost_worker_detection_interval_ms = 10 * 1000;
+  // A lost worker is forgotten after this long without contact
+  // (alluxio.master.lost.worker.deletion.timeout).
+  int64_t lost_worker_deletion_timeout_ms = 30 * 60 * 1000;
   // Wall-clock ms; defaults to the system clock. Tests inject a fake one.
   std::function<int64_t()> clock;
 

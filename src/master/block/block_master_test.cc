@@ -40,6 +40,7 @@ class BlockMasterTest : public ::testing::Test {
     BlockMasterOptions o;
     o.worker_timeout_ms = 1000;
     o.lost_worker_detection_interval_ms = 3600 * 1000;  // tests call DetectLostWorkers
+    o.lost_worker_deletion_timeout_ms = 5000;
     o.clock = [this] { return now_.load(); };
     master_ = std::make_unique<BlockMaster>(std::move(o));
     master_->SetFileBlockIndex(&index_);
@@ -259,6 +260,22 @@ TEST_F(BlockMasterTest, SilentWorkerIsLostAndMustRegisterAgain) {
   EXPECT_TRUE(master_->IsWorkerLive(w1));
   EXPECT_EQ(Holders(Block(1, 0)), (std::vector<WorkerId>{std::min(w1, w2), std::max(w1, w2)}));
   EXPECT_EQ(master_->DetectLostWorkers(now_), 0);
+}
+
+TEST_F(BlockMasterTest, LostWorkersAreForgottenAfterTheDeletionTimeout) {
+  WorkerId w = Register("h1", {Block(1, 0)});
+  now_ += 1200;
+  EXPECT_EQ(master_->DetectLostWorkers(now_), 1);
+  gb::GetWorkerReportPOptions all;
+  all.set_worker_range(gb::ALL);
+  EXPECT_EQ(master_->GetWorkerReport(all).size(), 1u);
+  now_ += 4000;  // lost for 5200 ms > 5000 ms
+  master_->DetectLostWorkers(now_);
+  EXPECT_TRUE(master_->GetWorkerReport(all).empty());
+  EXPECT_EQ(master_->GetBlockMasterInfo().lost_worker_num(), 0);
+  // If it comes back it is unknown: told to register, under a new id.
+  EXPECT_EQ(Heartbeat(w).command_type(), gb::Register);
+  EXPECT_NE(master_->GetWorkerId(Address("h1")), w);
 }
 
 TEST_F(BlockMasterTest, DetectionThreadFindsLostWorkers) {
