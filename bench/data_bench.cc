@@ -163,11 +163,12 @@ int main(int argc, char** argv) {
     s = (*c)->StartWorker(0, /*wait_registered=*/false);  // block store open, RPCs served
     if (!s.ok()) Die(s, "start worker");
     double serving = SecondsSince(t0);
-    std::printf("worker restart with %lld blocks: serving after %.2f s (%.0f blocks/s); "
-                "listing+stat of the files alone: %.2f s. Registration with the master follows "
-                "(the worker logs \"registered with the master\"); the synthetic blocks belong "
-                "to no file, so the master then frees them all.\n",
-                static_cast<long long>(listed), serving, n / serving, list_secs);
+    std::printf(
+        "worker restart with %lld blocks: serving after %.2f s (%.0f blocks/s); "
+        "listing+stat of the files alone: %.2f s. Registration with the master follows "
+        "(the worker logs \"registered with the master\"); the synthetic blocks belong "
+        "to no file, so the master then frees them all.\n",
+        static_cast<long long>(listed), serving, n / serving, list_secs);
     std::fflush(stdout);
     (*c)->worker(0)->WaitRegistered(60000).IgnoreError();
     return 0;

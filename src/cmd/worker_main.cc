@@ -5,39 +5,21 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <string>
-#include <vector>
 
 #include <spdlog/spdlog.h>
 
+#include "cmd/daemon.h"
 #include "common/conf/configuration.h"
 #include "worker/worker_process.h"
 
 int main(int argc, char** argv) {
   using namespace alluxio;
-  std::vector<std::string> args(argv + 1, argv + argc);
-  conf::LoadOptions lo;
-  lo.system_properties = conf::Configuration::ExtractSystemProperties(&args);
-  if (!args.empty()) {
-    std::fprintf(stderr, "Usage: alluxio-worker [-Dkey=value ...]\nUnexpected argument: %s\n",
-                 args[0].c_str());
-    return 2;
-  }
-  // Block termination signals in every thread; one thread waits for them below.
   sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGTERM);
-  sigaddset(&sigs, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-
-  spdlog::set_pattern("%Y-%m-%d %H:%M:%S,%e %^%l%$ [%t] %v");
-  Result<conf::Configuration> conf = conf::Configuration::Load(lo);
-  if (!conf.ok()) {
-    spdlog::error("Invalid configuration: {}", conf.status().message());
-    return 1;
-  }
-  for (const std::string& w : conf->warnings()) spdlog::warn("{}", w);
+  int exit_code = 0;
+  Result<conf::Configuration> conf =
+      cmd::PrepareDaemon(argc, argv, "alluxio-worker", &sigs, &exit_code);
+  if (!conf.ok()) return exit_code;
   auto process = worker::WorkerProcess::Create(*conf);
   if (!process.ok()) {
     spdlog::error("Failed to create the worker: {}", process.status().message());

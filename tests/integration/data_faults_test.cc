@@ -20,22 +20,21 @@
 
 #include "common/block_id.h"
 #include "tests/minicluster/mini_cluster.h"
+#include "tests/minicluster/test_util.h"
 
 namespace alluxio {
 namespace {
 
 using ::alluxio::grpc::WritePType;
 using client::FileSystem;
+using testing::InAlluxioPercent;
 using testing::MiniCluster;
+using testing::RandomBytes;
+using testing::ReadLocalFile;
+using testing::WaitFor;
+using testing::WriteLocalFile;
 
 constexpr int64_t kBlockSize = 64 * 1024;
-
-std::string RandomBytes(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (char& c : s) c = static_cast<char>(rng());
-  return s;
-}
 
 Status WriteFile(FileSystem* fs, const std::string& path, const std::string& data,
                  WritePType type) {
@@ -61,33 +60,6 @@ Status ReadFile(FileSystem* fs, const std::string& path, std::string* out) {
   }
   if (static_cast<int64_t>(out->size()) != in->length()) return DataLossError("short read");
   return Status();
-}
-
-std::string ReadLocalFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void WriteLocalFile(const std::string& path, const std::string& data) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
-
-// Polls `cond` until it holds or `timeout_ms` passes.
-bool WaitFor(const std::function<bool()>& cond, int64_t timeout_ms = 15000) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return cond();
-}
-
-int InAlluxioPercent(FileSystem* fs, const std::string& path) {
-  auto st = fs->GetStatus(path);
-  return st.ok() ? st->in_alluxio_percentage() : -1;
 }
 
 enum class Damage { kFlippedBits, kTruncated };

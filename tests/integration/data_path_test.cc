@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/minicluster/mini_cluster.h"
+#include "tests/minicluster/test_util.h"
 
 namespace alluxio {
 namespace {
@@ -20,16 +21,13 @@ namespace {
 using ::alluxio::grpc::ReadPType;
 using ::alluxio::grpc::WritePType;
 using client::FileSystem;
+using testing::InAlluxioPercent;
 using testing::MiniCluster;
+using testing::RandomBytes;
+using testing::ReadLocalFile;
+using testing::WaitFor;
 
 constexpr int64_t kBlockSize = 64 * 1024;
-
-std::string RandomBytes(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (char& c : s) c = static_cast<char>(rng());
-  return s;
-}
 
 Status WriteFile(FileSystem* fs, const std::string& path, const std::string& data, WritePType type,
                  int64_t block_size = kBlockSize) {
@@ -66,28 +64,6 @@ Result<std::string> ReadFile(FileSystem* fs, const std::string& path,
   ASSIGN_OR_RETURN(size_t n, in->Read(&extra, 1));
   if (n != 0) return DataLossError("read past the end");
   return out;
-}
-
-std::string ReadLocalFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Polls `cond` until it holds or `timeout_ms` passes.
-bool WaitFor(const std::function<bool()>& cond, int64_t timeout_ms = 15000) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return cond();
-}
-
-int InAlluxioPercent(FileSystem* fs, const std::string& path) {
-  auto st = fs->GetStatus(path);
-  return st.ok() ? st->in_alluxio_percentage() : -1;
 }
 
 // Index of the minicluster worker holding block `index` of `path`, or -1.

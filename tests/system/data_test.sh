@@ -6,6 +6,8 @@
 # UFS, a worker restart that keeps its cached blocks, and bin/alluxio-stop.sh local.
 #   data_test.sh <source dir> <binary dir>
 set -u -o pipefail
+# shellcheck source=tests/system/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SRC=$(cd "${1:?usage: data_test.sh <source dir> <binary dir>}" && pwd)
 BUILD=$(cd "${2:?usage: data_test.sh <source dir> <binary dir>}" && pwd)
@@ -29,9 +31,6 @@ finish() {
 }
 trap finish EXIT
 
-pick_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 cat >"$WORK/conf/alluxio-site.properties" <<CONF
 alluxio.work.dir=$WORK
@@ -48,15 +47,6 @@ alluxio.user.file.writetype.default=CACHE_THROUGH
 alluxio.user.rpc.retry.max.duration=20sec
 CONF
 
-fail() {
-  echo "FAIL: $*" >&2
-  FAILED=$((FAILED + 1))
-}
-expect() {  # description, command...
-  local what=$1
-  shift
-  if ! "$@"; then fail "$what"; fi
-}
 
 "$SRC/bin/alluxio-start.sh" local NoMount || { FAILED=1; tail -n 30 "$WORK"/logs/*.log; exit 1; }
 

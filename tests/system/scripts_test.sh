@@ -10,6 +10,8 @@
 # Environment: SCRIPTS_TEST_KEEP=1 keeps the temp dir even on success.
 # shellcheck disable=SC2317
 set -u -o pipefail
+# shellcheck source=tests/system/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SRC=$(cd "${1:?usage: scripts_test.sh <source dir> <binary dir>}" && pwd)
 BUILD=$(cd "${2:?usage: scripts_test.sh <source dir> <binary dir>}" && pwd)
@@ -41,9 +43,6 @@ finish() {
 }
 trap finish EXIT
 
-pick_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 cat >"$WORK/conf/alluxio-site.properties" <<CONF
 alluxio.work.dir=$WORK
@@ -63,15 +62,6 @@ CONF
 printf '# the masters\nlocalhost\n127.0.0.1  # again\n' >"$WORK/conf/masters"
 printf '# the workers\n\nlocalhost\n%s\n' "$HOST" >"$WORK/conf/workers"
 
-fail() {
-  echo "FAIL: $*" >&2
-  FAILED=$((FAILED + 1))
-}
-expect() {  # description, command...
-  local what=$1
-  shift
-  if "$@"; then PASSED=$((PASSED + 1)); else fail "$what"; fi
-}
 
 sed_escape() { printf '%s' "$1" | sed -e 's/[]\/$*.^|[]/\\&/g'; }
 mask() {

@@ -14,6 +14,8 @@
 #   upgrade_test.sh <source dir> <binary dir>
 # shellcheck disable=SC2317
 set -u -o pipefail
+# shellcheck source=tests/system/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SRC=$(cd "${1:?usage: upgrade_test.sh <source dir> <binary dir>}" && pwd)
 BUILD=$(cd "${2:?usage: upgrade_test.sh <source dir> <binary dir>}" && pwd)
@@ -42,9 +44,6 @@ finish() {
 }
 trap finish EXIT
 
-pick_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 cat >"$WORK/conf/alluxio-site.properties" <<CONF
 alluxio.work.dir=$WORK
 alluxio.master.hostname=localhost
@@ -62,15 +61,6 @@ CONF
 printf 'localhost\n' >"$WORK/conf/masters"
 printf 'localhost\n' >"$WORK/conf/workers"
 
-fail() {
-  echo "FAIL: $*" >&2
-  FAILED=$((FAILED + 1))
-}
-expect() {  # description, command...
-  local what=$1
-  shift
-  if "$@"; then PASSED=$((PASSED + 1)); else fail "$what"; fi
-}
 die() {
   echo "FATAL: $*" >&2
   tail -n 20 "$WORK"/logs/*.log >&2

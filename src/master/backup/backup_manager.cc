@@ -316,8 +316,8 @@ class RestorePipe {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::vector<journal::JournalEntry>> queue_;  // GUARDED_BY(mu_)
-  bool closed_ = false;                                    // GUARDED_BY(mu_)
-  bool cancelled_ = false;                                 // GUARDED_BY(mu_)
+  bool closed_ = false;                                   // GUARDED_BY(mu_)
+  bool cancelled_ = false;                                // GUARDED_BY(mu_)
 };
 
 }  // namespace
