@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "alluxio/journal/journal.pb.h"
+#include "ufs/fingerprint.h"
 
 namespace alluxio::master {
 
@@ -58,12 +59,9 @@ class InternedString {
   const std::string* s_;
 };
 
-// The 64-bit form of a UFS fingerprint kept in inodes (0: none). Journal entries carry the full
-// fingerprint string, or "h:<16 hex digits>" for one written from an inode (checkpoints); both
-// hash to the same value.
-uint64_t FingerprintHash(std::string_view fingerprint);
-// "h:<16 hex digits>", or "" for 0.
-std::string FingerprintString(uint64_t hash);
+// UFS fingerprints are kept as hashes (ufs/fingerprint.h).
+using ufs::FingerprintHash;
+using ufs::FingerprintString;
 
 // An inode name in 16 bytes: up to 15 bytes inline (most names), longer ones on the heap.
 // (std::string takes 32.) Copies are deep.

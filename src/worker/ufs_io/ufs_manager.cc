@@ -6,17 +6,12 @@
 
 #include "alluxio/grpc/file_system_master.grpc.pb.h"
 #include "rpc/master_client.h"
+#include "ufs/fingerprint.h"
 
 namespace alluxio::worker {
 
 std::string FingerprintHashString(const std::string& fingerprint) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : fingerprint) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  if (h == 0) h = 1;
-  return fmt::format("h:{:016x}", h);
+  return ufs::FingerprintString(ufs::FingerprintHash(fingerprint));
 }
 
 std::pair<std::string, std::string> SplitUfsPath(const std::string& path) {

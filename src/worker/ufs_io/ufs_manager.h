@@ -47,8 +47,8 @@ class UfsManager {
   std::map<int64_t, std::shared_ptr<ufs::UnderFileSystem>> by_mount_;  // GUARDED_BY(mu_)
 };
 
-// The hash form of a UFS fingerprint, "h:<16 hex digits>" (FNV-1a 64 of the full string, 0 -> 1),
-// as the master keeps it in inodes (master/file/inode.h FingerprintHash; the two must agree).
+// The hash form of a UFS fingerprint, "h:<16 hex digits>", as the master keeps it in inodes
+// (ufs/fingerprint.h).
 std::string FingerprintHashString(const std::string& fingerprint);
 
 // Splits "<dir>/<name>" at the last '/': ("s3://b/x/y" -> "s3://b/x", "y"; "/y" -> "/", "y").
