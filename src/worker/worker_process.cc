@@ -120,6 +120,7 @@ Status WorkerProcess::Start() {
   auto worker_id = [this] { return block_sync_ ? block_sync_->worker_id() : 0; };
   BlockWorkerServiceOptions so;
   so.max_chunk_bytes = max_chunk_bytes_;
+  so.cache_report_client = block_master_sync_client_.get();
   service_ = std::make_unique<BlockWorkerService>(store_.get(), ufs_.get(), cacher_.get(),
                                                   block_master_.get(), worker_id, so);
   version_service_ = std::make_unique<WorkerVersionService>();

@@ -116,7 +116,7 @@ void BlockWorkerService::Promote(SessionId session, BlockId block_id) {
   }
 }
 
-Status BlockWorkerService::CommitToMaster(BlockId block_id) {
+Status BlockWorkerService::CommitToMaster(BlockId block_id, rpc::MasterClient* master) {
   ASSIGN_OR_RETURN(BlockInfo info, store_->GetBlockInfo(block_id));
   gb::CommitBlockPRequest req;
   req.set_worker_id(worker_id_());
@@ -128,7 +128,7 @@ Status BlockWorkerService::CommitToMaster(BlockId block_id) {
     if (t.alias == info.location.tier_alias) req.set_used_bytes_on_tier(t.used_bytes);
   }
   gb::CommitBlockPResponse resp;
-  Status s = block_master_->Call(
+  Status s = master->Call(
       [&](const std::shared_ptr<::grpc::Channel>& channel, ::grpc::ClientContext* ctx) {
         return gb::BlockMasterWorkerService::NewStub(channel)->CommitBlock(ctx, req, &resp);
       });
@@ -136,7 +136,8 @@ Status BlockWorkerService::CommitToMaster(BlockId block_id) {
 }
 
 void BlockWorkerService::ReportCachedBlock(BlockId block_id) {
-  Status s = CommitToMaster(block_id);
+  if (options_.cache_report_client == nullptr) return;
+  Status s = CommitToMaster(block_id, options_.cache_report_client);
   if (!s.ok()) spdlog::debug("{} (the next heartbeat reports it)", s.ToString());
 }
 
@@ -315,7 +316,7 @@ Status BlockWorkerService::WriteAlluxioBlock(const gb::WriteRequestCommand& cmd,
   }
   RETURN_IF_ERROR(file.Close());
   RETURN_IF_ERROR(store_->CommitBlock(session.id(), id, pin));
-  RETURN_IF_ERROR(CommitToMaster(id));
+  RETURN_IF_ERROR(CommitToMaster(id, block_master_));
   gb::WriteResponse resp;
   resp.set_offset(written);
   stream->Write(resp);
@@ -446,7 +447,7 @@ Status BlockWorkerService::CreateLocal(
         fmt::format("Cannot commit block {}: the worker is not registered with a master yet", id));
   }
   RETURN_IF_ERROR(store_->CommitBlock(session.id(), id, pin));
-  RETURN_IF_ERROR(CommitToMaster(id));
+  RETURN_IF_ERROR(CommitToMaster(id, block_master_));
   stream->Write(resp);
   return Status();
 }

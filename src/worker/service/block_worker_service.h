@@ -37,6 +37,9 @@ namespace alluxio::worker {
 struct BlockWorkerServiceOptions {
   // Largest chunk of a read response (alluxio.worker.network.reader.max.chunk.size.bytes).
   int64_t max_chunk_bytes = 2 << 20;
+  // Client for reporting blocks cached from the UFS right away (short retry budget, so a read never
+  // waits long on an absent master); null: the next heartbeat reports them.
+  rpc::MasterClient* cache_report_client = nullptr;
 };
 
 class BlockWorkerService final : public grpc::block::BlockWorker::Service {
@@ -91,7 +94,7 @@ class BlockWorkerService final : public grpc::block::BlockWorker::Service {
   // Where a new block of tier level `level` (negative: any) and `medium` should go.
   BlockLocationHint Hint(bool has_level, int level, const std::string& medium) const;
   // Tells the master about a block this worker just committed for a client.
-  Status CommitToMaster(BlockId block_id);
+  Status CommitToMaster(BlockId block_id, rpc::MasterClient* master);
   // CommitToMaster for a block cached from the UFS; failures are logged only.
   void ReportCachedBlock(BlockId block_id);
   // Moves the block to the top tier (CACHE_PROMOTE); failures only cost speed.
