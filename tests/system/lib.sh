@@ -20,3 +20,19 @@ expect() {
   shift
   if "$@"; then PASSED=$((PASSED + 1)); else fail "$what"; fi
 }
+
+# write_cluster_site CONF_FILE WORK RAM: the site file of a one-host test cluster — work dir,
+# localhost master and worker on free ports, the MEM tier in RAM, fast heartbeats. Callers append
+# their own keys (sizes, write type, retry budget) with `cat >>`.
+write_cluster_site() {
+  cat >"$1" <<CONF
+alluxio.work.dir=$2
+alluxio.master.hostname=localhost
+alluxio.master.rpc.port=$(pick_port)
+alluxio.worker.hostname=localhost
+alluxio.worker.rpc.port=$(pick_port)
+alluxio.worker.web.port=$(pick_port)
+alluxio.worker.tieredstore.level0.dirs.path=$3
+alluxio.worker.block.heartbeat.interval=200ms
+CONF
+}

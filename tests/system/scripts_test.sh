@@ -43,17 +43,9 @@ finish() {
 }
 trap finish EXIT
 
-
-cat >"$WORK/conf/alluxio-site.properties" <<CONF
-alluxio.work.dir=$WORK
-alluxio.master.hostname=localhost
-alluxio.master.rpc.port=$(pick_port)
-alluxio.worker.hostname=localhost
-alluxio.worker.rpc.port=$(pick_port)
-alluxio.worker.web.port=$(pick_port)
+write_cluster_site "$WORK/conf/alluxio-site.properties" "$WORK" "$RAM"
+cat >>"$WORK/conf/alluxio-site.properties" <<CONF
 alluxio.worker.ramdisk.size=64MB
-alluxio.worker.tieredstore.level0.dirs.path=$RAM
-alluxio.worker.block.heartbeat.interval=200ms
 alluxio.user.block.size.bytes.default=1MB
 alluxio.user.file.writetype.default=CACHE_THROUGH
 alluxio.user.rpc.retry.max.duration=10sec
