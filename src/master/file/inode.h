@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "alluxio/journal/journal.pb.h"
+#include "common/block_id.h"
 #include "ufs/fingerprint.h"
 
 namespace alluxio::master {
@@ -28,8 +29,9 @@ using InodeId = int64_t;
 using PersistenceState = ::alluxio::proto::journal::PersistenceState;
 using TtlAction = ::alluxio::proto::journal::TtlAction;
 
-inline constexpr int kContainerIdShift = 24;
-inline constexpr int64_t kMaxBlockIndex = (int64_t{1} << kContainerIdShift) - 1;
+// Block-id arithmetic lives in common/block_id.h; these are its names on the master side.
+inline constexpr int kContainerIdShift = kBlockIndexBits;
+inline constexpr int64_t kMaxBlockIndex = kMaxBlockIndexInFile;
 inline constexpr InodeId kInvalidInodeId = -1;
 
 inline InodeId InodeIdForContainer(int64_t container_id) {
@@ -37,9 +39,7 @@ inline InodeId InodeIdForContainer(int64_t container_id) {
 }
 inline int64_t ContainerIdOf(int64_t id) { return id >> kContainerIdShift; }
 // The id of the `index`-th block of the file with inode id `file_id`.
-inline int64_t BlockIdOf(InodeId file_id, int64_t index) {
-  return (ContainerIdOf(file_id) << kContainerIdShift) | index;
-}
+inline int64_t BlockIdOf(InodeId file_id, int64_t index) { return BlockIdOfFile(file_id, index); }
 
 // A string from a process-wide pool that is never freed (owners and groups: few distinct
 // values). Copies share the pooled string; comparison is by value.

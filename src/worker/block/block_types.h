@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/block_id.h"
+
 namespace alluxio::worker {
 
 using BlockId = int64_t;
@@ -19,13 +21,12 @@ using SessionId = int64_t;
 using LockId = int64_t;
 using FileId = int64_t;
 
-inline constexpr int kContainerIdShift = 24;
-inline constexpr int64_t kMaxBlockIndex = (int64_t{1} << kContainerIdShift) - 1;
+// Block-id arithmetic lives in common/block_id.h; these are its names in the worker.
+inline constexpr int kContainerIdShift = kBlockIndexBits;
+inline constexpr int64_t kMaxBlockIndex = kMaxBlockIndexInFile;
 
 // The id of the file a block belongs to (Alluxio's BlockId.getFileId).
-inline constexpr FileId FileIdOfBlock(BlockId block_id) {
-  return ((block_id >> kContainerIdShift) << kContainerIdShift) | kMaxBlockIndex;
-}
+inline constexpr FileId FileIdOfBlock(BlockId block_id) { return FileIdOfBlockId(block_id); }
 
 // The global tier order, fastest first (alluxio.master.tieredstore.global.levels = 3 with
 // aliases MEM, SSD, HDD). Worker tier levels must follow it.
