@@ -232,8 +232,14 @@ TEST_F(LocalJournalTest, CheckpointWithoutNewEntriesWritesNothing) {
 TEST_F(LocalJournalTest, PeriodicCheckpointsFollowTheEntryCount) {
   options_.checkpoint_period_entries = 50;
   ASSERT_TRUE(Restart().ok());
-  for (int i = 0; i < 120; i++) PutAndWait("k" + std::to_string(i), "v");
-  EXPECT_TRUE(WaitFor([&] { return journal_->CheckpointsTaken() >= 2; }));
+  // Two rounds of one period each: each round's last entry makes a checkpoint due, and the next
+  // round starts only once it was taken (a checkpoint that snapshots late under load would
+  // otherwise cover entries of the next round and leave fewer than a period for another).
+  for (int round = 0; round < 2; round++) {
+    for (int i = 0; i < 50; i++) PutAndWait("k" + std::to_string(round * 50 + i), "v");
+    EXPECT_TRUE(WaitFor([&] { return journal_->CheckpointsTaken() >= round + 1; }));
+  }
+  for (int i = 100; i < 120; i++) PutAndWait("k" + std::to_string(i), "v");
   EXPECT_TRUE(WaitFor([&] { return journal_->EntriesSinceCheckpoint() < 50; }));
   auto before = state_->contents();
   ASSERT_TRUE(Restart().ok());
