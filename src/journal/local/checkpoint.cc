@@ -15,6 +15,11 @@ constexpr size_t kWriteBufferBytes = 1 << 20;
 Result<std::unique_ptr<CheckpointWriter>> CheckpointWriter::Create(env::Env* env, std::string path,
                                                                    SequenceNumber sequence_number) {
   ASSIGN_OR_RETURN(std::unique_ptr<env::WritableFile> file, env->NewWritableFile(path));
+  return Create(std::move(file), sequence_number);
+}
+
+std::unique_ptr<CheckpointWriter> CheckpointWriter::Create(std::unique_ptr<env::WritableFile> file,
+                                                           SequenceNumber sequence_number) {
   std::unique_ptr<CheckpointWriter> writer(new CheckpointWriter(std::move(file), sequence_number));
   FileHeader header;
   header.sequence_number = sequence_number;
@@ -48,6 +53,14 @@ Status CheckpointWriter::Finish() {
 Status ReadCheckpoint(env::Env* env, const std::string& path,
                       const std::function<Status(const JournalEntry&)>& fn, CheckpointInfo* info,
                       bool* invalid) {
+  if (invalid != nullptr) *invalid = false;
+  ASSIGN_OR_RETURN(std::unique_ptr<env::SequentialFile> file, env->NewSequentialFile(path));
+  return ReadCheckpoint(file.get(), path, fn, info, invalid);
+}
+
+Status ReadCheckpoint(env::SequentialFile* file, const std::string& path,
+                      const std::function<Status(const JournalEntry&)>& fn, CheckpointInfo* info,
+                      bool* invalid) {
   bool ignored_invalid = false;
   if (invalid == nullptr) invalid = &ignored_invalid;
   *invalid = false;
@@ -56,8 +69,7 @@ Status ReadCheckpoint(env::Env* env, const std::string& path,
     return DataLossError("Checkpoint " + path + " is invalid: " + why);
   };
 
-  ASSIGN_OR_RETURN(std::unique_ptr<env::SequentialFile> file, env->NewSequentialFile(path));
-  RecordReader reader(file.get(), 0);
+  RecordReader reader(file, 0);
   ASSIGN_OR_RETURN(std::string_view header_bytes, reader.ReadRaw(kFileHeaderSize));
   Result<FileHeader> header = DecodeFileHeader(header_bytes, kCheckpointMagic, "Checkpoint", path);
   if (!header.ok()) {

@@ -24,6 +24,9 @@ class CheckpointWriter final : public EntrySink {
   // Creates (or truncates) `path` for a checkpoint of the entries below `sequence_number`.
   static Result<std::unique_ptr<CheckpointWriter>> Create(env::Env* env, std::string path,
                                                           SequenceNumber sequence_number);
+  // The same on an open file (e.g. a StringFile: the embedded journal's snapshots).
+  static std::unique_ptr<CheckpointWriter> Create(std::unique_ptr<env::WritableFile> file,
+                                                  SequenceNumber sequence_number);
 
   // Appends one entry. Its sequence_number field is written as is and ignored on reading.
   Status Write(const JournalEntry& entry) override;
@@ -56,6 +59,10 @@ struct CheckpointInfo {
 //     I/O error or fn's error, with *invalid = false.
 // `invalid` and `info` may be null.
 Status ReadCheckpoint(env::Env* env, const std::string& path,
+                      const std::function<Status(const JournalEntry&)>& fn, CheckpointInfo* info,
+                      bool* invalid);
+// The same from an open file positioned at its start; `name` is used in messages.
+Status ReadCheckpoint(env::SequentialFile* file, const std::string& name,
                       const std::function<Status(const JournalEntry&)>& fn, CheckpointInfo* info,
                       bool* invalid);
 
