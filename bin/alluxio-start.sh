@@ -115,8 +115,19 @@ log_size() { stat -c %s "$1" 2>/dev/null || echo 0; }
 # wait_healthy ROLE PID LOG OFFSET: polls until ROLE (master|worker) serves, the process dies or
 # the deadline passes; prints "[ OK ]" or "[ FAILED ]".
 wait_healthy() {
-  local role=$1 pid=$2 log=$3 offset=$4 port=""
+  local role=$1 pid=$2 log=$3 offset=$4 port="" raft_host="" raft_port="" type addrs
   [[ "$role" == worker ]] && port=$(alluxio_conf alluxio.worker.rpc.port)
+  if [[ "$role" == master ]]; then
+    # In a quorum of several masters a standby serves no RPCs: it is healthy once its embedded
+    # journal listens (and the quorum may still be waiting for the other masters).
+    type=$(alluxio_conf alluxio.master.journal.type 2>/dev/null || true)
+    addrs=$(alluxio_conf alluxio.master.embedded.journal.addresses 2>/dev/null || true)
+    if [[ "${type^^}" == EMBEDDED && "$addrs" == *,* ]]; then
+      raft_port=$(alluxio_conf alluxio.master.embedded.journal.port)
+      raft_host=$(alluxio_conf alluxio.master.hostname 2>/dev/null || true)
+      [[ -n "$raft_host" ]] || raft_host=$(hostname)
+    fi
+  fi
   local deadline=$((SECONDS + START_TIMEOUT))
   while ((SECONDS < deadline)); do
     if ! alluxio_pid_alive "$pid"; then
@@ -128,6 +139,10 @@ wait_healthy() {
     if [[ "$role" == master ]]; then
       if "$ALLUXIO_BIN_DIR/alluxio" fs -Dalluxio.user.rpc.retry.max.duration=1sec test -e / \
           >/dev/null 2>&1; then
+        echo "[ OK ] The master service @ $HOST is in a healthy state."
+        return 0
+      fi
+      if [[ -n "$raft_port" ]] && (exec 3<>"/dev/tcp/$raft_host/$raft_port") 2>/dev/null; then
         echo "[ OK ] The master service @ $HOST is in a healthy state."
         return 0
       fi

@@ -1,11 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 // MasterProcess: one Alluxio master. Builds the journal and the masters from configuration,
-// replays the journal, then serves RPCs; Stop() reverses it. Used by the alluxio-master binary and
-// by the in-process minicluster.
-// Thread-safety: Start/Stop from one thread; accessors are thread-safe after Start.
+// replays the journal, then serves RPCs as the primary; Stop() reverses it. Used by the
+// alluxio-master binary and by the in-process minicluster.
+//
+// Roles. With the UFS journal the master is the primary as soon as it started. With the EMBEDDED
+// journal every master replays the quorum's log as a standby (no RPC server: clients and workers
+// move on to the next address) and becomes the primary when its journal is elected leader and has
+// applied everything committed before; it then initialises the namespace, starts the block
+// master, the backup manager and the RPC server. When the journal loses leadership the master
+// stops serving at once (the RPC server shuts down, waiting calls are failed by the journal),
+// forgets its workers, and is a standby again while the journal rebuilds its state.
+// Thread-safety: Start/Stop from one thread; accessors are thread-safe after Start. Primacy
+// changes arrive on the journal's role thread and are serialised with Stop by role_mu_.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "alluxio/grpc/meta_master.pb.h"
@@ -43,8 +54,14 @@ class MasterProcess {
   // gets an emergency backup of the replayed state in the backup directory on the local disk,
   // and the error says where.
   Status Start();
+  // With the EMBEDDED journal, Start returns once the journal joined the quorum; a one-master
+  // quorum first waits (up to 30 s) to be elected and serving, like the UFS journal.
   // Stops serving and flushes the journal. Idempotent.
   void Stop();
+  // Whether this master is the primary and serving RPCs.
+  bool IsServing() const;
+  // Waits up to timeout_ms for IsServing().
+  bool WaitUntilServing(int64_t timeout_ms) const;
 
   int rpc_port() const { return rpc_port_; }
   const std::string& hostname() const { return hostname_; }
@@ -63,6 +80,10 @@ class MasterProcess {
   // Writes the replayed state to the local backup directory after a corrupt journal; returns the
   // error to report.
   Status EmergencyBackup(const Status& corruption);
+  // Primacy. REQUIRES: role_mu_ held.
+  Status BecomePrimary();
+  void LosePrimacy();
+  void OnPrimacyChange(bool primary);  // the embedded journal's callback
 
   conf::Configuration conf_;
   std::string hostname_;
@@ -82,6 +103,14 @@ class MasterProcess {
   std::unique_ptr<MetaMasterService> meta_service_;
   std::unique_ptr<ServiceVersionService> version_service_;
   std::unique_ptr<rpc::RpcServer> server_;
+
+  bool embedded_ = false;  // EMBEDDED journal: primacy follows the Raft leader
+  bool single_master_quorum_ = false;
+  mutable std::mutex role_mu_;
+  mutable std::condition_variable role_cv_;
+  bool serving_ = false;  // GUARDED_BY(role_mu_)
+  bool stopped_ = false;  // GUARDED_BY(role_mu_)
+  Status primacy_error_;  // GUARDED_BY(role_mu_): why becoming primary failed
 };
 
 // Folder of the local journal, from alluxio.master.journal.folder (a path or file:// URI).

@@ -175,6 +175,36 @@ const PropertyKey& kMasterJournalCheckpointPeriodEntries = Define({
     .description = "Number of journal entries after which the primary writes a checkpoint.",
     .min_value = 1,
 });
+const PropertyKey& kMasterEmbeddedJournalAddresses = Define({
+    .name = "alluxio.master.embedded.journal.addresses",
+    .type = T::kList,
+    .description = "Comma-separated host:port addresses of every master's embedded journal "
+                   "(default: this master alone, alluxio.master.hostname:"
+                   "alluxio.master.embedded.journal.port).",
+});
+const PropertyKey& kMasterEmbeddedJournalPort = Define({
+    .name = "alluxio.master.embedded.journal.port",
+    .type = T::kInt,
+    .default_value = "19200",
+    .description = "Port of the master's embedded journal (Raft) server.",
+    .min_value = 1,
+    .max_value = kMaxPort,
+});
+const PropertyKey& kMasterEmbeddedJournalElectionTimeoutMin = Define({
+    .name = "alluxio.master.embedded.journal.election.timeout.min",
+    .type = T::kDuration,
+    // Alluxio: 10s (Ratis). libraft with pre-vote elects a new leader in about twice this.
+    .default_value = "300ms",
+    .description = "Time without hearing from a leader after which a master starts an election "
+                   "(libraft waits a random time between this and twice this).",
+});
+const PropertyKey& kMasterEmbeddedJournalElectionTimeoutMax = Define({
+    .name = "alluxio.master.embedded.journal.election.timeout.max",
+    .type = T::kDuration,
+    .default_value = "600ms",
+    .description = "Upper bound of the election timeout; must be at least the minimum (libraft "
+                   "randomises between the minimum and twice the minimum).",
+});
 const PropertyKey& kMasterJournalFlushBatchTime = Define({
     .name = "alluxio.master.journal.flush.batch.time",
     .type = T::kDuration,

@@ -66,8 +66,12 @@ extern const PropertyKey& kMasterMountTableRootUfs;  // alluxio.master.mount.tab
 extern const PropertyKey& kMasterMountTableRootReadonly;
 extern const PropertyKey& kMasterMountTableRootShared;
 // Journal
-extern const PropertyKey& kMasterJournalType;    // alluxio.master.journal.type
-extern const PropertyKey& kMasterJournalFolder;  // alluxio.master.journal.folder
+extern const PropertyKey& kMasterJournalType;               // alluxio.master.journal.type
+extern const PropertyKey& kMasterJournalFolder;             // alluxio.master.journal.folder
+extern const PropertyKey& kMasterEmbeddedJournalAddresses;  // ...embedded.journal.addresses
+extern const PropertyKey& kMasterEmbeddedJournalPort;       // ...embedded.journal.port
+extern const PropertyKey& kMasterEmbeddedJournalElectionTimeoutMin;
+extern const PropertyKey& kMasterEmbeddedJournalElectionTimeoutMax;
 extern const PropertyKey& kMasterJournalLogSizeBytesMax;
 extern const PropertyKey& kMasterJournalCheckpointPeriodEntries;
 extern const PropertyKey& kMasterJournalFlushBatchTime;

@@ -38,19 +38,14 @@ namespace {
 constexpr uint8_t kCommandFormatVersion = 1;
 constexpr size_t kCommandHeaderBytes = 8;
 
-// Allocates (raft_malloc) a command holding `payload_len` bytes written by `fill`.
-template <typename Fill>
-raft_buffer NewCommand(size_t payload_len, Fill fill) {
-  size_t len = (kCommandHeaderBytes + payload_len + 7) & ~size_t{7};
-  auto* base = static_cast<uint8_t*>(raft_malloc(len));
+// Copies an encoded command into a raft_malloc'd buffer (libraft takes ownership).
+raft_buffer NewCommand(const std::string& encoded) {
+  void* base = raft_malloc(encoded.size());
   if (base == nullptr) return raft_buffer{nullptr, 0};
-  std::memset(base, 0, len);
-  base[0] = kCommandFormatVersion;
-  uint32_t n = static_cast<uint32_t>(payload_len);
-  for (int i = 0; i < 4; i++) base[4 + i] = static_cast<uint8_t>(n >> (8 * i));
-  fill(base + kCommandHeaderBytes);
-  return raft_buffer{base, len};
+  std::memcpy(base, encoded.data(), encoded.size());
+  return raft_buffer{base, encoded.size()};
 }
+
 // Largest command we build; more queued entries go into further commands.
 constexpr size_t kMaxCommandBytes = 4 << 20;
 constexpr uint64_t kTickMs = 5;
@@ -101,6 +96,34 @@ Status RaftError(int rv, const std::string& what, const char* errmsg = nullptr) 
 }
 
 }  // namespace
+
+std::string EncodeCommand(const JournalEntry& batch) {
+  size_t payload = batch.ByteSizeLong();
+  std::string out((kCommandHeaderBytes + payload + 7) & ~size_t{7}, '\0');
+  out[0] = static_cast<char>(kCommandFormatVersion);
+  for (int i = 0; i < 4; i++) out[4 + i] = static_cast<char>((payload >> (8 * i)) & 0xff);
+  batch.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(out.data()) +
+                                        kCommandHeaderBytes);
+  return out;
+}
+
+Status DecodeCommand(std::string_view data, JournalEntry* batch) {
+  if (data.size() < kCommandHeaderBytes) return DataLossError("Embedded journal: short command");
+  const auto* u = reinterpret_cast<const uint8_t*>(data.data());
+  if (u[0] != kCommandFormatVersion) {
+    return FailedPreconditionError(fmt::format(
+        "Embedded journal command format version {} is not supported by this master (it reads "
+        "version {}); it was written by a newer Alluxio",
+        static_cast<int>(u[0]), kCommandFormatVersion));
+  }
+  size_t payload = static_cast<size_t>(u[4]) | (static_cast<size_t>(u[5]) << 8) |
+                   (static_cast<size_t>(u[6]) << 16) | (static_cast<size_t>(u[7]) << 24);
+  if (payload > data.size() - kCommandHeaderBytes ||
+      !batch->ParseFromArray(data.data() + kCommandHeaderBytes, static_cast<int>(payload))) {
+    return DataLossError("Embedded journal: a committed command cannot be parsed");
+  }
+  return Status::OK();
+}
 
 // One incarnation of the Raft server: its libuv loop, I/O, transport and raft instance, driven
 // by the loop thread. Everything here except `stop_requested` belongs to the loop thread once
@@ -265,7 +288,7 @@ struct NodeCallbacks {
   static void SubmitBarrier(RaftJournal::Node* node, bool checkpoint) {
     auto* b = new BarrierRequest{{}, node, checkpoint};
     b->req.data = b;
-    raft_buffer buf = NewCommand(0, [](uint8_t*) {});  // an empty JournalEntry: no entries
+    raft_buffer buf = NewCommand(EncodeCommand(JournalEntry()));  // no entries
     int rv = RAFT_NOMEM;
     if (buf.base != nullptr) {
       rv = raft_apply(&node->raft, &b->req, &buf, 1, OnBarrier);
@@ -377,9 +400,7 @@ struct NodeCallbacks {
         *command.add_journal_entries() = std::move(entries[i]);
         i++;
       }
-      raft_buffer buf = NewCommand(command.ByteSizeLong(), [&](uint8_t* out) {
-        command.SerializeWithCachedSizesToArray(out);
-      });
+      raft_buffer buf = NewCommand(EncodeCommand(command));
       if (buf.base == nullptr) {
         j->Fail(ResourceExhaustedError("Embedded journal: out of memory for a command"));
         return;
@@ -592,6 +613,22 @@ Status RaftJournal::Stop() {
 
 void RaftJournal::PostEvent(int kind) {
   std::lock_guard<std::mutex> l(mu_);
+  if (kind == kLost) {
+    // Stop acknowledging at once (the role thread may be busy in on_primacy_change): waiters of
+    // entries not committed yet are failed now; the rebuild follows on the role thread.
+    std::erase(events_, static_cast<int>(kGained));
+    if (writable_) {
+      writable_ = false;
+      epoch_++;
+      lost_durable_next_ = durable_next_;
+      queue_.clear();
+      rebuild_pending_ = true;
+      spdlog::warn(
+          "Embedded journal: this master ({}) lost its leadership; entries from sequence number "
+          "{} on were not committed and are dropped; rebuilding the state",
+          options_.local_address, durable_next_);
+    }
+  }
   events_.push_back(kind);
   cv_.notify_all();
 }
@@ -631,16 +668,8 @@ void RaftJournal::RoleLoop() {
         spdlog::info("Embedded journal: this master ({}) is the primary; next sequence number {}",
                      options_.local_address, next_sn_);
       } else {
-        if (!writable_) continue;
-        writable_ = false;
-        epoch_++;
-        lost_durable_next_ = durable_next_;
-        queue_.clear();
-        cv_.notify_all();
-        spdlog::warn(
-            "Embedded journal: this master ({}) lost its leadership; entries from sequence "
-            "number {} on were not committed and are dropped; rebuilding the state",
-            options_.local_address, durable_next_);
+        if (!rebuild_pending_) continue;  // was never writable: nothing uncommitted to drop
+        rebuild_pending_ = false;
       }
     }
     if (options_.on_primacy_change) options_.on_primacy_change(event == kGained);
@@ -741,21 +770,8 @@ int64_t RaftJournal::snapshots_restored() const {
 }
 
 Status RaftJournal::ApplyCommand(const char* data, size_t len) {
-  if (len < kCommandHeaderBytes) return DataLossError("Embedded journal: short command");
-  if (static_cast<uint8_t>(data[0]) != kCommandFormatVersion) {
-    return FailedPreconditionError(fmt::format(
-        "Embedded journal command format version {} is not supported by this master (it reads "
-        "version {}); it was written by a newer Alluxio",
-        static_cast<int>(static_cast<uint8_t>(data[0])), kCommandFormatVersion));
-  }
-  const auto* u = reinterpret_cast<const uint8_t*>(data);
-  size_t payload_len = static_cast<size_t>(u[4]) | (static_cast<size_t>(u[5]) << 8) |
-                       (static_cast<size_t>(u[6]) << 16) | (static_cast<size_t>(u[7]) << 24);
   JournalEntry command;
-  if (payload_len > len - kCommandHeaderBytes ||
-      !command.ParseFromArray(data + kCommandHeaderBytes, static_cast<int>(payload_len))) {
-    return DataLossError("Embedded journal: a committed command cannot be parsed");
-  }
+  RETURN_IF_ERROR(DecodeCommand(std::string_view(data, len), &command));
   for (const JournalEntry& e : command.journal_entries()) {
     SequenceNumber sn = e.sequence_number();
     bool pre_applied;

@@ -31,6 +31,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -70,6 +71,11 @@ struct RaftJournalOptions {
   // committed entry, or the disk failed); the master must stop.
   std::function<void(const Status&)> on_fatal_error;
 };
+
+// The payload of a Raft command (docs/formats/raft-journal.md): a batch of entries.
+std::string EncodeCommand(const JournalEntry& batch);
+// FailedPrecondition for an unknown format version, DataLoss for a damaged command.
+Status DecodeCommand(std::string_view data, JournalEntry* batch);
 
 // One member of the quorum as this node sees it.
 struct QuorumMember {
@@ -140,6 +146,7 @@ class RaftJournal final : public Journal {
   bool started_ = false;                  // GUARDED_BY(mu_)
   bool stopping_ = false;                 // GUARDED_BY(mu_)
   bool writable_ = false;                 // GUARDED_BY(mu_)
+  bool rebuild_pending_ = false;          // GUARDED_BY(mu_): lost primacy, not rebuilt yet
   bool failed_ = false;                   // GUARDED_BY(mu_)
   Status failure_;                        // GUARDED_BY(mu_)
   uint64_t epoch_ = 0;                    // GUARDED_BY(mu_): +1 each time primacy is gained or lost

@@ -12,7 +12,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -321,6 +323,50 @@ TEST(RaftJournalTest, BadConfigurationIsRefusedClearly) {
   s = bad.Start(&state);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("expected host:port"), std::string::npos) << s;
+}
+
+}  // namespace
+}  // namespace alluxio::journal
+
+namespace alluxio::journal {
+namespace {
+
+JournalEntry GoldenBatch() {
+  JournalEntry batch;
+  batch.set_sequence_number(41);
+  for (int i = 0; i < 2; i++) {
+    JournalEntry e = PutEntry("key" + std::to_string(i), "value" + std::to_string(i));
+    e.set_sequence_number(41 + i);
+    *batch.add_journal_entries() = std::move(e);
+  }
+  return batch;
+}
+
+// Version 1 commands, as committed to src/journal/raft/testdata/v1/, stay readable; this build
+// still writes exactly those bytes. ALLUXIO_WRITE_GOLDEN=1 rewrites the file (only when the
+// format version changes: then add a v2 directory and keep v1).
+TEST(RaftCommandFormatTest, GoldenVersion1StaysReadable) {
+  std::string path = std::string(ALLUXIO_SOURCE_DIR) + "/src/journal/raft/testdata/v1/command.bin";
+  if (getenv("ALLUXIO_WRITE_GOLDEN") != nullptr) {
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    std::ofstream(path, std::ios::binary) << EncodeCommand(GoldenBatch());
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in.good()) << path;
+  std::string golden((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(golden.size() % 8, 0u);
+  JournalEntry decoded;
+  ASSERT_TRUE(DecodeCommand(golden, &decoded).ok());
+  EXPECT_EQ(decoded.SerializeAsString(), GoldenBatch().SerializeAsString());
+  EXPECT_EQ(EncodeCommand(GoldenBatch()), golden);
+
+  std::string newer = golden;
+  newer[0] = 2;
+  Status s = DecodeCommand(newer, &decoded);
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("version 2 is not supported"), std::string::npos) << s;
+  EXPECT_EQ(DecodeCommand(golden.substr(0, 12), &decoded).code(), StatusCode::kDataLoss);
+  EXPECT_EQ(DecodeCommand("", &decoded).code(), StatusCode::kDataLoss);
 }
 
 }  // namespace

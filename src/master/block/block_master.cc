@@ -73,6 +73,13 @@ void BlockMaster::Stop() {
   if (detection_thread_.joinable()) detection_thread_.join();
 }
 
+void BlockMaster::Clear() {
+  std::lock_guard<std::mutex> l(mu_);
+  workers_.clear();
+  worker_by_address_.clear();
+  blocks_.clear();
+}
+
 void BlockMaster::DetectionLoop() {
   std::unique_lock<std::mutex> l(thread_mu_);
   while (!stopping_) {

@@ -86,6 +86,9 @@ class BlockMaster {
   // Starts the lost-worker detection thread. Stop() joins it; both are idempotent.
   void Start();
   void Stop();
+  // Forgets every worker and block location (a master that stopped being the primary; workers
+  // register with the next primary).
+  void Clear();
 
   // --- Workers (BlockMasterWorkerService) ---
 

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: Apache-2.0
+// High availability with the EMBEDDED journal: three masters in this process, each with its own
+// journal folder and Raft port on 127.0.0.1, sharing one UFS; a client configured with the three
+// RPC addresses. Only the primary serves; stopping it elects another within a second or so and
+// the client carries on with nothing acknowledged lost.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "client/api/file_system.h"
+#include "common/conf/configuration.h"
+#include "journal/local/journal_layout.h"
+#include "master/master_process.h"
+#include "tests/minicluster/test_util.h"
+
+namespace alluxio {
+namespace {
+
+namespace k = conf::keys;
+using testing::WaitFor;
+
+int PickFreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  int port = -1;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+class HaTest : public ::testing::Test {
+ protected:
+  static constexpr int kMasters = 3;
+
+  void SetUp() override {
+    char tmpl[] = "/tmp/alluxio-ha-test-XXXXXX";
+    root_ = mkdtemp(tmpl);
+    std::filesystem::create_directories(root_ + "/ufs");
+    std::vector<std::string> rpc, raft;
+    for (int i = 0; i < kMasters; i++) {
+      rpc_ports_.push_back(PickFreePort());
+      rpc.push_back(fmt::format("127.0.0.1:{}", rpc_ports_.back()));
+      raft_ports_.push_back(PickFreePort());
+      raft.push_back(fmt::format("127.0.0.1:{}", raft_ports_.back()));
+    }
+    rpc_addresses_ = fmt::format("{}", fmt::join(rpc, ","));
+    raft_addresses_ = fmt::format("{}", fmt::join(raft, ","));
+    for (int i = 0; i < kMasters; i++) {
+      std::string folder = fmt::format("{}/m{}/journal", root_, i);
+      ASSERT_TRUE(journal::FormatLocalJournal(env::Env::Default(), folder).ok());
+      masters_.emplace_back();
+    }
+  }
+
+  void TearDown() override {
+    masters_.clear();
+    std::filesystem::remove_all(root_);
+  }
+
+  conf::Configuration MasterConf(int i) {
+    conf::Configuration c;
+    EXPECT_TRUE(c.Set(k::kWorkDir, fmt::format("{}/m{}", root_, i)).ok());
+    EXPECT_TRUE(c.Set(k::kMasterHostname, "127.0.0.1").ok());
+    EXPECT_TRUE(c.Set(k::kMasterBindHost, "127.0.0.1").ok());
+    EXPECT_TRUE(c.Set(k::kMasterRpcPort, std::to_string(rpc_ports_[i])).ok());
+    EXPECT_TRUE(c.Set(k::kMasterJournalType, "EMBEDDED").ok());
+    EXPECT_TRUE(c.Set(k::kMasterEmbeddedJournalAddresses, raft_addresses_).ok());
+    EXPECT_TRUE(c.Set(k::kMasterEmbeddedJournalPort, std::to_string(raft_ports_[i])).ok());
+    EXPECT_TRUE(c.Set(k::kMasterEmbeddedJournalElectionTimeoutMin, "150ms").ok());
+    EXPECT_TRUE(c.Set(k::kMasterRpcAddresses, rpc_addresses_).ok());
+    EXPECT_TRUE(c.Set(k::kMasterMountTableRootUfs, root_ + "/ufs").ok());
+    return c;
+  }
+
+  Status StartMaster(int i) {
+    ASSIGN_OR_RETURN(masters_[i], master::MasterProcess::Create(MasterConf(i)));
+    return masters_[i]->Start();
+  }
+
+  int Serving() const {
+    int s = -1;
+    for (int i = 0; i < kMasters; i++) {
+      if (masters_[i] && masters_[i]->IsServing()) {
+        if (s != -1) return -2;
+        s = i;
+      }
+    }
+    return s;
+  }
+
+  int WaitForServing() {
+    int s = -1;
+    WaitFor([&] { return (s = Serving()) >= 0; }, 20000);
+    return s;
+  }
+
+  std::unique_ptr<client::FileSystem> Client() {
+    conf::Configuration c;
+    EXPECT_TRUE(c.Set(k::kMasterRpcAddresses, rpc_addresses_).ok());
+    EXPECT_TRUE(c.Set(k::kUserRpcRetryMaxDuration, "30sec").ok());
+    auto fs = client::FileSystem::Create(c);
+    EXPECT_TRUE(fs.ok()) << fs.status();
+    return fs.ok() ? std::move(*fs) : nullptr;
+  }
+
+  std::string root_;
+  std::vector<int> rpc_ports_;
+  std::vector<int> raft_ports_;
+  std::string rpc_addresses_;
+  std::string raft_addresses_;
+  std::vector<std::unique_ptr<master::MasterProcess>> masters_;
+};
+
+TEST_F(HaTest, OnlyThePrimaryServesAndFailoverLosesNothingAcknowledged) {
+  for (int i = 0; i < kMasters; i++) ASSERT_TRUE(StartMaster(i).ok());
+  int primary = WaitForServing();
+  ASSERT_GE(primary, 0);
+  std::unique_ptr<client::FileSystem> fs = Client();
+  ASSERT_NE(fs, nullptr);
+  int created = 0;
+  for (; created < 30; created++) {
+    ASSERT_TRUE(fs->CreateDirectory(fmt::format("/d{}", created)).ok());
+  }
+  Result<grpc::meta::MasterInfo> info = fs->GetMasterInfo();
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->leader_master_address(), fmt::format("127.0.0.1:{}", rpc_ports_[primary]));
+  EXPECT_EQ(info->master_addresses_size(), kMasters);
+
+  for (int round = 0; round < 2; round++) {
+    // The old primary goes away; the client's next call finds the new one.
+    auto t0 = std::chrono::steady_clock::now();
+    masters_[primary]->Stop();
+    ASSERT_TRUE(fs->CreateDirectory(fmt::format("/d{}", created)).ok());
+    created++;
+    auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    std::printf("round %d: first create after stopping the primary took %lld ms\n", round,
+                static_cast<long long>(ms));
+    int next = Serving();
+    ASSERT_GE(next, 0);
+    EXPECT_NE(next, primary);
+    Result<std::vector<client::FileInfo>> list = fs->ListStatus("/");
+    ASSERT_TRUE(list.ok()) << list.status();
+    EXPECT_EQ(static_cast<int>(list->size()), created);
+    // The stopped master comes back as a standby and catches up.
+    masters_[primary].reset();
+    ASSERT_TRUE(StartMaster(primary).ok());
+    EXPECT_FALSE(masters_[primary]->IsServing());
+    EXPECT_TRUE(WaitFor([&] {
+      return masters_[primary]->file_system_master()->inode_count() ==
+             static_cast<size_t>(created + 1);
+    }));
+    primary = next;
+  }
+  EXPECT_EQ(Serving(), primary);
+}
+
+TEST_F(HaTest, SingleMasterEmbeddedJournalServesAndRestarts) {
+  conf::Configuration c = MasterConf(0);
+  ASSERT_TRUE(
+      c.Set(k::kMasterEmbeddedJournalAddresses, fmt::format("127.0.0.1:{}", raft_ports_[0])).ok());
+  ASSERT_TRUE(c.Set(k::kMasterRpcAddresses, fmt::format("127.0.0.1:{}", rpc_ports_[0])).ok());
+  for (int run = 0; run < 2; run++) {
+    auto m = master::MasterProcess::Create(c);
+    ASSERT_TRUE(m.ok()) << m.status();
+    ASSERT_TRUE((*m)->Start().ok());
+    EXPECT_TRUE((*m)->IsServing());  // a one-master quorum serves when Start returns
+    conf::Configuration cc;
+    ASSERT_TRUE(cc.Set(k::kMasterRpcAddresses, fmt::format("127.0.0.1:{}", rpc_ports_[0])).ok());
+    auto fs = client::FileSystem::Create(cc);
+    ASSERT_TRUE(fs.ok());
+    ASSERT_TRUE((*fs)->CreateDirectory(fmt::format("/run{}", run)).ok());
+    auto list = (*fs)->ListStatus("/");
+    ASSERT_TRUE(list.ok());
+    EXPECT_EQ(static_cast<int>(list->size()), run + 1);
+    (*m)->Stop();
+  }
+}
+
+TEST_F(HaTest, MisconfiguredQuorumIsRefused) {
+  conf::Configuration c = MasterConf(0);
+  ASSERT_TRUE(c.Set(k::kMasterEmbeddedJournalPort, "1").ok());
+  auto m = master::MasterProcess::Create(c);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(m.status().message().find("is not in alluxio.master.embedded.journal.addresses"),
+            std::string::npos)
+      << m.status();
+  c = MasterConf(0);
+  ASSERT_TRUE(c.Set(k::kMasterEmbeddedJournalElectionTimeoutMax, "10ms").ok());
+  m = master::MasterProcess::Create(c);
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("Invalid election timeouts"), std::string::npos)
+      << m.status();
+}
+
+}  // namespace
+}  // namespace alluxio
