@@ -17,6 +17,7 @@
 #include "master/service/block_master_service.h"
 #include "master/service/file_system_master_service.h"
 #include "master/service/file_system_master_worker_service.h"
+#include "master/service/journal_master_service.h"
 #include "master/service/meta_master_service.h"
 #include "rpc/server.h"
 
@@ -197,11 +198,16 @@ Status MasterProcess::BecomePrimary() {
   block_worker_service_ = std::make_unique<BlockMasterWorkerService>(block_master_.get());
   meta_service_ = std::make_unique<MetaMasterService>(this);
   version_service_ = std::make_unique<ServiceVersionService>();
+  std::vector<::grpc::Service*> services = {
+      fs_service_.get(),           fs_worker_service_.get(), block_client_service_.get(),
+      block_worker_service_.get(), meta_service_.get(),      version_service_.get()};
+  if (embedded_) {
+    journal_service_ =
+        std::make_unique<JournalMasterService>(static_cast<journal::RaftJournal*>(journal_.get()));
+    services.push_back(journal_service_.get());
+  }
   ASSIGN_OR_RETURN(server_,
-                   rpc::RpcServer::Start(
-                       conf_.Get(k::kMasterBindHost), rpc_port_,
-                       {fs_service_.get(), fs_worker_service_.get(), block_client_service_.get(),
-                        block_worker_service_.get(), meta_service_.get(), version_service_.get()}));
+                   rpc::RpcServer::Start(conf_.Get(k::kMasterBindHost), rpc_port_, services));
   rpc_port_ = server_->port();
   serving_ = true;
   role_cv_.notify_all();
@@ -221,6 +227,7 @@ void MasterProcess::LosePrimacy() {
   block_worker_service_.reset();
   meta_service_.reset();
   version_service_.reset();
+  journal_service_.reset();
   if (backup_manager_) backup_manager_->Stop();
   if (block_master_) {
     block_master_->Stop();

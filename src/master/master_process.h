@@ -36,6 +36,7 @@ class BlockMasterClientService;
 class BlockMasterWorkerService;
 class FileSystemMasterService;
 class FileSystemMasterWorkerService;
+class JournalMasterService;
 class MetaMasterService;
 class ServiceVersionService;
 
@@ -102,6 +103,7 @@ class MasterProcess {
   std::unique_ptr<BlockMasterWorkerService> block_worker_service_;
   std::unique_ptr<MetaMasterService> meta_service_;
   std::unique_ptr<ServiceVersionService> version_service_;
+  std::unique_ptr<JournalMasterService> journal_service_;  // EMBEDDED journal only
   std::unique_ptr<rpc::RpcServer> server_;
 
   bool embedded_ = false;  // EMBEDDED journal: primacy follows the Raft leader

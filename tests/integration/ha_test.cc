@@ -12,12 +12,14 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "cli/fsadmin/fsadmin_shell.h"
 #include "client/api/file_system.h"
 #include "common/conf/configuration.h"
 #include "journal/local/journal_layout.h"
@@ -120,6 +122,18 @@ class HaTest : public ::testing::Test {
     return fs.ok() ? std::move(*fs) : nullptr;
   }
 
+  // Runs `alluxio fsadmin <args>` as a client of the quorum; returns {exit code, stdout}.
+  std::pair<int, std::string> FsAdmin(const std::vector<std::string>& args) {
+    conf::Configuration c;
+    EXPECT_TRUE(c.Set(k::kMasterRpcAddresses, rpc_addresses_).ok());
+    EXPECT_TRUE(c.Set(k::kUserRpcRetryMaxDuration, "20sec").ok());
+    std::ostringstream out, err;
+    cli::CommandContext ctx{&c, &out, &err};
+    int rc = cli::fsadmin::RunFsAdminShell(ctx, args);
+    return {rc, out.str() + err.str()};
+  }
+  std::string RaftAddress(int i) const { return fmt::format("127.0.0.1:{}", raft_ports_[i]); }
+
   std::string root_;
   std::vector<int> rpc_ports_;
   std::vector<int> raft_ports_;
@@ -171,6 +185,63 @@ TEST_F(HaTest, OnlyThePrimaryServesAndFailoverLosesNothingAcknowledged) {
     primary = next;
   }
   EXPECT_EQ(Serving(), primary);
+}
+
+TEST_F(HaTest, QuorumInfoElectAndRemove) {
+  for (int i = 0; i < kMasters; i++) ASSERT_TRUE(StartMaster(i).ok());
+  int primary = WaitForServing();
+  ASSERT_GE(primary, 0);
+  auto [rc, out] = FsAdmin({"journal", "quorum", "info", "-domain", "MASTER"});
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("Journal domain\t: MASTER\nQuorum size\t: 3\nQuorum leader\t: " +
+                     RaftAddress(primary) + "\n\nSTATE       | PRIORITY | SERVER ADDRESS\n"),
+            std::string::npos)
+      << out;
+  for (int i = 0; i < kMasters; i++) {
+    EXPECT_NE(out.find("AVAILABLE   | 0        | " + RaftAddress(i) + "\n"), std::string::npos)
+        << out;
+  }
+
+  // Elect another master: it becomes the primary and serves.
+  int target = (primary + 1) % kMasters;
+  std::tie(rc, out) = FsAdmin({"journal", "quorum", "elect", "-address", RaftAddress(target)});
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(out, "Initiating transfer of leadership to " + RaftAddress(target) +
+                     "\nSuccessfully elected " + RaftAddress(target) +
+                     " as the new leader\nQuorum priorities were reset to 1\n");
+  EXPECT_TRUE(WaitFor([&] { return Serving() == target; }));
+  std::unique_ptr<client::FileSystem> fs = Client();
+  ASSERT_TRUE(fs->CreateDirectory("/after-elect").ok());
+
+  // A stopped master shows as unavailable, then is removed; the quorum of two goes on.
+  int gone = (target + 1) % kMasters;
+  masters_[gone]->Stop();
+  EXPECT_TRUE(WaitFor([&] {
+    auto [c, o] = FsAdmin({"journal", "quorum", "info", "-domain", "MASTER"});
+    return c == 0 && o.find("UNAVAILABLE | 0        | " + RaftAddress(gone)) != std::string::npos;
+  }));
+  std::tie(rc, out) =
+      FsAdmin({"journal", "quorum", "remove", "-domain", "MASTER", "-address", RaftAddress(gone)});
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(out, "Removed server at: " + RaftAddress(gone) + " from quorum: MASTER\n");
+  std::tie(rc, out) = FsAdmin({"journal", "quorum", "info", "-domain", "MASTER"});
+  EXPECT_NE(out.find("Quorum size\t: 2\n"), std::string::npos) << out;
+  ASSERT_TRUE(fs->CreateDirectory("/after-remove").ok());
+
+  // Bad input.
+  std::tie(rc, out) = FsAdmin({"journal", "quorum", "info"});
+  EXPECT_EQ(rc, 255);
+  EXPECT_NE(out.find("Missing required option: domain"), std::string::npos) << out;
+  std::tie(rc, out) = FsAdmin({"journal", "quorum", "elect", "-address", "nonsense"});
+  EXPECT_EQ(rc, 255);
+  EXPECT_NE(out.find("Invalid address nonsense: expected <host>:<port>"), std::string::npos) << out;
+  std::tie(rc, out) = FsAdmin({"journal", "quorum", "elect", "-address", "127.0.0.1:1"});
+  EXPECT_EQ(rc, 255);
+  EXPECT_NE(out.find("Failed to elect 127.0.0.1:1 as the new leader: 127.0.0.1:1 is not a member"),
+            std::string::npos)
+      << out;
+  std::tie(rc, out) = FsAdmin({"journal", "quorum", "info", "-domain", "JOB_MASTER"});
+  EXPECT_EQ(rc, 255);
 }
 
 TEST_F(HaTest, SingleMasterEmbeddedJournalServesAndRestarts) {

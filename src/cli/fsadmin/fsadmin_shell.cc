@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/fsadmin/backup_command.h"
+#include "cli/fsadmin/journal_command.h"
 #include "cli/fsadmin/report_command.h"
 #include "client/api/file_system.h"
 
@@ -22,41 +23,11 @@ std::vector<fs::FsCommand> Commands() {
 
 // AbstractShell.printUsage: every command's usage, sorted by name.
 void PrintUsage(std::ostream& out) {
-  std::vector<std::pair<std::string, std::string>> usages = {{"journal", "journal [checkpoint]"}};
+  std::vector<std::pair<std::string, std::string>> usages = {{"journal", kJournalUsage}};
   for (const fs::FsCommand& c : Commands()) usages.emplace_back(c.name, c.usage);
   std::sort(usages.begin(), usages.end());
   out << "Usage: alluxio fsadmin [generic options]\n";
   for (const auto& [name, usage] : usages) out << fmt::format("{:<60}\n", "\t [" + usage + "]");
-}
-
-// `fsadmin journal checkpoint`: the primary writes a checkpoint now.
-int RunJournal(CommandContext& ctx, const std::vector<std::string>& args) {
-  if (args.empty()) {
-    *ctx.out << "No sub-command is specified\n";
-    *ctx.out << "Usage: journal [checkpoint]\n";
-    return 255;
-  }
-  if (args[0] != "checkpoint") {
-    *ctx.out << "Unknown sub-command: " << args[0] << "\n";
-    *ctx.out << "Usage: journal [checkpoint]\n";
-    return 255;
-  }
-  if (args.size() != 1) {
-    *ctx.out << "Command checkpoint takes 0 arguments, not " << args.size() - 1 << "\n";
-    return 255;
-  }
-  auto fs = client::FileSystem::Create(*ctx.conf);
-  if (!fs.ok()) {
-    *ctx.out << fs.status().message() << "\n";
-    return 255;
-  }
-  Result<std::string> host = (*fs)->Checkpoint();
-  if (!host.ok()) {
-    *ctx.out << host.status().message() << "\n";
-    return 255;
-  }
-  *ctx.out << "Successfully took a checkpoint on master " << *host << "\n";
-  return 0;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `alluxio fsadmin`: administrative commands (reference §2.3). Implemented so far:
-// `journal checkpoint`, `report [summary|capacity]`, `getBlockInfo <blockId>`, `backup`.
+// `journal checkpoint`, `journal quorum info|remove|elect`, `report [summary|capacity]`,
+// `getBlockInfo <blockId>`, `backup`.
 #pragma once
 
 #include <string>

@@ -328,6 +328,10 @@ struct NodeCallbacks {
       m.id = s.id;
       m.leader = s.id == leader_id;
       m.self = s.id == node->raft.id;
+      m.available = m.self || m.leader;
+      if (state == RAFT_LEADER && !m.self && node->raft.leader_state.progress != nullptr) {
+        m.available = node->raft.leader_state.progress[i].recent_recv;
+      }
       for (const std::string& a : j->options_.addresses) {
         if (RaftJournal::NodeId(a) == s.id) m.address = a;
       }
@@ -384,10 +388,13 @@ struct NodeCallbacks {
     }
     RaftJournal* j = node->journal;
     std::vector<JournalEntry> entries;
+    std::vector<std::function<void(RaftJournal::Node*)>> tasks;
     {
       std::lock_guard<std::mutex> l(j->mu_);
       entries.swap(j->queue_);
+      tasks.swap(j->tasks_);
     }
+    for (auto& task : tasks) task(node);
     size_t i = 0;
     while (i < entries.size()) {
       JournalEntry command;
@@ -417,6 +424,32 @@ struct NodeCallbacks {
         return;
       }
     }
+  }
+
+  struct TransferRequest {
+    struct raft_transfer req;
+    RaftJournal::Node* node;
+    std::function<void(Status)> done;
+  };
+  static void OnTransferred(struct raft_transfer* req) {
+    auto* t = static_cast<TransferRequest*>(req->data);
+    raft_id leader = 0;
+    const char* address = nullptr;
+    raft_leader(&t->node->raft, &leader, &address);
+    t->done(leader == req->id ? Status::OK()
+                              : UnavailableError("The target did not become the leader within an "
+                                                 "election timeout"));
+    delete t;
+  }
+
+  struct ChangeRequest {
+    struct raft_change req;
+    std::function<void(Status)> done;
+  };
+  static void OnChanged(struct raft_change* req, int status) {
+    auto* c = static_cast<ChangeRequest*>(req->data);
+    c->done(status == 0 ? Status::OK() : RaftError(status, "changing the quorum"));
+    delete c;
   }
 
   static void BeginClose(RaftJournal::Node* node) {
@@ -767,6 +800,97 @@ int64_t RaftJournal::rebuilds() const {
 int64_t RaftJournal::snapshots_restored() const {
   std::lock_guard<std::mutex> l(mu_);
   return snapshots_restored_;
+}
+
+Status RaftJournal::RunOnLoop(std::function<void(Node*, std::function<void(Status)>)> task,
+                              int64_t timeout_ms) {
+  struct Shared {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    Status status;
+  };
+  auto shared = std::make_shared<Shared>();
+  auto done = [shared](Status s) {
+    std::lock_guard<std::mutex> l(shared->mu);
+    if (shared->done) return;
+    shared->done = true;
+    shared->status = std::move(s);
+    shared->cv.notify_all();
+  };
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (wake_ == nullptr) return UnavailableError("The embedded journal is not running");
+    tasks_.push_back([task = std::move(task), done](Node* node) { task(node, done); });
+    uv_async_send(wake_);
+  }
+  std::unique_lock<std::mutex> l(shared->mu);
+  if (!shared->cv.wait_for(l, std::chrono::milliseconds(timeout_ms),
+                           [&] { return shared->done; })) {
+    return DeadlineExceededError("The embedded journal did not complete the request in time");
+  }
+  return shared->status;
+}
+
+Status RaftJournal::TransferLeadership(const std::string& address) {
+  if (std::find(options_.addresses.begin(), options_.addresses.end(), address) ==
+      options_.addresses.end()) {
+    return NotFoundError(fmt::format("{} is not a member of the embedded journal quorum ({})",
+                                     address, fmt::join(options_.addresses, ",")));
+  }
+  uint64_t id = NodeId(address);
+  return RunOnLoop(
+      [id](Node* node, std::function<void(Status)> done) {
+        if (raft_state(&node->raft) != RAFT_LEADER) {
+          done(FailedPreconditionError("This master is not the leader of the quorum"));
+          return;
+        }
+        if (id == node->raft.id) {
+          done(Status::OK());  // already the leader
+          return;
+        }
+        auto* t = new NodeCallbacks::TransferRequest{{}, node, std::move(done)};
+        t->req.data = t;
+        int rv = raft_transfer(&node->raft, &t->req, id, &NodeCallbacks::OnTransferred);
+        if (rv != 0) {
+          t->done(rv == RAFT_BADID
+                      ? FailedPreconditionError("The target is not a voting member of the quorum")
+                      : RaftError(rv, "transferring the leadership"));
+          delete t;
+        }
+      },
+      10 * std::max<int64_t>(options_.election_timeout_ms, 100));
+}
+
+Status RaftJournal::RemoveServer(const std::string& address) {
+  if (address == options_.local_address) {
+    return FailedPreconditionError(
+        "The primary master cannot remove itself from the quorum: elect another master first");
+  }
+  uint64_t id = NodeId(address);
+  return RunOnLoop(
+      [id, address](Node* node, std::function<void(Status)> done) {
+        if (raft_state(&node->raft) != RAFT_LEADER) {
+          done(FailedPreconditionError("This master is not the leader of the quorum"));
+          return;
+        }
+        bool member = false;
+        for (unsigned i = 0; i < node->raft.configuration.n; i++) {
+          member = member || node->raft.configuration.servers[i].id == id;
+        }
+        if (!member) {
+          done(NotFoundError(fmt::format("{} is not a member of the quorum", address)));
+          return;
+        }
+        auto* c = new NodeCallbacks::ChangeRequest{{}, std::move(done)};
+        c->req.data = c;
+        int rv = raft_remove(&node->raft, &c->req, id, &NodeCallbacks::OnChanged);
+        if (rv != 0) {
+          c->done(RaftError(rv, "removing " + address + " from the quorum"));
+          delete c;
+        }
+      },
+      30000);
 }
 
 Status RaftJournal::ApplyCommand(const char* data, size_t len) {

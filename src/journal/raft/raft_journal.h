@@ -83,6 +83,9 @@ struct QuorumMember {
   uint64_t id = 0;
   bool leader = false;
   bool self = false;
+  // Heard from within an election timeout (as the leader sees it; a standby knows only itself
+  // and the leader).
+  bool available = false;
 };
 
 class RaftJournal final : public Journal {
@@ -111,6 +114,13 @@ class RaftJournal final : public Journal {
   bool IsPrimary() const;
   // The quorum's members and the leader as this node knows it (empty before Start).
   std::vector<QuorumMember> Quorum() const;
+  // Leader only (FailedPrecondition otherwise). Makes the member at `address` (one of the
+  // configured addresses) the leader; returns once it is, or Unavailable if it did not become
+  // leader within an election timeout. NotFound for an address outside the quorum.
+  Status TransferLeadership(const std::string& address);
+  // Leader only. Removes the member at `address` from the quorum configuration (committed through
+  // Raft). FailedPrecondition to remove this node itself.
+  Status RemoveServer(const std::string& address);
   // The entries applied to the state (committed), for tests and status pages.
   SequenceNumber AppliedSequenceNumber() const;
   // How many times the state was rebuilt after a lost leadership.
@@ -124,6 +134,10 @@ class RaftJournal final : public Journal {
   struct Node;  // internal: one incarnation of the libraft server and its loop thread
 
  private:
+  // Runs `task` on the loop thread; it completes by calling `done` (there or later). Waits up to
+  // timeout_ms for that. Unavailable when the node is not running.
+  Status RunOnLoop(std::function<void(Node*, std::function<void(Status)> done)> task,
+                   int64_t timeout_ms);
   Status StartNode();          // creates and starts the raft node and its loop thread
   void StopNode();             // closes the node and joins its loop thread
   void RoleLoop();             // the role thread: primacy changes and rebuilds
@@ -160,8 +174,9 @@ class RaftJournal final : public Journal {
   int64_t snapshots_restored_ = 0;        // GUARDED_BY(mu_)
   std::vector<QuorumMember> quorum_;      // GUARDED_BY(mu_): refreshed by the loop thread
   uv_async_s* wake_ = nullptr;            // GUARDED_BY(mu_): the loop's wake-up handle
-  uint64_t checkpoint_requested_ = 0;     // GUARDED_BY(mu_)
-  uint64_t checkpoint_done_ = 0;          // GUARDED_BY(mu_)
+  std::vector<std::function<void(Node*)>> tasks_;  // GUARDED_BY(mu_): for the loop thread
+  uint64_t checkpoint_requested_ = 0;              // GUARDED_BY(mu_)
+  uint64_t checkpoint_done_ = 0;                   // GUARDED_BY(mu_)
 };
 
 }  // namespace alluxio::journal

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "master/master_process.h"
+#include "master/service/journal_master_service.h"
 #include "rpc/grpc_status.h"
 
 namespace alluxio::master {
@@ -85,6 +86,9 @@ void ToProto(const BackupStatus& s, grpc::meta::BackupPStatus* out) {
       return ::grpc::Status::OK;
     case grpc::version::BLOCK_MASTER_WORKER_SERVICE:
       resp->set_version(kBlockMasterWorkerServiceVersion);
+      return ::grpc::Status::OK;
+    case grpc::version::JOURNAL_MASTER_CLIENT_SERVICE:
+      resp->set_version(kJournalMasterClientServiceVersion);
       return ::grpc::Status::OK;
     default:
       return ::grpc::Status(::grpc::StatusCode::NOT_FOUND,
