@@ -66,7 +66,7 @@ Result<std::vector<std::string>> MasterClient::MasterAddresses(const conf::Confi
 }
 
 Result<std::unique_ptr<MasterClient>> MasterClient::Create(const conf::Configuration& conf,
-                                                         ServiceSpec service) {
+                                                           ServiceSpec service) {
   namespace k = conf::keys;
   ASSIGN_OR_RETURN(std::vector<std::string> addresses, MasterAddresses(conf));
   RetryPolicy retry;
@@ -85,6 +85,22 @@ MasterClient::MasterClient(std::vector<std::string> addresses, std::string user,
       user_(std::move(user)),
       retry_(retry),
       service_(std::move(service)) {}
+
+Status CheckServiceVersion(const ServiceSpec& client, int64_t server_version) {
+  // Protocol changes are additive: a server of version N still serves clients of version N - 1.
+  if (server_version == client.version || server_version == client.version + 1) {
+    return Status::OK();
+  }
+  std::string remedy =
+      server_version > client.version
+          ? fmt::format("Upgrade this client: the servers accept {} clients of version {} or {}",
+                        client.name, server_version - 1, server_version)
+          : fmt::format("Upgrade the Alluxio servers: this client needs {} version {} or {}",
+                        client.name, client.version, client.version + 1);
+  return FailedPreconditionError(
+      fmt::format("{} client version {} is not compatible with server version {}. {}", client.name,
+                  client.version, server_version, remedy));
+}
 
 Status MasterClient::Connect() {
   Status last = UnavailableError("no master address configured");
@@ -107,11 +123,8 @@ Status MasterClient::Connect() {
       if (s.code() == StatusCode::kNotFound) return last;  // a server, but not a master
       continue;
     }
-    if (resp.version() != service_.version) {
-      return FailedPreconditionError(
-          fmt::format("{} client version {} is not compatible with server version {}",
-                      service_.name, service_.version, resp.version()));
-    }
+    Status compatible = CheckServiceVersion(service_, resp.version());
+    if (!compatible.ok()) return compatible;
     std::lock_guard<std::mutex> l(mu_);
     channel_ = std::move(channel);
     primary_ = address;

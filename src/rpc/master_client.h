@@ -25,10 +25,16 @@ namespace alluxio::rpc {
 
 // Which service a MasterClient talks to, for the version check on connect.
 struct ServiceSpec {
-  int service_type = 1;  // alluxio.grpc.version.ServiceType
-  int64_t version = 2;   // what this build speaks
+  int service_type = 1;                         // alluxio.grpc.version.ServiceType
+  int64_t version = 2;                          // what this build speaks
   std::string name = "FileSystemMasterClient";  // as in Alluxio's message
 };
+
+// Whether a client speaking `client` may use a server reporting `server_version`: the same
+// version, or the server one version ahead (protocol changes are additive). Otherwise
+// FailedPrecondition "<Name> client version X is not compatible with server version Y. <what to
+// upgrade>" (not retried).
+Status CheckServiceVersion(const ServiceSpec& client, int64_t server_version);
 
 struct RetryPolicy {
   int64_t base_sleep_ms = 50;
