@@ -59,12 +59,21 @@ JournalSummary JournalOf(const conf::Configuration& conf) {
   Result<std::string> type = conf.GetEnum(conf::keys::kMasterJournalType);
   j.raft = type.ok() && *type == "EMBEDDED";
   if (j.raft) {
-    // Alluxio lists alluxio.master.embedded.journal.addresses; we derive them from the master
-    // addresses and the default embedded journal port.
-    Result<std::vector<std::string>> masters = client::FileSystem::ConfiguredMasterAddresses(conf);
-    if (masters.ok()) {
-      for (const std::string& m : *masters)
-        j.addresses.push_back(m.substr(0, m.rfind(':')) + ":19200");
+    // As Alluxio: alluxio.master.embedded.journal.addresses, else each master's host with the
+    // embedded journal port.
+    namespace k = conf::keys;
+    if (conf.IsSet(k::kMasterEmbeddedJournalAddresses)) {
+      j.addresses =
+          conf.GetList(k::kMasterEmbeddedJournalAddresses).value_or(std::vector<std::string>{});
+    }
+    if (j.addresses.empty()) {
+      std::string port = conf.Get(k::kMasterEmbeddedJournalPort);
+      Result<std::vector<std::string>> masters =
+          client::FileSystem::ConfiguredMasterAddresses(conf);
+      if (masters.ok()) {
+        for (const std::string& m : *masters)
+          j.addresses.push_back(m.substr(0, m.rfind(':')) + ":" + port);
+      }
     }
   }
   return j;
