@@ -305,19 +305,9 @@ struct NodeCallbacks {
     }
   }
 
-  static void OnTick(uv_timer_t* t) {
-    auto* node = static_cast<RaftJournal::Node*>(t->data);
-    if (node->closing) return;
+  // Publishes the quorum as this node sees it (RaftJournal::Quorum).
+  static void RefreshQuorum(RaftJournal::Node* node, int state) {
     RaftJournal* j = node->journal;
-    int state = raft_state(&node->raft);
-    if (state == RAFT_LEADER && !node->was_leader) {
-      node->was_leader = true;
-      SubmitBarrier(node, false);
-    } else if (state != RAFT_LEADER && node->was_leader) {
-      node->was_leader = false;
-      j->PostEvent(kLost);
-    }
-    // The quorum as this node sees it.
     raft_id leader_id = 0;
     const char* leader_address = nullptr;
     raft_leader(&node->raft, &leader_id, &leader_address);
@@ -338,10 +328,26 @@ struct NodeCallbacks {
       if (m.address.empty()) m.address = s.address;
       quorum.push_back(std::move(m));
     }
+    std::lock_guard<std::mutex> l(j->mu_);
+    j->quorum_ = std::move(quorum);
+  }
+
+  static void OnTick(uv_timer_t* t) {
+    auto* node = static_cast<RaftJournal::Node*>(t->data);
+    if (node->closing) return;
+    RaftJournal* j = node->journal;
+    int state = raft_state(&node->raft);
+    if (state == RAFT_LEADER && !node->was_leader) {
+      node->was_leader = true;
+      SubmitBarrier(node, false);
+    } else if (state != RAFT_LEADER && node->was_leader) {
+      node->was_leader = false;
+      j->PostEvent(kLost);
+    }
+    RefreshQuorum(node, state);
     uint64_t requested;
     {
       std::lock_guard<std::mutex> l(j->mu_);
-      j->quorum_ = std::move(quorum);
       requested = j->checkpoint_requested_;
     }
     Checkpoints(node, requested);
@@ -444,10 +450,12 @@ struct NodeCallbacks {
 
   struct ChangeRequest {
     struct raft_change req;
+    RaftJournal::Node* node;
     std::function<void(Status)> done;
   };
   static void OnChanged(struct raft_change* req, int status) {
     auto* c = static_cast<ChangeRequest*>(req->data);
+    RefreshQuorum(c->node, raft_state(&c->node->raft));
     c->done(status == 0 ? Status::OK() : RaftError(status, "changing the quorum"));
     delete c;
   }
@@ -882,7 +890,7 @@ Status RaftJournal::RemoveServer(const std::string& address) {
           done(NotFoundError(fmt::format("{} is not a member of the quorum", address)));
           return;
         }
-        auto* c = new NodeCallbacks::ChangeRequest{{}, std::move(done)};
+        auto* c = new NodeCallbacks::ChangeRequest{{}, node, std::move(done)};
         c->req.data = c;
         int rv = raft_remove(&node->raft, &c->req, id, &NodeCallbacks::OnChanged);
         if (rv != 0) {
