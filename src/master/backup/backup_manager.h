@@ -2,8 +2,9 @@
 // BackupManager: journal backups of the master (reference §4.5, docs/design/journal.md "Backups",
 // format in docs/formats/backup.md), and restoring a fresh journal from one.
 //
-// A backup is taken from Journaled::Snapshot, which blocks metadata writers only while the state
-// is copied in memory; the snapshot is then serialized, compressed and written on a background
+// A backup is taken from Journaled::Snapshot, which blocks metadata writers only for short steps
+// while the state is copied in memory (copy-on-write, docs/design/master-metadata.md); the
+// snapshot is then serialized, compressed and written on a background
 // thread, outside every lock, to `alluxio-backup-<YYYY-MM-DD>-<epochMillis>.gz` (date in UTC) in
 // the backup directory of the root UFS (or of the master's local disk), followed by an empty
 // `<name>.complete` marker once the .gz is durable. One backup runs at a time; its status (and

@@ -84,6 +84,10 @@ struct FileSystemMasterOptions {
   // Alluxio bounds this through its job service).
   int64_t persist_report_timeout_ms = 30 * 60 * 1000;
   std::function<int64_t()> clock;  // wall-clock ms; defaults to the system clock
+  // Arena slots (inodes) a Snapshot copies per hold of the state lock (see Snapshot()), and, for
+  // tests, a function Snapshot calls between two steps without the lock (it may run operations).
+  size_t snapshot_step_slots = 16384;
+  std::function<void()> between_snapshot_steps;
 
   static Result<FileSystemMasterOptions> FromConfiguration(const conf::Configuration& conf);
 };

@@ -19,14 +19,29 @@ Pool& GlobalPool() {
 }
 
 const std::string* Intern(std::string_view value) {
+  // Replaying a checkpoint interns two strings per inode, nearly always the same few: remember the
+  // last two per thread (pooled strings are never freed, so the pointers stay valid).
+  thread_local const std::string* recent[2] = {nullptr, nullptr};
+  for (const std::string* s : recent) {
+    if (s != nullptr && *s == value) return s;
+  }
   Pool& pool = GlobalPool();
-  std::lock_guard<std::mutex> l(pool.mu);
-  return &*pool.strings.emplace(value).first;
+  const std::string* interned;
+  {
+    std::lock_guard<std::mutex> l(pool.mu);
+    interned = &*pool.strings.emplace(value).first;
+  }
+  recent[1] = recent[0];
+  recent[0] = interned;
+  return interned;
 }
 
 }  // namespace
 
-InternedString::InternedString() : s_(Intern("")) {}
+InternedString::InternedString() {
+  static const std::string* const empty = Intern("");  // default inodes are made often (arena)
+  s_ = empty;
+}
 InternedString::InternedString(std::string_view value) : s_(Intern(value)) {}
 InternedString& InternedString::operator=(std::string_view value) {
   s_ = Intern(value);

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "master/file/inode_tree.h"
 
+#include <algorithm>
+#include <cassert>
+#include <cstdint>
+#include <cstdlib>
 #include <deque>
 
 #include <fmt/format.h>
@@ -58,42 +62,133 @@ void ToCommon(const InodeAttributes& inode, int64_t ttl, E* e) {
 
 }  // namespace
 
-Inode* InodeArena::New(Inode&& value) {
-  void* slot;
+Inode* InodeArena::New(Inode&& value, uint32_t* slot) {
   if (!free_.empty()) {
-    slot = free_.back();
+    *slot = free_.back();
     free_.pop_back();
   } else {
     if (used_in_last_ == kSlabInodes) {
-      slabs_.push_back(std::make_unique<Slot[]>(kSlabInodes));
+      // Slot numbers are 32-bit: 4 billion inodes.
+      if (slabs_.size() >= (size_t{UINT32_MAX} >> kSlabShift)) std::abort();
+      slabs_.push_back(std::make_unique<Inode[]>(kSlabInodes));
+      std::pair<uintptr_t, uint32_t> entry{reinterpret_cast<uintptr_t>(slabs_.back().get()),
+                                           static_cast<uint32_t>(slabs_.size() - 1)};
+      slab_by_address_.insert(
+          std::upper_bound(slab_by_address_.begin(), slab_by_address_.end(), entry), entry);
       used_in_last_ = 0;
     }
-    slot = &slabs_.back()[used_in_last_++];
+    *slot = static_cast<uint32_t>((slabs_.size() - 1) * kSlabInodes + used_in_last_++);
   }
-  return new (slot) Inode(std::move(value));
+  Inode* inode = &slabs_[*slot >> kSlabShift][*slot & (kSlabInodes - 1)];
+  *inode = std::move(value);
+  return inode;
 }
 
 void InodeArena::Delete(Inode* inode) {
-  inode->~Inode();
-  free_.push_back(inode);
+  const uint32_t slot = SlotOf(inode);
+  *inode = Inode();  // frees the name and child set; id kInvalidInodeId marks the slot free
+  free_.push_back(slot);
+}
+
+uint32_t InodeArena::SlotOf(const Inode* inode) const {
+  const uintptr_t p = reinterpret_cast<uintptr_t>(inode);
+  auto it = std::upper_bound(slab_by_address_.begin(), slab_by_address_.end(),
+                             std::pair<uintptr_t, uint32_t>{p, UINT32_MAX});
+  assert(it != slab_by_address_.begin() && "inode not in the arena");
+  --it;
+  const uintptr_t index = (p - it->first) / sizeof(Inode);
+  assert(index < kSlabInodes && "inode not in the arena");
+  return static_cast<uint32_t>(it->second * kSlabInodes + index);
 }
 
 void InodeArena::Clear() {
   slabs_.clear();
+  slab_by_address_.clear();
   free_.clear();
   free_.shrink_to_fit();
   used_in_last_ = kSlabInodes;
 }
 
+void InodeTreeCopy::Take(const InodeAttributes& inode, int64_t ttl) {
+  (inode.is_directory ? dirs_ : files_).push_back(inode);
+  if (ttl >= 0) ttls_.emplace(inode.id, ttl);
+}
+
+void InodeTreeCopy::OrderForReplay() {
+  handled_ = {};
+  absl::flat_hash_map<InodeId, uint32_t> index;
+  index.reserve(dirs_.size());
+  for (uint32_t i = 0; i < dirs_.size(); ++i) index.emplace(dirs_[i].id, i);
+  std::vector<bool> placed(dirs_.size());
+  std::vector<InodeAttributes> ordered;
+  ordered.reserve(dirs_.size());
+  std::vector<uint32_t> chain;  // a directory, then its ancestors not placed yet
+  for (uint32_t i = 0; i < dirs_.size(); ++i) {
+    for (uint32_t j = i; !placed[j];) {
+      placed[j] = true;
+      chain.push_back(j);
+      auto parent = index.find(dirs_[j].parent_id);
+      if (parent == index.end()) break;  // the root
+      j = parent->second;
+    }
+    for (auto k = chain.rbegin(); k != chain.rend(); ++k) ordered.push_back(std::move(dirs_[*k]));
+    chain.clear();
+  }
+  dirs_ = std::move(ordered);
+}
+
 InodeTree::~InodeTree() { Reset(); }
 
 void InodeTree::Reset() {
-  for (Inode* inode : inodes_) inode->~Inode();
+  // A registered copy must not lose the inodes it has not reached: complete it first.
+  for (InodeTreeCopy* copy : copies_) ContinueCopy(copy, SIZE_MAX);
   inodes_.clear();
+  last_parent_ = nullptr;
   arena_.Clear();
   ttls_.clear();
   root_ = nullptr;
   next_container_id_ = 0;
+}
+
+void InodeTree::BeginCopy(InodeTreeCopy* copy) {
+  copy->cursor_ = 0;
+  copy->end_ = arena_.slot_count();
+  copy->files_.reserve(inodes_.size());  // mostly files; reserving is O(1) (untouched pages)
+  copies_.push_back(copy);
+}
+
+bool InodeTree::ContinueCopy(InodeTreeCopy* copy, size_t max_slots) const {
+  const uint32_t stop =
+      copy->end_ - copy->cursor_ <= max_slots ? copy->end_ : copy->cursor_ + max_slots;
+  const bool any_ttl = !ttls_.empty();
+  for (uint32_t slot = copy->cursor_; slot < stop; ++slot) {
+    const Inode& inode = arena_.At(slot);
+    if (inode.id == kInvalidInodeId || copy->handled_.contains(slot)) continue;
+    copy->Take(inode, any_ttl ? TtlOf(inode.id) : -1);
+  }
+  copy->cursor_ = stop;
+  return copy->done();
+}
+
+void InodeTree::EndCopy(InodeTreeCopy* copy) {
+  assert(copy->done());
+  copies_.erase(std::find(copies_.begin(), copies_.end(), copy));
+}
+
+void InodeTree::BeforeChange(const Inode* inode) {
+  if (copies_.empty()) return;
+  const uint32_t slot = arena_.SlotOf(inode);
+  for (InodeTreeCopy* copy : copies_) {
+    if (slot >= copy->cursor_ && slot < copy->end_ && copy->handled_.insert(slot).second) {
+      copy->Take(*inode, TtlOf(inode->id));
+    }
+  }
+}
+
+void InodeTree::AfterCreate(uint32_t slot) {
+  for (InodeTreeCopy* copy : copies_) {
+    if (slot >= copy->cursor_ && slot < copy->end_) copy->handled_.insert(slot);
+  }
 }
 
 const Inode* InodeTree::Get(InodeId id) const {
@@ -153,31 +248,47 @@ void InodeTree::SetTtl(InodeId id, int64_t ttl) {
 }
 
 Status InodeTree::AddInode(Inode inode, int64_t ttl) {
-  if (inodes_.contains(inode.id)) {
-    return InternalError(fmt::format("inode id {} already exists", inode.id));
-  }
   next_container_id_ = std::max(next_container_id_, ContainerIdOf(inode.id) + 1);
   if (inode.parent_id == kInvalidInodeId) {
+    if (inodes_.contains(inode.id)) {
+      return InternalError(fmt::format("inode id {} already exists", inode.id));
+    }
     if (root_ != nullptr) return InternalError("a second root inode");
     inode.name.clear();
-    root_ = arena_.New(std::move(inode));
+    uint32_t slot;
+    InodeId id = inode.id;
+    root_ = arena_.New(std::move(inode), &slot);
+    AfterCreate(slot);
     inodes_.insert(root_);
+    SetTtl(id, ttl);  // (a TTL on "/" does nothing, but it must survive a checkpoint like any)
     return Status();
   }
-  Inode* parent = Mutable(inode.parent_id);
+  Inode* parent = last_parent_ != nullptr && last_parent_->id == inode.parent_id
+                      ? last_parent_
+                      : Mutable(inode.parent_id);
   if (parent == nullptr || !parent->is_directory) {
     return InternalError(fmt::format("parent {} of inode {} ('{}') is missing or not a directory",
                                      inode.parent_id, inode.id, inode.name));
   }
-  if (parent->children().contains(inode.name)) {
-    return InternalError(
-        fmt::format("inode {} already has a child named '{}'", parent->id, inode.name));
-  }
-  InodeId id = inode.id;
-  Inode* added = arena_.New(std::move(inode));
-  inodes_.insert(added);
+  last_parent_ = parent;
+  // Insert, then undo on a conflict: one search each in the child set and the id index (a
+  // checkpoint replay adds millions of inodes; conflicts mean a corrupt journal).
+  const InodeId id = inode.id;
+  uint32_t slot;
+  Inode* added = arena_.New(std::move(inode), &slot);
   if (!parent->child_set) parent->child_set = std::make_unique<ChildSet>();
-  parent->child_set->insert(added);
+  if (!parent->child_set->insert(added).second) {
+    Status s = InternalError(
+        fmt::format("inode {} already has a child named '{}'", parent->id, added->name));
+    arena_.Delete(added);
+    return s;
+  }
+  if (!inodes_.insert(added).second) {
+    parent->child_set->erase(added);
+    arena_.Delete(added);
+    return InternalError(fmt::format("inode id {} already exists", id));
+  }
+  AfterCreate(slot);
   SetTtl(id, ttl);
   return Status();
 }
@@ -194,9 +305,10 @@ void InodeTree::RemoveSubtree(Inode* inode) {
   }
   if (Inode* parent = Mutable(inode->parent_id)) parent->child_set->erase(inode);
   for (InodeId id : order) {
-    ttls_.erase(id);
     auto it = inodes_.find(id);
     Inode* removed = *it;
+    BeforeChange(removed);
+    ttls_.erase(id);
     inodes_.erase(it);
     arena_.Delete(removed);
   }
@@ -232,6 +344,7 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       const auto& e = entry.update_inode();
       Inode* inode = Mutable(e.id());
       if (inode == nullptr) return InternalError(fmt::format("update of missing inode {}", e.id()));
+      BeforeChange(inode);
       if (e.has_last_modification_time_ms()) {
         inode->last_modification_time_ms = e.last_modification_time_ms();
       }
@@ -256,6 +369,7 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       if (inode == nullptr || inode->is_directory) {
         return InternalError(fmt::format("complete of missing file {}", e.id()));
       }
+      BeforeChange(inode);
       inode->length = e.length();
       inode->completed = true;
       RETURN_IF_ERROR(CheckBlockIds(inode->id, e.block_ids()));
@@ -270,6 +384,7 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       if (inode == nullptr) return InternalError(fmt::format("delete of missing inode {}", e.id()));
       if (inode == root_) return InternalError("delete of the root inode");
       if (Inode* parent = Mutable(inode->parent_id)) {
+        BeforeChange(parent);
         parent->last_modification_time_ms = e.op_time_ms();
       }
       RemoveSubtree(inode);
@@ -291,6 +406,9 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
         if (p == inode) return InternalError("rename into own subtree");
       }
       Inode* old_parent = Mutable(inode->parent_id);
+      BeforeChange(inode);
+      BeforeChange(old_parent);
+      BeforeChange(new_parent);
       // The child set is ordered by name: take the inode out before renaming it.
       old_parent->child_set->erase(inode);
       old_parent->last_modification_time_ms = e.op_time_ms();
@@ -325,26 +443,37 @@ void InodeTree::ForEachTopDown(const std::function<void(const Inode&)>& fn) cons
 
 journal::JournalEntry InodeTree::ToEntry(const InodeAttributes& inode, int64_t ttl) {
   journal::JournalEntry entry;
+  ToEntry(inode, ttl, &entry);
+  return entry;
+}
+
+void InodeTree::ToEntry(const InodeAttributes& inode, int64_t ttl, journal::JournalEntry* entry) {
   if (inode.is_directory) {
-    auto* e = entry.mutable_inode_directory();
+    auto* e = entry->mutable_inode_directory();  // the same message if it already is one
     ToCommon(inode, ttl, e);
     if (inode.parent_id == kInvalidInodeId) e->clear_parent_id();
     e->set_mount_point(inode.mount_point);
     e->set_direct_children_loaded(inode.direct_children_loaded);
-    if (inode.ufs_fingerprint != 0)
+    if (inode.ufs_fingerprint != 0) {
       e->set_ufs_fingerprint(FingerprintString(inode.ufs_fingerprint));
+    } else {
+      e->clear_ufs_fingerprint();
+    }
   } else {
-    auto* e = entry.mutable_inode_file();
+    auto* e = entry->mutable_inode_file();
     ToCommon(inode, ttl, e);
     e->set_block_size_bytes(inode.block_size_bytes);
     e->set_length(inode.length);
     e->set_completed(inode.completed);
     e->set_cacheable(inode.cacheable);
+    e->clear_block_ids();
     for (uint32_t i = 0; i < inode.block_count; ++i) e->add_block_ids(BlockIdOf(inode.id, i));
-    if (inode.ufs_fingerprint != 0)
+    if (inode.ufs_fingerprint != 0) {
       e->set_ufs_fingerprint(FingerprintString(inode.ufs_fingerprint));
+    } else {
+      e->clear_ufs_fingerprint();
+    }
   }
-  return entry;
 }
 
 }  // namespace alluxio::master

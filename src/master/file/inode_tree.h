@@ -2,8 +2,11 @@
 // InodeTree: the namespace as a tree of inodes, changed only by applying journal entries.
 // Apply is deterministic (no clock, no I/O) and is shared by the primary and by replay.
 //
-// Thread-safety: externally synchronised (FileSystemMaster's state lock: shared for reads,
-// exclusive for Apply).
+// A consistent copy of the whole tree for checkpoints and backups is taken copy-on-write
+// (InodeTreeCopy, BeginCopy): Apply hands registered copies each inode before changing it.
+//
+// Thread-safety: externally synchronised (FileSystemMaster's state lock: shared for reads and
+// copy steps, exclusive for Apply, BeginCopy and EndCopy).
 #pragma once
 
 #include <functional>
@@ -12,7 +15,9 @@
 #include <vector>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <utility>
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
@@ -37,7 +42,10 @@ struct ResolvedPath {
 
 // Where inodes live: slabs of kSlabInodes slots, reused through a free list. Each inode costs
 // sizeof(Inode) bytes, without malloc's per-allocation header and size-class rounding (112 bytes
-// instead of 128). Pointers stay valid until Delete (children sets hold them).
+// instead of 128). Pointers stay valid until Delete (children sets hold them). Slots are numbered
+// densely: slot s is entry s % kSlabInodes of slab s / kSlabInodes. Every slot below slot_count()
+// holds an Inode: a live one, or a free slot's default Inode (id kInvalidInodeId), so a walk over
+// the slots (InodeTreeCopy) can tell them apart.
 // Thread-safety: externally synchronised (with the tree).
 class InodeArena {
  public:
@@ -45,20 +53,84 @@ class InodeArena {
   InodeArena(const InodeArena&) = delete;
   InodeArena& operator=(const InodeArena&) = delete;
 
-  Inode* New(Inode&& value);
-  // Destroys the inode and keeps its slot for a later New.
+  // Moves `value` into a free slot (its number in *slot).
+  Inode* New(Inode&& value, uint32_t* slot);
+  // Destroys the inode's contents and keeps its slot, marked free, for a later New.
   void Delete(Inode* inode);
-  // Drops every slab. REQUIRES: every inode was destroyed (Delete or ~Inode) first.
+  // Drops every slab (and every inode).
   void Clear();
 
+  // Slots [0, slot_count()) exist. Slot numbers are stable until Clear.
+  uint32_t slot_count() const {
+    return slabs_.empty()
+               ? 0
+               : static_cast<uint32_t>((slabs_.size() - 1) * kSlabInodes + used_in_last_);
+  }
+  const Inode& At(uint32_t slot) const {
+    return slabs_[slot >> kSlabShift][slot & (kSlabInodes - 1)];
+  }
+  // The slot of an inode of this arena (a binary search over the slabs).
+  uint32_t SlotOf(const Inode* inode) const;
+
  private:
-  static constexpr size_t kSlabInodes = 4096;
-  struct alignas(Inode) Slot {
-    std::byte bytes[sizeof(Inode)];
-  };
-  std::vector<std::unique_ptr<Slot[]>> slabs_;
+  static constexpr int kSlabShift = 12;
+  static constexpr size_t kSlabInodes = size_t{1} << kSlabShift;
+  std::vector<std::unique_ptr<Inode[]>> slabs_;
+  // (address of the slab's first inode, slab index), ordered by address: for SlotOf.
+  std::vector<std::pair<uintptr_t, uint32_t>> slab_by_address_;
   size_t used_in_last_ = kSlabInodes;  // slots taken in slabs_.back()
-  std::vector<Inode*> free_;
+  std::vector<uint32_t> free_;
+};
+
+// The attributes and TTLs of every inode at one moment (the copy's epoch), gathered in bounded
+// steps while the tree goes on changing: what checkpoints and backups write (InodeTree::BeginCopy).
+//
+// Why the result is exact (copy-on-write over the arena slots): the copy walks the slots that
+// existed at its epoch, [0, end), in order; slots below `cursor` are done. Before the tree changes
+// or removes an inode whose slot is in [cursor, end) and not yet handled by the copy, it hands the
+// inode's attributes to the copy and marks the slot handled. Those attributes are still the
+// epoch's: every change since then went through the same hook, and the first one handled the slot.
+// A new inode placed in such a slot (a free slot reused) marks it handled with nothing to copy.
+// The walk copies a slot only if it is not handled and holds a live inode, which is then unchanged
+// since the epoch. So every inode live at the epoch is copied exactly once, as it was at the
+// epoch; inodes created later (in handled slots or slots >= end) never are.
+//
+// Thread-safety: externally synchronised with the tree. Only its owner (stepping it through
+// InodeTree::ContinueCopy) and the tree's writers touch it, and they exclude each other through
+// the tree's lock.
+class InodeTreeCopy {
+ public:
+  InodeTreeCopy() = default;
+  InodeTreeCopy(const InodeTreeCopy&) = delete;
+  InodeTreeCopy& operator=(const InodeTreeCopy&) = delete;
+
+  bool done() const { return cursor_ == end_; }
+  // REQUIRES: done and no longer registered (InodeTree::EndCopy). Orders the directories so that
+  // each parent comes before its children, the order in which Apply can rebuild them; files need
+  // no order among themselves once every directory exists.
+  void OrderForReplay();
+
+  // Directories (in replay order after OrderForReplay) and files, as they were at the epoch.
+  const std::vector<InodeAttributes>& directories() const { return dirs_; }
+  const std::vector<InodeAttributes>& files() const { return files_; }
+  // The TTL of a copied inode; -1 for none.
+  int64_t TtlOf(InodeId id) const {
+    auto it = ttls_.find(id);
+    return it == ttls_.end() ? -1 : it->second;
+  }
+  size_t size() const { return dirs_.size() + files_.size(); }
+
+ private:
+  friend class InodeTree;
+  void Take(const InodeAttributes& inode, int64_t ttl);
+
+  uint32_t cursor_ = 0;  // slots below are copied (or handled)
+  uint32_t end_ = 0;     // InodeArena::slot_count() at the epoch
+  // Slots in [cursor_, end_) that writers handled: their epoch inode (if any) was taken already.
+  absl::flat_hash_set<uint32_t> handled_;
+  std::vector<InodeAttributes> dirs_;
+  std::vector<InodeAttributes> files_;
+  absl::flat_hash_map<InodeId, int64_t> ttls_;  // copied inodes that had a TTL
 };
 
 class InodeTree {
@@ -96,10 +168,25 @@ class InodeTree {
     return it == ttls_.end() ? -1 : it->second;
   }
 
+  // Copy-on-write copies (InodeTreeCopy): a consistent copy of the whole tree that holds the
+  // tree's lock only for bounded steps. Registers `copy` at the tree as it is now (the epoch): from
+  // now until EndCopy the tree hands it each inode it is about to change. `copy` must stay alive
+  // until EndCopy. REQUIRES: exclusive access (the lock writers take). O(1).
+  void BeginCopy(InodeTreeCopy* copy);
+  // Copies up to `max_slots` more arena slots into `copy`; true when the copy is complete.
+  // REQUIRES: `copy` registered; no writer runs meanwhile (a shared lock is enough: readers and
+  // other copies may run).
+  bool ContinueCopy(InodeTreeCopy* copy, size_t max_slots) const;
+  // Unregisters `copy`. REQUIRES: exclusive access; `copy` registered and done.
+  void EndCopy(InodeTreeCopy* copy);
+
   // Visits every inode, parents before children (breadth first).
   void ForEachTopDown(const std::function<void(const Inode&)>& fn) const;
   // Entries that rebuild this inode (inode_directory / inode_file).
   static journal::JournalEntry ToEntry(const InodeAttributes& inode, int64_t ttl);
+  // The same into `entry`, which may hold an earlier ToEntry result: its payload's allocations
+  // are reused (writing millions of entries in a row). Sets every field ToEntry sets.
+  static void ToEntry(const InodeAttributes& inode, int64_t ttl, journal::JournalEntry* entry);
   int64_t next_container_id() const { return next_container_id_; }
 
  private:
@@ -107,6 +194,10 @@ class InodeTree {
   Status AddInode(Inode inode, int64_t ttl);
   void RemoveSubtree(Inode* inode);
   void SetTtl(InodeId id, int64_t ttl);
+  // Copy-on-write hooks. Call BeforeChange before changing any attribute or TTL of `inode` or
+  // removing it; AfterCreate after placing a new inode in `slot`.
+  void BeforeChange(const Inode* inode);
+  void AfterCreate(uint32_t slot);
 
   // Every inode, found by id: a set of pointers hashed by the inode's own id (8 bytes a slot, the
   // id is not stored twice).
@@ -124,8 +215,13 @@ class InodeTree {
   InodeArena arena_;
   absl::flat_hash_set<Inode*, IdHash, IdEq> inodes_;
   Inode* root_ = nullptr;
+  // The parent of the last inode added: batches and checkpoints add many children in a row.
+  // Valid only while its id matches (a deleted inode's slot holds id kInvalidInodeId, ids are
+  // never reused, and Reset clears it before the slabs go).
+  Inode* last_parent_ = nullptr;
   int64_t next_container_id_ = 0;
   absl::flat_hash_map<InodeId, int64_t> ttls_;  // rarely set, so kept out of the inodes
+  std::vector<InodeTreeCopy*> copies_;          // registered copies (usually none)
 };
 
 }  // namespace alluxio::master
