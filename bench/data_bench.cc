@@ -9,10 +9,11 @@
 //   pread     4 KiB random positioned reads, short-circuit, IOPS   vs  pread on the block files
 // --chunk sets alluxio.user.streaming.reader.chunk.size.bytes (and the worker's cap); --drop_caches
 // makes the cold read cold (the UFS file leaves the page cache first, for both; needs root).
-// Each figure is printed with its baseline and the ratio.
+// --phases picks phases (the write always runs: the reads need its file), e.g. --phases=read-rpc to
+// profile the remote read alone. Each figure is printed with its baseline and the ratio.
 //
 // Usage: data_bench [--size=1073741824] [--block=67108864] [--preads=200000] [--buffer=4194304]
-//                   [--chunk=1048576] [--drop_caches]
+//                   [--chunk=1048576] [--drop_caches] [--phases=read-sc,read-rpc,cold,pread]
 //        data_bench --restart_blocks=1000000   (a worker restart with that many cached blocks:
 //                   time until it is registered and serving; baseline: listing + stat of them)
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -132,6 +134,10 @@ int main(int argc, char** argv) {
   const int64_t block = flags.GetInt("block", int64_t{64} << 20);
   const int64_t preads = flags.GetInt("preads", 200000);
   std::string buffer(static_cast<size_t>(flags.GetInt("buffer", 4 << 20)), 'a');
+  const std::vector<std::string> phases = flags.GetList("phases", "read-sc,read-rpc,cold,pread");
+  auto run = [&](const char* phase) {
+    return std::find(phases.begin(), phases.end(), phase) != phases.end();
+  };
   {
     std::mt19937_64 rng(1);
     for (char& c : buffer) c = static_cast<char>(rng());
@@ -226,35 +232,41 @@ int main(int argc, char** argv) {
     if (!info.ok()) Die(info.status(), "block info");
     files.push_back(info->path);
   }
-  double base_r = ReadLocal(files, &buffer);
-  double sc = ReadAll(fs, "/cached", ::alluxio::grpc::CACHE, &buffer);
-  base_r = std::min(base_r, ReadLocal(files, &buffer));
-  std::printf("read short-circuit   %6.2f GiB/s   block files    %6.2f GiB/s   ratio %.2f\n",
-              Gib(size, sc), Gib(size, base_r), base_r / sc);
+  if (run("read-sc")) {
+    double base_r = ReadLocal(files, &buffer);
+    double sc = ReadAll(fs, "/cached", ::alluxio::grpc::CACHE, &buffer);
+    base_r = std::min(base_r, ReadLocal(files, &buffer));
+    std::printf("read short-circuit   %6.2f GiB/s   block files    %6.2f GiB/s   ratio %.2f\n",
+                Gib(size, sc), Gib(size, base_r), base_r / sc);
+  }
 
-  double tcp = LoopbackTcp(size, buffer.size());
-  double rpc = ReadAll(remote_fs->get(), "/cached", ::alluxio::grpc::CACHE, &buffer);
-  std::printf("read remote (gRPC)   %6.2f GiB/s   loopback TCP   %6.2f GiB/s   ratio %.2f\n",
-              Gib(size, rpc), Gib(size, tcp), tcp / rpc);
+  if (run("read-rpc")) {
+    double tcp = LoopbackTcp(size, buffer.size());
+    double rpc = ReadAll(remote_fs->get(), "/cached", ::alluxio::grpc::CACHE, &buffer);
+    std::printf("read remote (gRPC)   %6.2f GiB/s   loopback TCP   %6.2f GiB/s   ratio %.2f\n",
+                Gib(size, rpc), Gib(size, tcp), tcp / rpc);
+  }
 
   // cold: a file only in the UFS
-  std::string ufs_file = (*cluster)->ufs_root() + "/cold";
-  WriteLocal(ufs_file, size, buffer);
-  const bool drop = flags.GetBool("drop_caches");
-  auto drop_caches = [&] {
-    if (!drop) return;
-    ::sync();
-    std::ofstream("/proc/sys/vm/drop_caches") << "1\n";
-  };
-  drop_caches();
-  double base_c = ReadLocal({ufs_file}, &buffer);
-  drop_caches();
-  double cold = ReadAll(fs, "/cold", ::alluxio::grpc::CACHE, &buffer);
-  std::printf("cold read (CACHE)    %6.2f GiB/s   UFS file%s %6.2f GiB/s   ratio %.2f\n",
-              Gib(size, cold), drop ? " (disk)" : "       ", Gib(size, base_c), base_c / cold);
+  if (run("cold")) {
+    std::string ufs_file = (*cluster)->ufs_root() + "/cold";
+    WriteLocal(ufs_file, size, buffer);
+    const bool drop = flags.GetBool("drop_caches");
+    auto drop_caches = [&] {
+      if (!drop) return;
+      ::sync();
+      std::ofstream("/proc/sys/vm/drop_caches") << "1\n";
+    };
+    drop_caches();
+    double base_c = ReadLocal({ufs_file}, &buffer);
+    drop_caches();
+    double cold = ReadAll(fs, "/cold", ::alluxio::grpc::CACHE, &buffer);
+    std::printf("cold read (CACHE)    %6.2f GiB/s   UFS file%s %6.2f GiB/s   ratio %.2f\n",
+                Gib(size, cold), drop ? " (disk)" : "       ", Gib(size, base_c), base_c / cold);
+  }
 
   // 4 KiB random preads
-  {
+  if (run("pread")) {
     auto in = fs->Open("/cached");
     if (!in.ok()) Die(in.status(), "open");
     std::mt19937_64 rng(7);

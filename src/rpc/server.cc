@@ -28,6 +28,8 @@ Result<std::unique_ptr<RpcServer>> RpcServer::Start(const std::string& bind_host
   builder.SetSyncServerOption(::grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 256);
   // One port, one process: refuse to share a port with another server (SO_REUSEPORT off).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
   for (::grpc::Service* s : services) builder.RegisterService(s);
   std::unique_ptr<::grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {

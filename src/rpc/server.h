@@ -36,4 +36,11 @@ class RpcServer {
 // Largest message either side accepts (data chunks of several MiB later).
 inline constexpr int kMaxMessageBytes = 64 * 1024 * 1024;
 
+// HTTP/2 flow-control window of every stream, fixed (BDP probing off) on servers and channels
+// alike. gRPC's BDP probing grows the window of a fast stream to tens of MiB on loopback: a block
+// read then has that much in flight, in buffers that have left the CPU caches and that malloc
+// returns to the kernel and faults in again; a fixed 4 MiB window made remote reads 1.5-2x faster
+// (bench/RESULTS.md, "Data path"). Alluxio fixes its windows too (2 MiB by default).
+inline constexpr int kStreamWindowBytes = 4 * 1024 * 1024;
+
 }  // namespace alluxio::rpc

@@ -9,7 +9,9 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <grpcpp/support/sync_stream.h>
 
+#include "client/internal/read_response.h"
 #include "rpc/grpc_status.h"
 
 namespace alluxio::client::internal {
@@ -34,6 +36,15 @@ Status FailedWriteStatus(const ::grpc::Status& status) {
   return s;
 }
 
+// The method name of BlockWorker.ReadBlock, as the generated stub calls it.
+const ::grpc::internal::RpcMethod& ReadBlockMethod() {
+  static const std::string name =
+      fmt::format("/{}/ReadBlock", pb::BlockWorker::service_full_name());
+  static const ::grpc::internal::RpcMethod method(name.c_str(),
+                                                  ::grpc::internal::RpcMethod::BIDI_STREAMING);
+  return method;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -51,8 +62,14 @@ Result<std::unique_ptr<RemoteBlockReader>> RemoteBlockReader::Open(Context* ctx,
   if (!request.has_chunk_size()) request.set_chunk_size(ctx->options().reader_chunk_size);
   r->call_ = std::make_unique<::grpc::ClientContext>();
   ctx->PrepareDataCall(r->call_.get());
-  r->stream_ = ctx->Worker(worker)->ReadBlock(r->call_.get());
-  if (!r->stream_->Write(request)) {
+  r->channel_ = ctx->WorkerChannel(worker);
+  r->stream_.reset(
+      ::grpc::internal::ClientReaderWriterFactory<::grpc::ByteBuffer, ::grpc::ByteBuffer>::Create(
+          r->channel_.get(), ReadBlockMethod(), r->call_.get()));
+  ::grpc::ByteBuffer raw;
+  bool own = false;
+  if (!::grpc::SerializationTraits<pb::ReadRequest>::Serialize(request, &raw, &own).ok() ||
+      !r->stream_->Write(raw)) {
     r->closed_ = true;
     Status s = rpc::FromGrpcStatus(r->stream_->Finish());
     if (s.ok()) s = UnavailableError("stream closed");
@@ -63,31 +80,56 @@ Result<std::unique_ptr<RemoteBlockReader>> RemoteBlockReader::Open(Context* ctx,
 
 RemoteBlockReader::~RemoteBlockReader() { Close().IgnoreError(); }
 
+Status RemoteBlockReader::NextChunk() {
+  slices_.clear();
+  pieces_.clear();
+  piece_ = 0;
+  ::grpc::ByteBuffer raw;
+  if (!stream_->Read(&raw)) {
+    closed_ = true;
+    Status s = rpc::FromGrpcStatus(stream_->Finish());
+    if (s.ok()) {
+      s = DataLossError(fmt::format("the stream ended at offset {}, before {}", position_, end_));
+    }
+    return s.WithContext(fmt::format("read block {} from worker {}", block_id_, worker_));
+  }
+  // The slices are references to what gRPC received, not copies.
+  if (!raw.Dump(&slices_).ok() || !FindChunkData(slices_, &pieces_)) {
+    pb::ReadResponse response;
+    if (!::grpc::SerializationTraits<pb::ReadResponse>::Deserialize(&raw, &response).ok()) {
+      return DataLossError(
+          fmt::format("read block {} from worker {}: malformed response at offset {}", block_id_,
+                      worker_, position_));
+    }
+    fallback_ = std::move(*response.mutable_chunk()->mutable_data());
+    slices_.clear();
+    pieces_.assign(1, fallback_);
+  }
+  std::erase_if(pieces_, [](std::string_view p) { return p.empty(); });
+  if (pieces_.empty()) {
+    return DataLossError(fmt::format("read block {} from worker {}: empty chunk at offset {}",
+                                     block_id_, worker_, position_));
+  }
+  return Status();
+}
+
 Result<size_t> RemoteBlockReader::Read(char* buf, size_t n) {
   if (closed_) return FailedPreconditionError("reader closed");
   if (position_ >= end_ || n == 0) return size_t{0};
-  if (chunk_pos_ >= response_.chunk().data().size()) {
-    response_.Clear();
-    chunk_pos_ = 0;
-    if (!stream_->Read(&response_)) {
-      closed_ = true;
-      Status s = rpc::FromGrpcStatus(stream_->Finish());
-      if (s.ok()) {
-        s = DataLossError(fmt::format("the stream ended at offset {}, before {}", position_, end_));
-      }
-      return s.WithContext(fmt::format("read block {} from worker {}", block_id_, worker_));
-    }
-    if (response_.chunk().data().empty()) {
-      return DataLossError(fmt::format("read block {} from worker {}: empty chunk at offset {}",
-                                       block_id_, worker_, position_));
-    }
+  if (piece_ >= pieces_.size()) RETURN_IF_ERROR(NextChunk());
+  // Copies what the current chunk has, up to n bytes (and never past the end of the range).
+  size_t want = std::min(n, static_cast<size_t>(end_ - position_));
+  size_t done = 0;
+  while (done < want && piece_ < pieces_.size()) {
+    std::string_view& p = pieces_[piece_];
+    const size_t take = std::min(want - done, p.size());
+    std::memcpy(buf + done, p.data(), take);
+    done += take;
+    p.remove_prefix(take);
+    if (p.empty()) ++piece_;
   }
-  const std::string& data = response_.chunk().data();
-  size_t take = std::min({n, data.size() - chunk_pos_, static_cast<size_t>(end_ - position_)});
-  std::memcpy(buf, data.data() + chunk_pos_, take);
-  chunk_pos_ += take;
-  position_ += static_cast<int64_t>(take);
-  return take;
+  position_ += static_cast<int64_t>(done);
+  return done;
 }
 
 Status RemoteBlockReader::Close() {

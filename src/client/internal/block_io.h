@@ -13,8 +13,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/byte_buffer.h>
 
 #include "client/internal/context.h"
 
@@ -42,7 +44,9 @@ class BlockReader {
   bool from_ufs_ = false;
 };
 
-// Reads [offset, offset + length) of a block through a ReadBlock stream.
+// Reads [offset, offset + length) of a block through a ReadBlock stream. The stream is raw (gRPC
+// ByteBuffers): a response's chunk data is copied once, from the received slices into the caller's
+// buffer, instead of being parsed into a string first.
 class RemoteBlockReader final : public BlockReader {
  public:
   static Result<std::unique_ptr<RemoteBlockReader>> Open(
@@ -55,16 +59,21 @@ class RemoteBlockReader final : public BlockReader {
 
  private:
   RemoteBlockReader() = default;
+  // Receives the next response into slices_/pieces_; an error ends the stream.
+  Status NextChunk();
 
   int64_t block_id_ = 0;
   int64_t position_ = 0;
   int64_t end_ = 0;
+  std::shared_ptr<::grpc::Channel> channel_;
   std::unique_ptr<::grpc::ClientContext> call_;
-  std::unique_ptr<::grpc::ClientReaderWriter<::alluxio::grpc::block::ReadRequest,
-                                             ::alluxio::grpc::block::ReadResponse>>
-      stream_;
-  ::alluxio::grpc::block::ReadResponse response_;
-  size_t chunk_pos_ = 0;  // consumed bytes of response_'s chunk
+  std::unique_ptr<::grpc::ClientReaderWriter<::grpc::ByteBuffer, ::grpc::ByteBuffer>> stream_;
+  // The current response: the received slices, and the unread part of its chunk data as views
+  // into them (or into fallback_, for a response only protobuf could parse).
+  std::vector<::grpc::Slice> slices_;
+  std::vector<std::string_view> pieces_;
+  size_t piece_ = 0;  // first unread piece
+  std::string fallback_;
   bool closed_ = false;
 };
 

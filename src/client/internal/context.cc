@@ -74,15 +74,25 @@ Context::Context(std::shared_ptr<rpc::MasterClient> master, DataOptions options,
 
 const std::string& Context::user() const { return master_->user(); }
 
+const Context::WorkerConnection& Context::Connection(const std::string& key) {
+  auto it = workers_by_key_.find(key);
+  if (it == workers_by_key_.end()) {
+    WorkerConnection c;
+    c.channel = rpc::CreateChannel(key);
+    c.stub = ::alluxio::grpc::block::BlockWorker::NewStub(c.channel);
+    it = workers_by_key_.emplace(key, std::move(c)).first;
+  }
+  return it->second;
+}
+
 std::shared_ptr<WorkerStub> Context::Worker(const WorkerNetAddress& address) {
-  std::string key = WorkerKey(address);
   std::lock_guard<std::mutex> l(mu_);
-  auto it = stubs_.find(key);
-  if (it != stubs_.end()) return it->second;
-  std::shared_ptr<WorkerStub> stub =
-      ::alluxio::grpc::block::BlockWorker::NewStub(rpc::CreateChannel(key));
-  stubs_.emplace(key, stub);
-  return stub;
+  return Connection(WorkerKey(address)).stub;
+}
+
+std::shared_ptr<::grpc::Channel> Context::WorkerChannel(const WorkerNetAddress& address) {
+  std::lock_guard<std::mutex> l(mu_);
+  return Connection(WorkerKey(address)).channel;
 }
 
 bool Context::IsLocal(const WorkerNetAddress& address) const {

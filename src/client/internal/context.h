@@ -67,6 +67,8 @@ class Context {
 
   // A stub for the worker's BlockWorker service (one channel per worker, kept).
   std::shared_ptr<WorkerStub> Worker(const WorkerNetAddress& address);
+  // The channel behind Worker(address), for calls made without the generated stub (raw reads).
+  std::shared_ptr<::grpc::Channel> WorkerChannel(const WorkerNetAddress& address);
   // True when the worker runs on this host (its hostname is this host's name, localhost, or a
   // loopback address): short-circuit is possible and LocalFirst prefers it.
   bool IsLocal(const WorkerNetAddress& address) const;
@@ -84,9 +86,14 @@ class Context {
   const std::string local_host_;
 
   std::mutex mu_;
-  std::map<std::string, std::shared_ptr<WorkerStub>> stubs_;  // GUARDED_BY(mu_)
-  std::vector<WorkerEntry> workers_;                          // GUARDED_BY(mu_)
-  int64_t workers_fetched_ms_ = -1;                           // GUARDED_BY(mu_)
+  struct WorkerConnection {
+    std::shared_ptr<::grpc::Channel> channel;
+    std::shared_ptr<WorkerStub> stub;
+  };
+  const WorkerConnection& Connection(const std::string& key);  // REQUIRES(mu_)
+  std::map<std::string, WorkerConnection> workers_by_key_;     // GUARDED_BY(mu_)
+  std::vector<WorkerEntry> workers_;                           // GUARDED_BY(mu_)
+  int64_t workers_fetched_ms_ = -1;                            // GUARDED_BY(mu_)
 };
 
 }  // namespace alluxio::client::internal

@@ -8,7 +8,9 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <google/protobuf/io/coded_stream.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/method_handler.h>
 #include <spdlog/spdlog.h>
 
 #include "alluxio/grpc/block_master.grpc.pb.h"
@@ -80,6 +82,33 @@ std::string UfsTempName(const std::string& name) {
   return fmt::format(".{}.alluxio.{:016x}.tmp", name, rng());
 }
 
+// The bytes of a slice made by ::grpc::Slice(n), to fill before it is sent. Such a slice is gRPC's
+// refcounted buffer (or, when short, bytes inside the Slice object) and is ours alone until sent;
+// begin() is const only because sent slices are shared.
+char* MutableData(::grpc::Slice& slice) {
+  return reinterpret_cast<char*>(const_cast<uint8_t*>(slice.begin()));
+}
+
+// Sends ReadResponse{chunk: {data: `data`}} without copying `data`: the message is the two keys and
+// lengths (a few bytes) followed by the bytes, exactly what protobuf would serialise.
+bool WriteChunk(BlockWorkerService::RawReadStream* stream, ::grpc::Slice data) {
+  using google::protobuf::io::CodedOutputStream;
+  constexpr uint32_t kLengthDelimited = 2;
+  constexpr uint32_t kChunkTag = (gb::ReadResponse::kChunkFieldNumber << 3) | kLengthDelimited;
+  constexpr uint32_t kDataTag = (gb::Chunk::kDataFieldNumber << 3) | kLengthDelimited;
+  const uint64_t size = data.size();
+  const uint64_t chunk_size =
+      CodedOutputStream::VarintSize32(kDataTag) + CodedOutputStream::VarintSize64(size) + size;
+  uint8_t head[2 * (5 + 10)];
+  uint8_t* p = CodedOutputStream::WriteVarint32ToArray(kChunkTag, head);
+  p = CodedOutputStream::WriteVarint64ToArray(chunk_size, p);
+  p = CodedOutputStream::WriteVarint32ToArray(kDataTag, p);
+  p = CodedOutputStream::WriteVarint64ToArray(size, p);
+  const ::grpc::Slice slices[2] = {::grpc::Slice(head, static_cast<size_t>(p - head)),
+                                   std::move(data)};
+  return stream->Write(::grpc::ByteBuffer(slices, 2));  // references the slices, no copy
+}
+
 std::string JoinDir(const std::string& dir, const std::string& name) {
   return !dir.empty() && dir.back() == '/' ? dir + name : dir + "/" + name;
 }
@@ -96,7 +125,19 @@ BlockWorkerService::BlockWorkerService(BlockStore* store, UfsManager* ufs, UfsBl
       block_master_(block_master),
       worker_id_(std::move(worker_id)),
       options_(options),
-      tier_aliases_(TierAliases(store)) {}
+      tier_aliases_(TierAliases(store)) {
+  // ReadBlock is method 0 of the service (as the generated WithRawMethod_ReadBlock assumes); the
+  // service takes ownership of the handler, as with the generated ones.
+  constexpr int kReadBlockMethod = 0;
+  MarkMethodStreamed(
+      kReadBlockMethod,
+      new ::grpc::internal::BidiStreamingHandler<BlockWorkerService, ::grpc::ByteBuffer,
+                                                 ::grpc::ByteBuffer>(
+          [](BlockWorkerService* service, ::grpc::ServerContext* ctx, RawReadStream* stream) {
+            return service->ReadBlockRaw(ctx, stream);
+          },
+          this));
+}
 
 BlockLocationHint BlockWorkerService::Hint(bool has_level, int level,
                                            const std::string& medium) const {
@@ -143,13 +184,18 @@ void BlockWorkerService::ReportCachedBlock(BlockId block_id) {
 
 // ---- ReadBlock ----
 
-::grpc::Status BlockWorkerService::ReadBlock(::grpc::ServerContext*, ReadStream* stream) {
+::grpc::Status BlockWorkerService::ReadBlockRaw(::grpc::ServerContext*, RawReadStream* stream) {
+  ::grpc::ByteBuffer raw;
+  if (!stream->Read(&raw)) return ::grpc::Status::OK;  // the client asked for nothing
   gb::ReadRequest req;
-  if (!stream->Read(&req)) return ::grpc::Status::OK;  // the client asked for nothing
+  if (!::grpc::SerializationTraits<gb::ReadRequest>::Deserialize(&raw, &req).ok()) {
+    return rpc::ToGrpcStatus(InvalidArgumentError("Malformed ReadRequest"));
+  }
+  // Later requests (Alluxio's offset_received acks) are not read: flow control paces the stream.
   return rpc::ToGrpcStatus(Read(req, stream));
 }
 
-Status BlockWorkerService::Read(const gb::ReadRequest& req, ReadStream* stream) {
+Status BlockWorkerService::Read(const gb::ReadRequest& req, RawReadStream* stream) {
   const BlockId id = req.block_id();
   const int64_t chunk = std::min(req.chunk_size() > 0 ? req.chunk_size() : kDefaultChunkBytes,
                                  std::max<int64_t>(1, options_.max_chunk_bytes));
@@ -171,13 +217,11 @@ Status BlockWorkerService::Read(const gb::ReadRequest& req, ReadStream* stream) 
   ASSIGN_OR_RETURN(auto range, ReadRange(req, locked->length));
   store_->AccessBlock(id).IgnoreError();  // only the eviction order; the block is locked
   ASSIGN_OR_RETURN(PosixFile file, PosixFile::Open(locked->path, O_RDONLY));
-  gb::ReadResponse resp;
-  std::string* data = resp.mutable_chunk()->mutable_data();
   const int64_t end = range.first + range.second;
   for (int64_t pos = range.first; pos < end;) {
     const size_t n = static_cast<size_t>(std::min(chunk, end - pos));
-    data->resize(n);  // read straight into the message's buffer (reused across chunks)
-    ASSIGN_OR_RETURN(size_t got, file.PRead(pos, data->data(), n));
+    ::grpc::Slice data(n);  // read straight into the buffer gRPC sends
+    ASSIGN_OR_RETURN(size_t got, file.PRead(pos, MutableData(data), n));
     if (got < n) {
       // Truncated while locked: have the store check it, which drops it once we unlock.
       store_->VerifyBlock(id).status().IgnoreError();  // DataLoss expected; reported below
@@ -185,7 +229,7 @@ Status BlockWorkerService::Read(const gb::ReadRequest& req, ReadStream* stream) 
           fmt::format("Block file {} of block {} ends at {} bytes, inside its length {}",
                       locked->path, id, pos + static_cast<int64_t>(got), locked->length));
     }
-    if (!stream->Write(resp)) return CancelledError("The reader went away");
+    if (!WriteChunk(stream, std::move(data))) return CancelledError("The reader went away");
     pos += static_cast<int64_t>(n);
   }
   return store_->UnlockBlock(locked->lock_id);
@@ -193,7 +237,7 @@ Status BlockWorkerService::Read(const gb::ReadRequest& req, ReadStream* stream) 
 
 Status BlockWorkerService::ReadFromUfs(SessionId session, const gb::ReadRequest& req,
                                        int64_t offset, int64_t length, int64_t chunk,
-                                       ReadStream* stream) {
+                                       RawReadStream* stream) {
   const BlockId id = req.block_id();
   const gb::OpenUfsBlockOptions& o = req.open_ufs_block_options();
   const std::string& path = o.ufs_path();
@@ -231,13 +275,11 @@ Status BlockWorkerService::ReadFromUfs(SessionId session, const gb::ReadRequest&
     store_->AbortBlock(session, id).IgnoreError();
   };
 
-  gb::ReadResponse resp;
-  std::string* data = resp.mutable_chunk()->mutable_data();
   const int64_t end = offset + length;
   for (int64_t pos = offset; pos < end;) {
     const size_t n = static_cast<size_t>(std::min(chunk, end - pos));
-    data->resize(n);
-    ASSIGN_OR_RETURN(size_t got, in->PRead(o.offset_in_file() + pos, data->data(), n));
+    ::grpc::Slice data(n);
+    ASSIGN_OR_RETURN(size_t got, in->PRead(o.offset_in_file() + pos, MutableData(data), n));
     if (got < n) {
       return DataLossError(fmt::format(
           "UFS file {} ends at {} bytes, inside block {} (expected {} bytes from offset {})", path,
@@ -245,10 +287,10 @@ Status BlockWorkerService::ReadFromUfs(SessionId session, const gb::ReadRequest&
           o.offset_in_file()));
     }
     if (cache_file.is_open()) {
-      Status w = cache_file.PWrite(pos, *data);
+      Status w = cache_file.PWrite(pos, std::string_view(MutableData(data), n));
       if (!w.ok()) stop_caching(w);
     }
-    if (!stream->Write(resp)) return CancelledError("The reader went away");
+    if (!WriteChunk(stream, std::move(data))) return CancelledError("The reader went away");
     pos += static_cast<int64_t>(n);
   }
   if (cache_file.is_open()) {

@@ -9,6 +9,9 @@
 //   - OpenLocalBlock / CreateLocalBlock (short-circuit) hand out block file paths and hold the lock
 //     or the temp block for as long as the stream stays open.
 //   - AsyncCache, RemoveBlock, MoveBlock, FreeWorker.
+// ReadBlock is served raw (gRPC ByteBuffers instead of protobuf messages) so that block bytes are
+// never copied by protobuf: each response is a ReadResponse whose chunk data is the slice the bytes
+// were read into, with its few bytes of framing in front. The wire format is the generated one.
 // Every stream works in its own store session, cleaned up when the handler returns, so a client
 // that disappears never leaks a lock, a reservation or a temp file.
 //
@@ -20,6 +23,8 @@
 #include <functional>
 #include <string>
 #include <vector>
+
+#include <grpcpp/support/byte_buffer.h>
 
 #include "alluxio/grpc/block_worker.grpc.pb.h"
 #include "alluxio/grpc/version.grpc.pb.h"
@@ -50,9 +55,9 @@ class BlockWorkerService final : public grpc::block::BlockWorker::Service {
                      rpc::MasterClient* block_master, std::function<int64_t()> worker_id,
                      BlockWorkerServiceOptions options);
 
-  ::grpc::Status ReadBlock(::grpc::ServerContext* ctx,
-                           ::grpc::ServerReaderWriter<grpc::block::ReadResponse,
-                                                      grpc::block::ReadRequest>* stream) override;
+  // ReadBlock, registered in place of the generated handler (see above).
+  using RawReadStream = ::grpc::ServerReaderWriter<::grpc::ByteBuffer, ::grpc::ByteBuffer>;
+  ::grpc::Status ReadBlockRaw(::grpc::ServerContext* ctx, RawReadStream* stream);
   ::grpc::Status WriteBlock(::grpc::ServerContext* ctx,
                             ::grpc::ServerReaderWriter<grpc::block::WriteResponse,
                                                        grpc::block::WriteRequest>* stream) override;
@@ -76,14 +81,12 @@ class BlockWorkerService final : public grpc::block::BlockWorker::Service {
                             grpc::block::FreeWorkerResponse* resp) override;
 
  private:
-  using ReadStream =
-      ::grpc::ServerReaderWriter<grpc::block::ReadResponse, grpc::block::ReadRequest>;
   using WriteStream =
       ::grpc::ServerReaderWriter<grpc::block::WriteResponse, grpc::block::WriteRequest>;
 
-  Status Read(const grpc::block::ReadRequest& req, ReadStream* stream);
+  Status Read(const grpc::block::ReadRequest& req, RawReadStream* stream);
   Status ReadFromUfs(SessionId session, const grpc::block::ReadRequest& req, int64_t offset,
-                     int64_t length, int64_t chunk, ReadStream* stream);
+                     int64_t length, int64_t chunk, RawReadStream* stream);
   Status WriteAlluxioBlock(const grpc::block::WriteRequestCommand& cmd, WriteStream* stream);
   Status WriteUfsFile(const grpc::block::WriteRequestCommand& cmd, WriteStream* stream);
   Status CreateLocal(::grpc::ServerReaderWriter<grpc::block::CreateLocalBlockResponse,
