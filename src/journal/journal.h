@@ -85,6 +85,20 @@ class Journal {
 
   // Writes a checkpoint of the state now (blocking). FailedPrecondition if not started.
   virtual Status Checkpoint() = 0;
+
+  // Makes `state`, rebuilt outside the journal while the journal is empty (a restore from a
+  // backup), durable as if it had been journaled; `marker` is an entry the state already holds
+  // (its cluster id). By default: the marker is journaled, then a checkpoint covers the whole
+  // state (one sequential write). A replicated journal overrides this to append the state's
+  // entries, so that every master gets them.
+  virtual Status CommitImportedState(Journaled* state, JournalEntry marker) {
+    (void)state;
+    Result<SequenceNumber> sn = Append(std::move(marker));
+    if (!sn.ok()) return sn.status();
+    Status s = WaitForDurable(*sn);
+    if (!s.ok()) return s;
+    return Checkpoint();
+  }
 };
 
 }  // namespace alluxio::journal

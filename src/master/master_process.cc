@@ -161,11 +161,6 @@ Status MasterProcess::BecomePrimary() {
       !conf_.Get(k::kMasterJournalInitFromBackup).empty()) {
     std::string uri = conf_.Get(k::kMasterJournalInitFromBackup);
     if (journal_->NextSequenceNumber() == 0 && fs_master_->inode_count() == 0) {
-      if (embedded_ && !single_master_quorum_) {
-        return UnimplementedError(
-            "Restoring a backup into a multi-master embedded journal quorum is not supported yet: "
-            "restore it on one master started alone, then add the others");
-      }
       auto restored = RestoreFromBackup(uri, conf_.Get(k::kMasterMountTableRootUfs), {},
                                         fs_master_.get(), journal_.get());
       if (!restored.ok()) {

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -24,6 +25,7 @@
 #include "common/conf/configuration.h"
 #include "journal/local/journal_layout.h"
 #include "master/master_process.h"
+#include "tests/minicluster/mini_cluster.h"
 #include "tests/minicluster/test_util.h"
 
 namespace alluxio {
@@ -91,8 +93,10 @@ class HaTest : public ::testing::Test {
     return c;
   }
 
-  Status StartMaster(int i) {
-    ASSIGN_OR_RETURN(masters_[i], master::MasterProcess::Create(MasterConf(i)));
+  Status StartMaster(int i, const std::map<std::string, std::string>& extra = {}) {
+    conf::Configuration c = MasterConf(i);
+    for (const auto& [key, value] : extra) RETURN_IF_ERROR(c.Set(key, value));
+    ASSIGN_OR_RETURN(masters_[i], master::MasterProcess::Create(c));
     return masters_[i]->Start();
   }
 
@@ -122,10 +126,12 @@ class HaTest : public ::testing::Test {
     return fs.ok() ? std::move(*fs) : nullptr;
   }
 
-  // Runs `alluxio fsadmin <args>` as a client of the quorum; returns {exit code, stdout}.
-  std::pair<int, std::string> FsAdmin(const std::vector<std::string>& args) {
+  // Runs `alluxio fsadmin <args>` as a client of the quorum (or of `addresses`); returns {exit
+  // code, stdout + stderr}.
+  std::pair<int, std::string> FsAdmin(const std::vector<std::string>& args,
+                                      const std::string& addresses = "") {
     conf::Configuration c;
-    EXPECT_TRUE(c.Set(k::kMasterRpcAddresses, rpc_addresses_).ok());
+    EXPECT_TRUE(c.Set(k::kMasterRpcAddresses, addresses.empty() ? rpc_addresses_ : addresses).ok());
     EXPECT_TRUE(c.Set(k::kUserRpcRetryMaxDuration, "20sec").ok());
     std::ostringstream out, err;
     cli::CommandContext ctx{&c, &out, &err};
@@ -251,6 +257,66 @@ TEST_F(HaTest, QuorumInfoElectAndRemove) {
       << out;
   std::tie(rc, out) = FsAdmin({"journal", "quorum", "info", "-domain", "JOB_MASTER"});
   EXPECT_EQ(rc, 255);
+}
+
+// The URI `fsadmin backup` printed ("Successfully backed up journal to <uri>").
+std::string BackupUri(const std::string& out) {
+  const std::string prefix = "Successfully backed up journal to ";
+  size_t at = out.find(prefix);
+  if (at == std::string::npos) return "";
+  size_t end = out.find('\n', at);
+  std::string uri = out.substr(at + prefix.size(), end - at - prefix.size());
+  return uri.rfind("file://", 0) == 0 ? uri.substr(7) : uri;
+}
+
+// Alluxio's JournalMigrationIntegrationTest, both ways: a namespace on a UFS-journal master is
+// backed up, restored into a three-master embedded quorum (every master started with the backup,
+// as `alluxio-start.sh -i <backup> masters` does; the first primary imports it), survives a
+// failover, is backed up from the quorum and restored into a UFS-journal master again.
+TEST_F(HaTest, MigrationBetweenUfsAndEmbeddedJournalsByBackup) {
+  std::string uri;
+  {
+    auto ufs_master = testing::MiniCluster::Start();
+    ASSERT_TRUE(ufs_master.ok()) << ufs_master.status();
+    client::FileSystem* fs = (*ufs_master)->client();
+    for (int d = 0; d < 10; d++) ASSERT_TRUE(fs->CreateDirectory(fmt::format("/dir{}", d)).ok());
+    ASSERT_TRUE(fs->CreateDirectory("/dir3/sub").ok());
+    std::string address = fmt::format("127.0.0.1:{}", (*ufs_master)->master()->rpc_port());
+    auto [rc, out] = FsAdmin({"backup", root_ + "/backups", "--local"}, address);
+    ASSERT_EQ(rc, 0) << out;
+    uri = BackupUri(out);
+    ASSERT_FALSE(uri.empty()) << out;
+  }
+  for (int i = 0; i < kMasters; i++) {
+    ASSERT_TRUE(StartMaster(i, {{"alluxio.master.journal.init.from.backup", uri}}).ok());
+  }
+  int primary = WaitForServing();
+  ASSERT_GE(primary, 0);
+  std::unique_ptr<client::FileSystem> fs = Client();
+  auto expect_namespace = [&](client::FileSystem* f) {
+    auto list = f->ListStatus("/");
+    ASSERT_TRUE(list.ok()) << list.status();
+    EXPECT_EQ(list->size(), 10u);
+    EXPECT_TRUE(f->GetStatus("/dir3/sub").ok());
+  };
+  expect_namespace(fs.get());
+  // Every standby applied the imported entries: a failover keeps the namespace.
+  masters_[primary]->Stop();
+  expect_namespace(fs.get());
+  ASSERT_TRUE(fs->CreateDirectory("/after-failover").ok());
+
+  auto [rc, out] = FsAdmin({"backup", root_ + "/backups2", "--local"});
+  ASSERT_EQ(rc, 0) << out;
+  std::string back = BackupUri(out);
+  ASSERT_FALSE(back.empty()) << out;
+  testing::MiniClusterOptions o;
+  o.properties = {{"alluxio.master.journal.init.from.backup", back}};
+  auto ufs_master = testing::MiniCluster::Start(o);
+  ASSERT_TRUE(ufs_master.ok()) << ufs_master.status();
+  auto list = (*ufs_master)->client()->ListStatus("/");
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_EQ(list->size(), 11u);
+  EXPECT_TRUE((*ufs_master)->client()->GetStatus("/dir3/sub").ok());
 }
 
 TEST_F(HaTest, SingleMasterEmbeddedJournalServesAndRestarts) {

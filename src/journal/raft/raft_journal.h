@@ -109,6 +109,9 @@ class RaftJournal final : public Journal {
   SequenceNumber NextSequenceNumber() const override;
   // Takes a Raft snapshot of the state now and waits for it to be on disk. Leader only.
   Status Checkpoint() override;
+  // Appends every entry of `state` (the primary already holds them: pre-applied), so that the
+  // standbys, which start empty, apply them too; returns once all are committed.
+  Status CommitImportedState(Journaled* state, JournalEntry marker) override;
 
   // Whether this node is the primary (leader, caught up, writable).
   bool IsPrimary() const;

@@ -418,16 +418,12 @@ Result<int64_t> RestoreFromBackup(const std::string& uri, const std::string& roo
     return fail(s);
   }
   auto t1 = std::chrono::steady_clock::now();
-  // Pass 2: make the restored state durable as a checkpoint (one sequential file; no journal
-  // append per entry). A checkpoint covers the entries below its sequence number, so one entry is
-  // journaled first: the cluster id, which the restored state holds already.
-  s = [&]() -> Status {
-    journal::JournalEntry marker;
-    marker.mutable_cluster_info()->set_cluster_id(info.cluster_id);
-    ASSIGN_OR_RETURN(journal::SequenceNumber sn, journal->Append(std::move(marker)));
-    RETURN_IF_ERROR(journal->WaitForDurable(sn));
-    return journal->Checkpoint();
-  }();
+  // Pass 2: make the restored state durable. The local journal writes it as a checkpoint (one
+  // sequential file, no append per entry) after journaling one entry the state already holds (the
+  // cluster id); the embedded journal appends the state's entries, replicated to every master.
+  journal::JournalEntry marker;
+  marker.mutable_cluster_info()->set_cluster_id(info.cluster_id);
+  s = journal->CommitImportedState(state, std::move(marker));
   if (!s.ok()) {
     return Status(s.code(),
                   fmt::format("Failed to journal the state restored from backup {} (format the "
