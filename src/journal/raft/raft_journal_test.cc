@@ -245,6 +245,27 @@ TEST(RaftJournalTest, FailoverKeepsEveryAcknowledgedEntry) {
   EXPECT_TRUE(q.fatal().empty()) << q.fatal();
 }
 
+TEST(RaftJournalTest, FiveNodesSurviveTheLossOfTwo) {
+  Quorum q(5);
+  for (int i = 0; i < 5; i++) ASSERT_TRUE(q.Start(i).ok());
+  for (int k = 0; k < 20; k++) {
+    ASSERT_TRUE(q.PutAnywhere("k" + std::to_string(k), "v" + std::to_string(k)).ok());
+  }
+  int p = q.WaitForPrimary();
+  ASSERT_GE(p, 0);
+  int other = (p + 1) % 5;
+  q.Stop(p);  // the primary and one standby go
+  q.Stop(other);
+  for (int k = 20; k < 40; k++) {
+    ASSERT_TRUE(q.PutAnywhere("k" + std::to_string(k), "v" + std::to_string(k)).ok());
+  }
+  for (int i = 0; i < 5; i++) {
+    if (i == p || i == other) continue;
+    EXPECT_TRUE(WaitFor([&] { return q.state(i)->contents() == Expected(0, 40); })) << "node " << i;
+  }
+  EXPECT_TRUE(q.fatal().empty()) << q.fatal();
+}
+
 TEST(RaftJournalTest, WipedFollowerCatchesUpFromASnapshot) {
   Quorum q(3, /*snapshot_threshold=*/16);
   for (int i = 0; i < 3; i++) ASSERT_TRUE(q.Start(i).ok());
