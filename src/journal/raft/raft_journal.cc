@@ -629,6 +629,13 @@ void RaftJournal::StopNode() {
   }
   node_->thread.join();
   node_.reset();
+  // Requests the loop did not run fail now rather than time out.
+  std::vector<std::function<void(Node*)>> tasks;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    tasks.swap(tasks_);
+  }
+  for (auto& task : tasks) task(nullptr);
 }
 
 Status RaftJournal::Stop() {
@@ -876,6 +883,10 @@ Status RaftJournal::TransferLeadership(const std::string& address) {
   uint64_t id = NodeId(address);
   return RunOnLoop(
       [id](Node* node, std::function<void(Status)> done) {
+        if (node == nullptr) {
+          done(UnavailableError("The embedded journal stopped"));
+          return;
+        }
         if (raft_state(&node->raft) != RAFT_LEADER) {
           done(FailedPreconditionError("This master is not the leader of the quorum"));
           return;
@@ -905,6 +916,10 @@ Status RaftJournal::RemoveServer(const std::string& address) {
   uint64_t id = NodeId(address);
   return RunOnLoop(
       [id, address](Node* node, std::function<void(Status)> done) {
+        if (node == nullptr) {
+          done(UnavailableError("The embedded journal stopped"));
+          return;
+        }
         if (raft_state(&node->raft) != RAFT_LEADER) {
           done(FailedPreconditionError("This master is not the leader of the quorum"));
           return;

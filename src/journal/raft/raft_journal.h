@@ -138,7 +138,8 @@ class RaftJournal final : public Journal {
 
  private:
   // Runs `task` on the loop thread; it completes by calling `done` (there or later). Waits up to
-  // timeout_ms for that. Unavailable when the node is not running.
+  // timeout_ms for that. Unavailable when the node is not running; a node that stops first runs
+  // the task with a null Node (the task reports Unavailable).
   Status RunOnLoop(std::function<void(Node*, std::function<void(Status)> done)> task,
                    int64_t timeout_ms);
   Status StartNode();          // creates and starts the raft node and its loop thread
