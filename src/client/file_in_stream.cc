@@ -11,6 +11,7 @@
 #include "client/internal/block_io.h"
 #include "client/internal/context.h"
 #include "common/block_id.h"
+#include "rpc/grpc_status.h"
 
 namespace alluxio::client {
 
@@ -23,6 +24,9 @@ namespace {
 constexpr int kMaxAttempts = 8;
 // Smallest block worth caching before reading it (smaller ones stream).
 constexpr int64_t kCacheFirstMinBytes = 1 << 20;
+// Blocks after the one being read that a sequential read has the local worker cache meanwhile.
+// Two: the worker then copies one block while it checksums and commits the one before.
+constexpr int64_t kPrefetchBlocks = 2;
 
 std::string BlockKey(const std::string& worker, int64_t block_id) {
   return fmt::format("{}#{}", worker, block_id);
@@ -76,6 +80,47 @@ Status FileInStream::Seek(int64_t pos) {
   return Status();
 }
 
+int64_t FileInStream::NumBlocks() const { return (info_.length() + block_size_ - 1) / block_size_; }
+
+bool FileInStream::HasLocation(int64_t index) const {
+  const int64_t block_id = BlockId(index);
+  for (const auto& fbi : info_.file_block_infos()) {
+    if (fbi.block_info().block_id() == block_id && fbi.block_info().locations_size() > 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool FileInStream::CachesBeforeReading(int64_t index) const {
+  return type_ != ::alluxio::grpc::NO_CACHE && BlockLength(index) >= kCacheFirstMinBytes;
+}
+
+pb::OpenUfsBlockOptions FileInStream::UfsBlockOptions(int64_t index) const {
+  pb::OpenUfsBlockOptions ufs;
+  ufs.set_ufs_path(info_.ufs_path());
+  ufs.set_offset_in_file(index * block_size_);
+  ufs.set_block_size(BlockLength(index));
+  ufs.set_mount_id(info_.mount_id());
+  ufs.set_no_cache(type_ == ::alluxio::grpc::NO_CACHE);
+  ufs.set_user(ctx_->user());
+  return ufs;
+}
+
+Status FileInStream::CacheOnWorker(const ::alluxio::grpc::WorkerNetAddress& worker, int64_t index,
+                                   bool async) {
+  pb::CacheRequest req;
+  req.set_block_id(BlockId(index));
+  req.set_async(async);
+  *req.mutable_open_ufs_block_options() = UfsBlockOptions(index);
+  pb::CacheResponse resp;
+  ::grpc::ClientContext call;
+  ctx_->PrepareDataCall(&call);
+  return rpc::FromGrpcStatus(ctx_->Worker(worker)->Cache(&call, req, &resp))
+      .WithContext(
+          fmt::format("Cache of block {} on {}", BlockId(index), internal::WorkerKey(worker)));
+}
+
 Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int64_t offset,
                                                              int64_t max_length) {
   const int64_t block_id = BlockId(index);
@@ -124,29 +169,31 @@ Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int6
       for (const auto& w : workers) {
         const std::string key = internal::WorkerKey(w.address);
         if (failed_workers_.count(key) || failed_workers_.count(UfsKey(key, block_id))) continue;
-        pb::OpenUfsBlockOptions ufs;
-        ufs.set_ufs_path(info_.ufs_path());
-        ufs.set_offset_in_file(index * block_size_);
-        ufs.set_block_size(length);
-        ufs.set_mount_id(info_.mount_id());
-        ufs.set_no_cache(type_ == ::alluxio::grpc::NO_CACHE);
-        ufs.set_user(ctx_->user());
+        pb::OpenUfsBlockOptions ufs = UfsBlockOptions(index);
         // Reading a whole block sequentially through this host's worker: let it cache the block
         // first, then read the block file directly. One UFS read and one local copy beat
         // streaming every byte through gRPC; a block another reader is caching right now, or a
         // failure, falls back to streaming.
-        if (w.local && ctx_->options().short_circuit && type_ != ::alluxio::grpc::NO_CACHE &&
-            max_length < 0 && offset == 0 && length >= kCacheFirstMinBytes) {
-          pb::CacheRequest creq;
-          creq.set_block_id(block_id);
-          *creq.mutable_open_ufs_block_options() = ufs;
-          pb::CacheResponse cresp;
-          ::grpc::ClientContext call;
-          ctx_->PrepareDataCall(&call);
-          if (ctx_->Worker(w.address)->Cache(&call, creq, &cresp).ok()) {
+        // While the caller reads this block, the worker caches the next kPrefetchBlocks ones
+        // (prefetch), so their UFS reads overlap the reading of this one; the Cache call for
+        // block N+1 then waits for that copy instead of starting another.
+        if (w.local && ctx_->options().short_circuit && CachesBeforeReading(index) &&
+            max_length < 0 && offset == 0) {
+          if (CacheOnWorker(w.address, index, /*async=*/false).ok()) {
             auto local =
                 internal::LocalBlockReader::Open(ctx_.get(), w.address, block_id, promote, offset);
-            if (local.ok()) return std::unique_ptr<BlockReader>(std::move(*local));
+            if (local.ok()) {
+              for (int64_t next = std::max(index + 1, prefetched_ + 1);
+                   next <= index + kPrefetchBlocks && next < NumBlocks(); ++next) {
+                prefetched_ = next;
+                if (!CachesBeforeReading(next) || HasLocation(next)) continue;
+                // Best effort: a prefetch that fails or is dropped leaves the block to be
+                // cached when it is reached, as without prefetching. One the worker has or is
+                // caching already is not copied again.
+                CacheOnWorker(w.address, next, /*async=*/true).IgnoreError();
+              }
+              return std::unique_ptr<BlockReader>(std::move(*local));
+            }
           }
         }
         pb::ReadRequest req;

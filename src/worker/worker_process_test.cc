@@ -6,8 +6,10 @@
 #include "worker/worker_process.h"
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -576,6 +578,72 @@ TEST_F(WorkerProcessTest, CacheClaimsKeepASecondCacherOut) {
   EXPECT_TRUE(cacher.CacheNow(id, o).ok());
   EXPECT_EQ(ReadRange(id, 0, 600).data, file);
   cacher.Stop();
+}
+
+// The copy goes piece by piece, the UFS read of one piece overlapping the write of the last:
+// every byte lands where it belongs, and a UFS file shorter than the block leaves nothing.
+TEST_F(WorkerProcessTest, CacheCopiesInPiecesAndDropsABlockTheUfsCannotFill) {
+  const std::string file = Content(10500, 'P');  // 10 whole pieces of 1000 bytes and 500
+  WriteFile(ufs_root_ + "/pc", file);
+  UfsManager ufs(nullptr);
+  UfsBlockCacher cacher(store(), &ufs, 1, 4, /*piece_bytes=*/1000);
+  gb::OpenUfsBlockOptions o = UfsBlock("pc", 0, 10500, 10500);
+  o.clear_mount_id();
+  ASSERT_OK(cacher.CacheNow(Block(50, 0), o));
+  EXPECT_EQ(ReadRange(Block(50, 0), 0, 10500).data, file);
+
+  const int64_t used = store()->GetStoreMeta().used_bytes;
+  WriteFile(ufs_root_ + "/short", file.substr(0, 7300));
+  gb::OpenUfsBlockOptions s = UfsBlock("short", 0, 10500, 10500);
+  s.clear_mount_id();
+  Status st = cacher.CacheNow(Block(51, 0), s);
+  EXPECT_EQ(st.code(), StatusCode::kDataLoss) << st.ToString();
+  EXPECT_THAT(std::string(st.message()), HasSubstr("ends at 7300 bytes"));
+  EXPECT_FALSE(store()->HasBlock(Block(51, 0)));
+  EXPECT_EQ(store()->GetStoreMeta().used_bytes, used);  // the temp block's space is back
+  cacher.Stop();
+}
+
+// A Cache request for a block a background task is caching (a client's prefetch) waits for that
+// task instead of failing; one a reader is caching while it streams fails fast (Aborted); the
+// wait ends at the deadline or when the cacher stops.
+TEST_F(WorkerProcessTest, CacheWaitsForABackgroundCopyOnly) {
+  const std::string file = Content(3000, 'W');
+  WriteFile(ufs_root_ + "/cw", file);
+  UfsManager ufs(nullptr);
+  UfsBlockCacher cacher(store(), &ufs, 1, 4);
+  const auto forever = std::chrono::system_clock::time_point::max();
+  gb::OpenUfsBlockOptions o = UfsBlock("cw", 0, 3000, 3000);
+  o.clear_mount_id();
+  const BlockId id = Block(52, 0);
+
+  ASSERT_TRUE(cacher.TryClaim(id, UfsBlockCacher::Claimant::kReader));
+  EXPECT_EQ(cacher.CacheWaiting(id, o, forever).code(), StatusCode::kAborted);
+  cacher.Release(id);
+
+  // The background task stands for itself here: it holds the claim, then gives up without
+  // caching (as a failed copy does), and the waiter caches the block.
+  ASSERT_TRUE(cacher.TryClaim(id, UfsBlockCacher::Claimant::kBackground));
+  Status waited = InternalError("not run");
+  std::thread t([&] { waited = cacher.CacheWaiting(id, o, forever); });
+  ASSERT_TRUE(WaitFor([&] { return cacher.waiting() == 1; }));
+  EXPECT_FALSE(store()->HasBlock(id));
+  cacher.Release(id);
+  t.join();
+  ASSERT_OK(waited);
+  EXPECT_EQ(ReadRange(id, 0, 3000).data, file);
+  EXPECT_EQ(cacher.waiting(), 0);
+
+  const BlockId other = Block(53, 0);
+  ASSERT_TRUE(cacher.TryClaim(other, UfsBlockCacher::Claimant::kBackground));
+  EXPECT_EQ(cacher.CacheWaiting(other, o, std::chrono::system_clock::now()).code(),
+            StatusCode::kDeadlineExceeded);
+  std::thread stopped([&] { waited = cacher.CacheWaiting(other, o, forever); });
+  ASSERT_TRUE(WaitFor([&] { return cacher.waiting() == 1; }));
+  cacher.Stop();
+  stopped.join();
+  EXPECT_EQ(waited.code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(store()->HasBlock(other));
 }
 
 // ---- WriteBlock ----

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/block_id.h"
 #include "tests/minicluster/mini_cluster.h"
 #include "tests/minicluster/test_util.h"
 
@@ -203,6 +204,80 @@ TEST_F(DataPathTest, UfsOnlyFilesAreReadThroughAndCached) {
   ASSERT_EQ(*(*in)->PositionedRead(1000, buf, sizeof(buf)), sizeof(buf));
   EXPECT_EQ(std::string(buf, sizeof(buf)), data.substr(1000, sizeof(buf)));
   EXPECT_TRUE(WaitFor([&] { return InAlluxioPercent(fs_, "/ufs/c") == 100; }));
+}
+
+// A whole sequential read of a file only in the UFS has this host's worker cache each block
+// before it is read, and cache the next two meanwhile (prefetch): once block 0 is being read,
+// blocks 1 and 2 get cached while block 3 waits until block 1 is read. A UFS file shorter than
+// the file's blocks fails the read (no hang, no partial block cached) after the prefetches of
+// the missing blocks failed in the background.
+TEST_F(DataPathTest, SequentialColdReadsPrefetchTheNextBlock) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  StartCluster(std::move(o));
+  constexpr int64_t kBig = 1 << 20;  // blocks this large are cached before they are read
+  const std::string data = RandomBytes(5 * kBig, 12);
+  ASSERT_TRUE(WriteFile(fs_, "/pf", data, ::alluxio::grpc::THROUGH, kBig).ok());
+  ASSERT_EQ(InAlluxioPercent(fs_, "/pf"), 0);
+  {
+    auto in = fs_->Open("/pf");
+    ASSERT_TRUE(in.ok()) << in.status();
+    char c = 0;
+    ASSERT_EQ(*(*in)->Read(&c, 1), 1u);
+    EXPECT_EQ(c, data[0]);
+    // Blocks 0, 1 and 2 of 5: 60%.
+    EXPECT_TRUE(WaitFor([&] { return InAlluxioPercent(fs_, "/pf") >= 60; }));
+    EXPECT_EQ(InAlluxioPercent(fs_, "/pf"), 60);  // nothing asked for block 3 yet
+    std::string rest(data.size() - 1, '\0');
+    size_t pos = 0;
+    while (pos < rest.size()) {
+      auto n = (*in)->Read(rest.data() + pos, std::min<size_t>(300000, rest.size() - pos));
+      ASSERT_TRUE(n.ok()) << n.status();
+      ASSERT_GT(*n, 0u);
+      pos += *n;
+    }
+    EXPECT_TRUE(rest == data.substr(1));
+  }
+  EXPECT_TRUE(WaitFor([&] { return InAlluxioPercent(fs_, "/pf") == 100; }));
+
+  ASSERT_TRUE(WriteFile(fs_, "/cut", data, ::alluxio::grpc::THROUGH, kBig).ok());
+  std::filesystem::resize_file(UfsPath("/cut"), kBig + kBig / 2);  // ends inside block 1
+  auto got = ReadFile(fs_, "/cut");
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().code(), StatusCode::kDataLoss) << got.status();
+  auto st = fs_->GetStatus("/cut");
+  ASSERT_TRUE(st.ok()) << st.status();
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(cluster_->worker(0)->block_store()->HasBlock(BlockIdOfFile(st->file_id(), i)), i == 0)
+        << "block " << i;
+  }
+}
+
+// The worker prefetching for a reader stops (with its prefetches queued or running): the read
+// goes on through the other worker and returns the file's bytes, and the stop does not hang.
+TEST_F(DataPathTest, ColdReadSurvivesTheLossOfThePrefetchingWorker) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 2;
+  StartCluster(std::move(o));
+  constexpr int64_t kBig = 1 << 20;
+  const std::string data = RandomBytes(4 * kBig, 14);
+  ASSERT_TRUE(WriteFile(fs_, "/pl", data, ::alluxio::grpc::THROUGH, kBig).ok());
+  auto in = fs_->Open("/pl");
+  ASSERT_TRUE(in.ok()) << in.status();
+  std::string got(data.size(), '\0');
+  ASSERT_EQ(*(*in)->Read(got.data(), 10), 10u);
+  int holder = -1;
+  ASSERT_TRUE(WaitFor([&] { return (holder = HolderOf(cluster_.get(), "/pl", 0)) >= 0; }));
+  ASSERT_TRUE(cluster_->StopWorker(holder).ok());
+  size_t pos = 10;
+  while (pos < data.size()) {
+    auto n = (*in)->Read(got.data() + pos, std::min<size_t>(300000, data.size() - pos));
+    ASSERT_TRUE(n.ok()) << n.status();
+    ASSERT_GT(*n, 0u);
+    pos += *n;
+  }
+  EXPECT_TRUE(got == data);
+  EXPECT_TRUE(WaitFor([&] { return HolderOf(cluster_.get(), "/pl", 3) == 1 - holder; }));
 }
 
 TEST_F(DataPathTest, FreeAndDeleteRemoveCachedBlocks) {

@@ -17,6 +17,10 @@
 #include "alluxio/grpc/common.pb.h"
 #include "common/result.h"
 
+namespace alluxio::grpc::block {
+class OpenUfsBlockOptions;
+}  // namespace alluxio::grpc::block
+
 namespace alluxio::client {
 
 namespace internal {
@@ -49,6 +53,15 @@ class FileInStream {
 
   int64_t BlockLength(int64_t index) const;
   int64_t BlockId(int64_t index) const;
+  int64_t NumBlocks() const;
+  // Whether the master listed a cached copy of block `index` when the stream last asked.
+  bool HasLocation(int64_t index) const;
+  // Whether a whole read of block `index` through this host's worker has it cached first.
+  bool CachesBeforeReading(int64_t index) const;
+  ::alluxio::grpc::block::OpenUfsBlockOptions UfsBlockOptions(int64_t index) const;
+  // Asks `worker` to cache block `index` from the UFS: before returning, or (`async`) in the
+  // background.
+  Status CacheOnWorker(const ::alluxio::grpc::WorkerNetAddress& worker, int64_t index, bool async);
   // Opens a reader of block `index` from `offset`, choosing the source. A remote reader covers
   // `max_length` bytes (-1: to the block's end).
   Result<std::unique_ptr<internal::BlockReader>> OpenBlock(int64_t index, int64_t offset,
@@ -80,6 +93,7 @@ class FileInStream {
   int64_t positional_next_ = -1;          // where the last positioned read ended
   std::set<std::string> failed_workers_;  // workers that failed during this stream
   bool refreshed_ = false;                // info_ re-read from the master once
+  int64_t prefetched_ = -1;               // last block index the local worker was asked to prefetch
 };
 
 }  // namespace alluxio::client

@@ -508,7 +508,7 @@ Status BlockWorkerService::CreateLocal(
   return ::grpc::Status::OK;
 }
 
-::grpc::Status BlockWorkerService::Cache(::grpc::ServerContext*, const gb::CacheRequest* req,
+::grpc::Status BlockWorkerService::Cache(::grpc::ServerContext* ctx, const gb::CacheRequest* req,
                                          gb::CacheResponse*) {
   if (!req->has_open_ufs_block_options()) {
     return rpc::ToGrpcStatus(InvalidArgumentError("Cache needs open_ufs_block_options"));
@@ -518,12 +518,8 @@ Status BlockWorkerService::CreateLocal(
     return ::grpc::Status::OK;
   }
   if (store_->HasBlock(req->block_id())) return ::grpc::Status::OK;
-  if (!cacher_->TryClaim(req->block_id())) {
-    return rpc::ToGrpcStatus(
-        AbortedError(fmt::format("Block {} is being cached by another request", req->block_id())));
-  }
-  Status s = cacher_->CacheNow(req->block_id(), req->open_ufs_block_options());
-  cacher_->Release(req->block_id());
+  // A background copy of the block (a client's prefetch) is waited for, not raced.
+  Status s = cacher_->CacheWaiting(req->block_id(), req->open_ufs_block_options(), ctx->deadline());
   if (s.ok()) ReportCachedBlock(req->block_id());
   return rpc::ToGrpcStatus(s);
 }

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -15,37 +16,149 @@ namespace alluxio::worker {
 
 namespace {
 
-constexpr int64_t kCopyBufferBytes = 4 << 20;
-
 std::string TopTier(BlockStore* store) {
   StoreMeta meta = store->GetStoreMeta();
   return meta.tiers.empty() ? std::string(kAnyTier) : meta.tiers.front().alias;
 }
 
+// Writes pieces of a block file on its own thread while the caller reads the next piece: Write
+// hands over a filled buffer and returns once the previous piece is written, so the caller may
+// refill that one. The first write error is returned by every later call.
+class PipelinedWriter {
+ public:
+  explicit PipelinedWriter(const internal::PosixFile* file)
+      : file_(file), thread_([this] { Run(); }) {}
+  ~PipelinedWriter() {
+    Finish().IgnoreError();  // an error path: the caller already returns an error
+    thread_.join();
+  }
+  PipelinedWriter(const PipelinedWriter&) = delete;
+  PipelinedWriter& operator=(const PipelinedWriter&) = delete;
+
+  // Queues `data` (which must stay valid until the next Write or Finish returns) for `pos`.
+  Status Write(int64_t pos, std::string_view data) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return !pending_; });
+    if (!status_.ok()) return status_;
+    pending_ = true;
+    pos_ = pos;
+    data_ = data;
+    cv_.notify_all();
+    return Status();
+  }
+
+  // Waits for the queued piece and stops the thread; the status of all writes.
+  Status Finish() {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return !pending_; });
+    done_ = true;
+    cv_.notify_all();
+    return status_;
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> l(mu_);
+    for (;;) {
+      cv_.wait(l, [&] { return pending_ || done_; });
+      if (!pending_) return;
+      const int64_t pos = pos_;
+      const std::string_view data = data_;
+      const bool failed = !status_.ok();
+      l.unlock();
+      Status s = failed ? Status() : file_->PWrite(pos, data);
+      l.lock();
+      if (status_.ok()) status_ = std::move(s);
+      pending_ = false;
+      cv_.notify_all();
+    }
+  }
+
+  const internal::PosixFile* const file_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool pending_ = false;   // a piece waits for or is in PWrite; GUARDED_BY(mu_)
+  bool done_ = false;      // GUARDED_BY(mu_)
+  int64_t pos_ = 0;        // GUARDED_BY(mu_)
+  std::string_view data_;  // GUARDED_BY(mu_)
+  Status status_;          // first write error; GUARDED_BY(mu_)
+  std::thread thread_;     // last: starts after the members above exist
+};
+
 }  // namespace
 
-UfsBlockCacher::UfsBlockCacher(BlockStore* store, UfsManager* ufs, int threads, size_t max_queued)
+UfsBlockCacher::UfsBlockCacher(BlockStore* store, UfsManager* ufs, int threads, size_t max_queued,
+                               int64_t piece_bytes)
     : store_(store),
       ufs_(ufs),
       top_tier_(TopTier(store)),
+      piece_bytes_(std::max<int64_t>(piece_bytes, 1)),
       pool_(std::make_unique<internal::TaskPool>("ufs-cache", threads, max_queued)) {}
 
 UfsBlockCacher::~UfsBlockCacher() { Stop(); }
 
-void UfsBlockCacher::Stop() { pool_->Stop(); }
+void UfsBlockCacher::Stop() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stopped_ = true;
+  }
+  released_.notify_all();
+  pool_->Stop();  // drops queued tasks with their claims: nobody waits for them any more
+}
 
-bool UfsBlockCacher::TryClaim(BlockId block_id) {
+bool UfsBlockCacher::TryClaim(BlockId block_id, Claimant claimant) {
   std::lock_guard<std::mutex> l(mu_);
-  return claimed_.insert(block_id).second;
+  return claimed_.emplace(block_id, claimant).second;
 }
 
 void UfsBlockCacher::Release(BlockId block_id) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    claimed_.erase(block_id);
+  }
+  released_.notify_all();
+}
+
+int UfsBlockCacher::waiting() const {
   std::lock_guard<std::mutex> l(mu_);
-  claimed_.erase(block_id);
+  return waiting_;
+}
+
+Status UfsBlockCacher::CacheWaiting(BlockId block_id,
+                                    const grpc::block::OpenUfsBlockOptions& options,
+                                    std::chrono::system_clock::time_point deadline) {
+  {
+    std::unique_lock<std::mutex> l(mu_);
+    ++waiting_;
+    for (;;) {
+      if (stopped_) {
+        --waiting_;
+        return UnavailableError("The worker is stopping");
+      }
+      auto it = claimed_.find(block_id);
+      if (it == claimed_.end()) break;
+      if (it->second == Claimant::kReader) {
+        --waiting_;
+        return AbortedError(fmt::format("Block {} is being cached by another request", block_id));
+      }
+      if (deadline == std::chrono::system_clock::time_point::max()) {
+        released_.wait(l);
+      } else if (released_.wait_until(l, deadline) == std::cv_status::timeout) {
+        --waiting_;
+        return DeadlineExceededError(
+            fmt::format("Block {} is still being cached in the background", block_id));
+      }
+    }
+    --waiting_;
+    claimed_.emplace(block_id, Claimant::kReader);
+  }
+  Status s = CacheNow(block_id, options);  // OK at once if the background copy cached it
+  Release(block_id);
+  return s;
 }
 
 bool UfsBlockCacher::Submit(BlockId block_id, const grpc::block::OpenUfsBlockOptions& options) {
-  if (store_->HasBlock(block_id) || !TryClaim(block_id)) return false;
+  if (store_->HasBlock(block_id) || !TryClaim(block_id, Claimant::kBackground)) return false;
   bool queued = pool_->TrySubmit([this, block_id, options] {
     Status s = CacheNow(block_id, options);
     Release(block_id);
@@ -75,18 +188,25 @@ Status UfsBlockCacher::CacheNow(BlockId block_id, const grpc::block::OpenUfsBloc
   if (temp.status().code() == StatusCode::kAlreadyExists) return Status();  // cached meanwhile
   if (!temp.ok()) return temp.status();
   ASSIGN_OR_RETURN(internal::PosixFile file, internal::PosixFile::Open(*temp, O_WRONLY));
-  std::string buf(static_cast<size_t>(std::min(length, kCopyBufferBytes)), '\0');
-  for (int64_t pos = 0; pos < length;) {
-    size_t n = static_cast<size_t>(std::min<int64_t>(length - pos, kCopyBufferBytes));
-    ASSIGN_OR_RETURN(size_t got, in->PRead(options.offset_in_file() + pos, buf.data(), n));
-    if (got < n) {
-      return DataLossError(fmt::format(
-          "UFS file {} ends at {} bytes, inside block {} (expected {} bytes from offset {})", path,
-          options.offset_in_file() + pos + static_cast<int64_t>(got), block_id, length,
-          options.offset_in_file()));
+  const size_t piece = static_cast<size_t>(std::min(length, piece_bytes_));
+  std::unique_ptr<char[]> bufs[2] = {std::make_unique_for_overwrite<char[]>(piece),
+                                     std::make_unique_for_overwrite<char[]>(piece)};
+  {
+    PipelinedWriter writer(&file);  // joined before `bufs` and `file` go
+    for (int64_t pos = 0, i = 0; pos < length; ++i) {
+      char* buf = bufs[i % 2].get();
+      size_t n = static_cast<size_t>(std::min(length - pos, piece_bytes_));
+      ASSIGN_OR_RETURN(size_t got, in->PRead(options.offset_in_file() + pos, buf, n));
+      if (got < n) {
+        return DataLossError(fmt::format(
+            "UFS file {} ends at {} bytes, inside block {} (expected {} bytes from offset {})",
+            path, options.offset_in_file() + pos + static_cast<int64_t>(got), block_id, length,
+            options.offset_in_file()));
+      }
+      RETURN_IF_ERROR(writer.Write(pos, std::string_view(buf, n)));
+      pos += static_cast<int64_t>(n);
     }
-    RETURN_IF_ERROR(file.PWrite(pos, std::string_view(buf.data(), n)));
-    pos += static_cast<int64_t>(n);
+    RETURN_IF_ERROR(writer.Finish());
   }
   RETURN_IF_ERROR(file.Close());
   // On any early return above the session's end aborts the temp block.

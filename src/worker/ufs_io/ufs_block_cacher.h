@@ -3,19 +3,28 @@
 //   - Claims: at most one copy of a block is being cached at a time, whether by a ReadBlock stream
 //     that caches as it streams (TryClaim/Release) or by a background task (Submit). Whoever does
 //     not get the claim reads through without caching.
-//   - Background caching (partial reads, AsyncCache RPCs): Submit queues the whole block on a
-//     bounded pool; requests beyond the queue are dropped (a later read asks again).
+//   - Background caching (partial reads, AsyncCache RPCs, a client's prefetch of the next block):
+//     Submit queues the whole block on a bounded pool; requests beyond the queue are dropped (a
+//     later read asks again).
+//   - Caching on request (the Cache RPC): CacheWaiting waits for a background copy of the block
+//     already queued or running instead of failing, so a client that prefetched block N+1 and then
+//     asks for it gets it without a second UFS read. A block a reader is caching (a ReadBlock
+//     stream, which may stall for as long as its client does) is not waited for.
+//   - The copy reads the UFS on the calling thread and writes the block file on a second one, one
+//     piece behind, so the UFS read and the block write overlap.
 // Cached blocks land in the top tier; the master learns about them from the next heartbeat.
 //
 // Thread-safety: thread-safe. Stop() joins the pool; `store` and `ufs` must outlive the cacher.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 
-#include <absl/container/flat_hash_set.h>
+#include <absl/container/flat_hash_map.h>
 
 #include "alluxio/grpc/block_worker.pb.h"
 #include "common/result.h"
@@ -27,11 +36,16 @@ namespace alluxio::worker {
 
 class UfsBlockCacher {
  public:
-  UfsBlockCacher(BlockStore* store, UfsManager* ufs, int threads, size_t max_queued);
+  // Copies go `piece_bytes` at a time (two pieces in memory per copy).
+  UfsBlockCacher(BlockStore* store, UfsManager* ufs, int threads, size_t max_queued,
+                 int64_t piece_bytes = 2 << 20);
   ~UfsBlockCacher();
 
+  // Who holds a claim: a reader caching while it streams, or a background task (Submit).
+  enum class Claimant { kReader, kBackground };
+
   // Claims `block_id` for caching: false when someone else holds the claim.
-  bool TryClaim(BlockId block_id);
+  bool TryClaim(BlockId block_id, Claimant claimant = Claimant::kReader);
   void Release(BlockId block_id);
 
   // Queues a background copy of the whole block described by `options`. False when it is not
@@ -45,6 +59,18 @@ class UfsBlockCacher {
   // errors (ResourceExhausted) otherwise.
   Status CacheNow(BlockId block_id, const grpc::block::OpenUfsBlockOptions& options);
 
+  // Caches the block before returning, for a caller that holds no claim: OK at once when it is
+  // cached; while a background task holds the claim, waits for it to finish and then caches the
+  // block here unless that task did (so a failed background copy is retried once, with this
+  // call's error). Aborted when a reader holds the claim (read through instead), Unavailable when
+  // the cacher stops, DeadlineExceeded at `deadline` (the background copy goes on); else as
+  // CacheNow.
+  Status CacheWaiting(BlockId block_id, const grpc::block::OpenUfsBlockOptions& options,
+                      std::chrono::system_clock::time_point deadline);
+
+  // Callers blocked in CacheWaiting right now (for tests).
+  int waiting() const;
+
   // Alias of the tier new cached blocks go to.
   const std::string& top_tier() const { return top_tier_; }
 
@@ -54,8 +80,12 @@ class UfsBlockCacher {
   BlockStore* const store_;
   UfsManager* const ufs_;
   const std::string top_tier_;
-  std::mutex mu_;
-  absl::flat_hash_set<BlockId> claimed_;  // GUARDED_BY(mu_)
+  const int64_t piece_bytes_;
+  mutable std::mutex mu_;
+  std::condition_variable released_;                // a claim was released, or Stop()
+  absl::flat_hash_map<BlockId, Claimant> claimed_;  // GUARDED_BY(mu_)
+  int waiting_ = 0;                                 // GUARDED_BY(mu_)
+  bool stopped_ = false;                            // GUARDED_BY(mu_)
   std::unique_ptr<internal::TaskPool> pool_;
 };
 
