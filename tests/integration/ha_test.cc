@@ -3,10 +3,7 @@
 // journal folder and Raft port on 127.0.0.1, sharing one UFS; a client configured with the three
 // RPC addresses. Only the primary serves; stopping it elects another within a second or so and
 // the client carries on with nothing acknowledged lost.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -19,6 +16,8 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include "env/testing/free_port.h"
 
 #include "cli/fsadmin/fsadmin_shell.h"
 #include "client/api/file_system.h"
@@ -34,20 +33,7 @@ namespace {
 namespace k = conf::keys;
 using testing::WaitFor;
 
-int PickFreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
+using env::testing::PickFreePort;
 
 class HaTest : public ::testing::Test {
  protected:

@@ -4,10 +4,7 @@
 // leader that loses its quorum dropping what it had not committed.
 #include "journal/raft/raft_journal.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,25 +20,14 @@
 
 #include <gtest/gtest.h>
 
+#include "env/testing/free_port.h"
+
 #include "journal/testing/map_journaled.h"
 
 namespace alluxio::journal {
 namespace {
 
-int PickFreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
+using env::testing::PickFreePort;
 
 bool WaitFor(const std::function<bool()>& cond, int64_t timeout_ms = 20000) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
