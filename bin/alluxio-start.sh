@@ -292,14 +292,7 @@ populate_cache() {
   local dir entry src
   while read -r dir; do
     [[ -n "$dir" ]] || continue
-    if [[ ! -e "$dir" ]]; then
-      echo "Alluxio has a configured ramcache path $dir, but that path does not exist"
-      exit 2
-    fi
-    if [[ ! -d "$dir" ]]; then
-      echo "Alluxio has a configured ramcache path $dir, but that path is not a directory"
-      exit 2
-    fi
+    alluxio_check_ramcache_dir "$dir" || exit 2
     src="${cache%/}$dir"
     echo "Populating worker ramcache at $dir with $src"
     # Only what the cache holds is replaced (the data folder); the rest of the ramdisk stays.

@@ -98,14 +98,7 @@ save_cache() {
   : >"$sums" || exit 1
   while read -r dir; do
     [[ -n "$dir" ]] || continue
-    if [[ ! -e "$dir" ]]; then
-      echo "Alluxio has a configured ramcache path $dir, but that path does not exist"
-      exit 2
-    fi
-    if [[ ! -d "$dir" ]]; then
-      echo "Alluxio has a configured ramcache path $dir, but that path is not a directory"
-      exit 2
-    fi
+    alluxio_check_ramcache_dir "$dir" || exit 2
     echo "Saving worker ramcache at $dir to ${cache%/}$dir"
     mkdir -p "$cache_abs$dir" || { echo "Failed to create directory: ${cache%/}$dir"; exit 2; }
     [[ -d "$dir/$folder" ]] || continue

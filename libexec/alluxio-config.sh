@@ -123,6 +123,19 @@ alluxio_live_pid() {
 }
 
 # ---- Worker storage ----------------------------------------------------------------------------
+# alluxio_check_ramcache_dir DIR: fails, with Alluxio's message, unless the configured ramcache
+# (MEM tier) directory DIR exists and is a directory (used by -c in start and stop).
+alluxio_check_ramcache_dir() {
+  if [[ ! -e "$1" ]]; then
+    echo "Alluxio has a configured ramcache path $1, but that path does not exist"
+    return 1
+  fi
+  if [[ ! -d "$1" ]]; then
+    echo "Alluxio has a configured ramcache path $1, but that path is not a directory"
+    return 1
+  fi
+}
+
 # The level-0 directories whose medium type is MEM (when level 0 is the MEM tier), one per line.
 alluxio_mem_dirs() {
   local alias paths types i t
