@@ -16,19 +16,31 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev procps psmisc
+  # test-only peers: FUSE baselines (bindfs, rclone mount), fio, S3 clients, nftables for partitions
+  fio bindfs rclone awscli python3-boto3 s3cmd nftables
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
-fi
+# The machine's Node.js (with npm) runs s3rver; Debian's npm only where none is present.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "install-deps: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+else
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# s3rver (a local S3 server, test-only) from the npm registry, outside the repository.
+S3RVER_DIR=${ALLUXIO_TEST_TOOLS:-/opt/alluxio-test-tools}
+if [ ! -x "$S3RVER_DIR/node_modules/.bin/s3rver" ]; then
+  echo "install-deps: installing s3rver into $S3RVER_DIR"
+  $SUDO mkdir -p "$S3RVER_DIR"
+  $SUDO npm install --prefix "$S3RVER_DIR" s3rver@3.7.1 --no-audit --no-fund --loglevel=error
+fi
