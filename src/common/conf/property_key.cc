@@ -733,5 +733,11 @@ const PropertyKey& kUserWorkerListRefreshInterval = Define({
     .description = "How often the client refreshes its list of workers.",
 });
 
+// --- FUSE (alluxio.fuse.*) ---
+
+// --- S3 gateway (alluxio.proxy.*) ---
+
+// --- S3 under-store (alluxio.underfs.s3.*, s3a.*) ---
+
 }  // namespace keys
 }  // namespace alluxio::conf

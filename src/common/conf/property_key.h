@@ -181,6 +181,13 @@ extern const PropertyKey&
     kUserBlockReadRetryMaxDuration;  // alluxio.user.block.read.retry.max.duration
 extern const PropertyKey&
     kUserWorkerListRefreshInterval;  // alluxio.user.worker.list.refresh.interval
+
+// FUSE (alluxio.fuse.*).
+
+// S3 gateway (alluxio.proxy.*).
+
+// S3 under-store (alluxio.underfs.s3.*, s3a.*).
+
 }  // namespace keys
 
 }  // namespace alluxio::conf
