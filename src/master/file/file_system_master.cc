@@ -65,7 +65,8 @@ class FileSystemSnapshot : public journal::StateSnapshot {
     e.Clear();
     for (const auto* group : {&inodes.directories(), &inodes.files()}) {
       for (const InodeAttributes& inode : *group) {
-        InodeTree::ToEntry(inode, inodes.TtlOf(inode.id), &e);  // reuses e's payload
+        InodeTree::ToEntry(inode, inodes.TtlOf(inode.id), &e,
+                           inodes.XAttrsOf(inode.id));  // reuses e's payload
         RETURN_IF_ERROR(sink->Write(e));
       }
     }
@@ -478,6 +479,9 @@ FileInfo FileSystemMaster::ToFileInfo(const Inode& inode, std::string path) cons
   info.set_in_memory_percentage(pct);
   info.set_ufs_fingerprint(FingerprintString(inode.ufs_fingerprint));
   if (inode.is_directory) info.set_child_count(static_cast<int64_t>(inode.child_count()));
+  if (const XAttrs* xattrs = tree_.XAttrsOf(inode.id)) {
+    for (const auto& [name, value] : *xattrs) (*info.mutable_xattr())[name] = value;
+  }
   return info;
 }
 

@@ -457,6 +457,45 @@ TEST_F(FileSystemMasterTest, RestartAndCheckpointRebuildTheSameNamespace) {
   EXPECT_EQ(ids.size(), List("/", true).size());
 }
 
+TEST_F(FileSystemMasterTest, XAttrsSurviveRestartCheckpointRenameAndAreMerged) {
+  fo::CreateFilePOptions create;
+  create.set_recursive(true);
+  (*create.mutable_xattr())["s3.content-type"] = "text/plain";
+  ASSERT_TRUE(master_->CreateFile(Ctx(""), "/b/obj", create).ok());
+  ASSERT_TRUE(master_->CompleteFile(Ctx(""), "/b/obj", fo::CompleteFilePOptions()).ok());
+  fo::SetAttributePOptions set;
+  (*set.mutable_xattr())["s3.etag"] = std::string("\x01\x00\xff", 3);  // bytes, not text
+  (*set.mutable_xattr())["s3.content-type"] = "application/json";
+  ASSERT_TRUE(master_->SetAttribute(Ctx(""), "/b/obj", set).ok());
+  ASSERT_TRUE(Mkdir("/b/dir").ok());
+  fo::SetAttributePOptions dir;
+  (*dir.mutable_xattr())["k"] = "v";
+  ASSERT_TRUE(master_->SetAttribute(Ctx(""), "/b/dir", dir).ok());
+  ASSERT_TRUE(Touch("/b/plain").ok());
+  auto check = [&] {
+    auto st = Stat("/b/obj");
+    ASSERT_TRUE(st.ok());
+    ASSERT_EQ(st->xattr_size(), 2);
+    EXPECT_EQ(st->xattr().at("s3.etag"), std::string("\x01\x00\xff", 3));
+    EXPECT_EQ(st->xattr().at("s3.content-type"), "application/json");
+    EXPECT_EQ(Stat("/b/dir")->xattr().at("k"), "v");
+    EXPECT_EQ(Stat("/b/plain")->xattr_size(), 0);
+  };
+  check();
+  Start();  // replay of the journal
+  check();
+  ASSERT_TRUE(journal_.Checkpoint().ok());
+  Start();  // from the checkpoint
+  check();
+  // A rename keeps them; a delete drops them (a new file at the same path has none).
+  ASSERT_TRUE(master_->Rename(Ctx(""), "/b/obj", "/b/obj2", fo::RenamePOptions()).ok());
+  EXPECT_EQ(Stat("/b/obj2")->xattr().at("s3.content-type"), "application/json");
+  fo::DeletePOptions del;
+  ASSERT_TRUE(master_->Delete(Ctx(""), "/b/obj2", del).ok());
+  ASSERT_TRUE(Touch("/b/obj2").ok());
+  EXPECT_EQ(Stat("/b/obj2")->xattr_size(), 0);
+}
+
 }  // namespace
 }  // namespace alluxio::master
 

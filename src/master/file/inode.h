@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,8 @@ namespace alluxio::master {
 using InodeId = int64_t;
 using PersistenceState = ::alluxio::proto::journal::PersistenceState;
 using TtlAction = ::alluxio::proto::journal::TtlAction;
+// Extended attributes of an inode (name -> bytes), ordered by name.
+using XAttrs = std::map<std::string, std::string>;
 
 // Block-id arithmetic lives in common/block_id.h; these are its names on the master side.
 inline constexpr int kContainerIdShift = kBlockIndexBits;

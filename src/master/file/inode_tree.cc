@@ -45,7 +45,7 @@ Status CheckBlockIds(InodeId id, const google::protobuf::RepeatedField<int64_t>&
 }
 
 template <typename E>
-void ToCommon(const InodeAttributes& inode, int64_t ttl, E* e) {
+void ToCommon(const InodeAttributes& inode, int64_t ttl, const XAttrs* xattrs, E* e) {
   e->set_id(inode.id);
   e->set_parent_id(inode.parent_id);
   e->set_name(inode.name.str());
@@ -58,6 +58,10 @@ void ToCommon(const InodeAttributes& inode, int64_t ttl, E* e) {
   e->set_mode(inode.mode);
   e->set_ttl(ttl);
   e->set_ttl_action(inode.action());
+  e->mutable_xattr()->clear();
+  if (xattrs != nullptr) {
+    for (const auto& [name, value] : *xattrs) (*e->mutable_xattr())[name] = value;
+  }
 }
 
 }  // namespace
@@ -109,9 +113,10 @@ void InodeArena::Clear() {
   used_in_last_ = kSlabInodes;
 }
 
-void InodeTreeCopy::Take(const InodeAttributes& inode, int64_t ttl) {
+void InodeTreeCopy::Take(const InodeAttributes& inode, int64_t ttl, const XAttrs* xattrs) {
   (inode.is_directory ? dirs_ : files_).push_back(inode);
   if (ttl >= 0) ttls_.emplace(inode.id, ttl);
+  if (xattrs != nullptr) xattrs_.emplace(inode.id, *xattrs);
 }
 
 void InodeTreeCopy::OrderForReplay() {
@@ -146,6 +151,7 @@ void InodeTree::Reset() {
   last_parent_ = nullptr;
   arena_.Clear();
   ttls_.clear();
+  xattrs_.clear();
   root_ = nullptr;
   next_container_id_ = 0;
 }
@@ -161,10 +167,11 @@ bool InodeTree::ContinueCopy(InodeTreeCopy* copy, size_t max_slots) const {
   const uint32_t stop =
       copy->end_ - copy->cursor_ <= max_slots ? copy->end_ : copy->cursor_ + max_slots;
   const bool any_ttl = !ttls_.empty();
+  const bool any_xattr = !xattrs_.empty();
   for (uint32_t slot = copy->cursor_; slot < stop; ++slot) {
     const Inode& inode = arena_.At(slot);
     if (inode.id == kInvalidInodeId || copy->handled_.contains(slot)) continue;
-    copy->Take(inode, any_ttl ? TtlOf(inode.id) : -1);
+    copy->Take(inode, any_ttl ? TtlOf(inode.id) : -1, any_xattr ? XAttrsOf(inode.id) : nullptr);
   }
   copy->cursor_ = stop;
   return copy->done();
@@ -180,7 +187,7 @@ void InodeTree::BeforeChange(const Inode* inode) {
   const uint32_t slot = arena_.SlotOf(inode);
   for (InodeTreeCopy* copy : copies_) {
     if (slot >= copy->cursor_ && slot < copy->end_ && copy->handled_.insert(slot).second) {
-      copy->Take(*inode, TtlOf(inode->id));
+      copy->Take(*inode, TtlOf(inode->id), XAttrsOf(inode->id));
     }
   }
 }
@@ -237,6 +244,13 @@ std::string InodeTree::PathOf(const Inode* inode) const {
     out += *it;
   }
   return out;
+}
+
+template <typename Map>
+void InodeTree::MergeXAttrs(InodeId id, const Map& xattrs) {
+  if (xattrs.empty()) return;
+  XAttrs& mine = xattrs_[id];
+  for (const auto& [name, value] : xattrs) mine[name] = value;
 }
 
 void InodeTree::SetTtl(InodeId id, int64_t ttl) {
@@ -309,6 +323,7 @@ void InodeTree::RemoveSubtree(Inode* inode) {
     Inode* removed = *it;
     BeforeChange(removed);
     ttls_.erase(id);
+    xattrs_.erase(id);
     inodes_.erase(it);
     arena_.Delete(removed);
   }
@@ -325,7 +340,10 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       inode.direct_children_loaded = e.direct_children_loaded();
       inode.ufs_fingerprint = FingerprintHash(e.ufs_fingerprint());
       if (!e.has_parent_id()) inode.parent_id = kInvalidInodeId;
-      return AddInode(std::move(inode), e.ttl());
+      const InodeId id = inode.id;
+      RETURN_IF_ERROR(AddInode(std::move(inode), e.ttl()));
+      MergeXAttrs(id, e.xattr());
+      return Status();
     }
     case pj::JournalEntry::kInodeFile: {
       const auto& e = entry.inode_file();
@@ -338,7 +356,10 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       RETURN_IF_ERROR(CheckBlockIds(inode.id, e.block_ids()));
       inode.block_count = static_cast<uint32_t>(e.block_ids_size());
       inode.ufs_fingerprint = FingerprintHash(e.ufs_fingerprint());
-      return AddInode(std::move(inode), e.ttl());
+      const InodeId id = inode.id;
+      RETURN_IF_ERROR(AddInode(std::move(inode), e.ttl()));
+      MergeXAttrs(id, e.xattr());
+      return Status();
     }
     case pj::JournalEntry::kUpdateInode: {
       const auto& e = entry.update_inode();
@@ -361,6 +382,7 @@ Status InodeTree::Apply(const journal::JournalEntry& entry) {
       if (e.has_direct_children_loaded())
         inode->direct_children_loaded = e.direct_children_loaded();
       if (e.has_length()) inode->length = e.length();
+      MergeXAttrs(inode->id, e.xattr());
       return Status();
     }
     case pj::JournalEntry::kCompleteFile: {
@@ -441,16 +463,18 @@ void InodeTree::ForEachTopDown(const std::function<void(const Inode&)>& fn) cons
   }
 }
 
-journal::JournalEntry InodeTree::ToEntry(const InodeAttributes& inode, int64_t ttl) {
+journal::JournalEntry InodeTree::ToEntry(const InodeAttributes& inode, int64_t ttl,
+                                         const XAttrs* xattrs) {
   journal::JournalEntry entry;
-  ToEntry(inode, ttl, &entry);
+  ToEntry(inode, ttl, &entry, xattrs);
   return entry;
 }
 
-void InodeTree::ToEntry(const InodeAttributes& inode, int64_t ttl, journal::JournalEntry* entry) {
+void InodeTree::ToEntry(const InodeAttributes& inode, int64_t ttl, journal::JournalEntry* entry,
+                        const XAttrs* xattrs) {
   if (inode.is_directory) {
     auto* e = entry->mutable_inode_directory();  // the same message if it already is one
-    ToCommon(inode, ttl, e);
+    ToCommon(inode, ttl, xattrs, e);
     if (inode.parent_id == kInvalidInodeId) e->clear_parent_id();
     e->set_mount_point(inode.mount_point);
     e->set_direct_children_loaded(inode.direct_children_loaded);
@@ -461,7 +485,7 @@ void InodeTree::ToEntry(const InodeAttributes& inode, int64_t ttl, journal::Jour
     }
   } else {
     auto* e = entry->mutable_inode_file();
-    ToCommon(inode, ttl, e);
+    ToCommon(inode, ttl, xattrs, e);
     e->set_block_size_bytes(inode.block_size_bytes);
     e->set_length(inode.length);
     e->set_completed(inode.completed);

@@ -118,11 +118,16 @@ class InodeTreeCopy {
     auto it = ttls_.find(id);
     return it == ttls_.end() ? -1 : it->second;
   }
+  // The extended attributes of a copied inode; null for none.
+  const XAttrs* XAttrsOf(InodeId id) const {
+    auto it = xattrs_.find(id);
+    return it == xattrs_.end() ? nullptr : &it->second;
+  }
   size_t size() const { return dirs_.size() + files_.size(); }
 
  private:
   friend class InodeTree;
-  void Take(const InodeAttributes& inode, int64_t ttl);
+  void Take(const InodeAttributes& inode, int64_t ttl, const XAttrs* xattrs);
 
   uint32_t cursor_ = 0;  // slots below are copied (or handled)
   uint32_t end_ = 0;     // InodeArena::slot_count() at the epoch
@@ -130,7 +135,8 @@ class InodeTreeCopy {
   absl::flat_hash_set<uint32_t> handled_;
   std::vector<InodeAttributes> dirs_;
   std::vector<InodeAttributes> files_;
-  absl::flat_hash_map<InodeId, int64_t> ttls_;  // copied inodes that had a TTL
+  absl::flat_hash_map<InodeId, int64_t> ttls_;   // copied inodes that had a TTL
+  absl::flat_hash_map<InodeId, XAttrs> xattrs_;  // copied inodes that had extended attributes
 };
 
 class InodeTree {
@@ -167,6 +173,11 @@ class InodeTree {
     auto it = ttls_.find(id);
     return it == ttls_.end() ? -1 : it->second;
   }
+  // The extended attributes of an inode; null when it has none (most inodes).
+  const XAttrs* XAttrsOf(InodeId id) const {
+    auto it = xattrs_.find(id);
+    return it == xattrs_.end() ? nullptr : &it->second;
+  }
 
   // Copy-on-write copies (InodeTreeCopy): a consistent copy of the whole tree that holds the
   // tree's lock only for bounded steps. Registers `copy` at the tree as it is now (the epoch): from
@@ -182,11 +193,14 @@ class InodeTree {
 
   // Visits every inode, parents before children (breadth first).
   void ForEachTopDown(const std::function<void(const Inode&)>& fn) const;
-  // Entries that rebuild this inode (inode_directory / inode_file).
-  static journal::JournalEntry ToEntry(const InodeAttributes& inode, int64_t ttl);
+  // Entries that rebuild this inode (inode_directory / inode_file), with its TTL and extended
+  // attributes (none when null).
+  static journal::JournalEntry ToEntry(const InodeAttributes& inode, int64_t ttl,
+                                       const XAttrs* xattrs = nullptr);
   // The same into `entry`, which may hold an earlier ToEntry result: its payload's allocations
   // are reused (writing millions of entries in a row). Sets every field ToEntry sets.
-  static void ToEntry(const InodeAttributes& inode, int64_t ttl, journal::JournalEntry* entry);
+  static void ToEntry(const InodeAttributes& inode, int64_t ttl, journal::JournalEntry* entry,
+                      const XAttrs* xattrs = nullptr);
   int64_t next_container_id() const { return next_container_id_; }
 
  private:
@@ -194,6 +208,9 @@ class InodeTree {
   Status AddInode(Inode inode, int64_t ttl);
   void RemoveSubtree(Inode* inode);
   void SetTtl(InodeId id, int64_t ttl);
+  // Adds or replaces the attributes in `xattrs` (a proto map); none are removed.
+  template <typename Map>
+  void MergeXAttrs(InodeId id, const Map& xattrs);
   // Copy-on-write hooks. Call BeforeChange before changing any attribute or TTL of `inode` or
   // removing it; AfterCreate after placing a new inode in `slot`.
   void BeforeChange(const Inode* inode);
@@ -220,8 +237,9 @@ class InodeTree {
   // never reused, and Reset clears it before the slabs go).
   Inode* last_parent_ = nullptr;
   int64_t next_container_id_ = 0;
-  absl::flat_hash_map<InodeId, int64_t> ttls_;  // rarely set, so kept out of the inodes
-  std::vector<InodeTreeCopy*> copies_;          // registered copies (usually none)
+  absl::flat_hash_map<InodeId, int64_t> ttls_;   // rarely set, so kept out of the inodes
+  absl::flat_hash_map<InodeId, XAttrs> xattrs_;  // likewise (S3 objects carry them)
+  std::vector<InodeTreeCopy*> copies_;           // registered copies (usually none)
 };
 
 }  // namespace alluxio::master

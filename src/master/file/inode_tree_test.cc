@@ -165,7 +165,8 @@ std::string DumpTree(const InodeTree& tree) {
   std::vector<std::string> lines;
   tree.ForEachTopDown([&](const Inode& inode) {
     lines.push_back(tree.PathOf(&inode) + " " +
-                    InodeTree::ToEntry(inode, tree.TtlOf(inode.id)).ShortDebugString());
+                    InodeTree::ToEntry(inode, tree.TtlOf(inode.id), tree.XAttrsOf(inode.id))
+                        .ShortDebugString());
   });
   std::sort(lines.begin(), lines.end());
   std::string out;
@@ -177,7 +178,8 @@ std::string DumpTree(const InodeTree& tree) {
 Status Rebuild(const InodeTreeCopy& copy, InodeTree* out) {
   for (const auto* group : {&copy.directories(), &copy.files()}) {
     for (const InodeAttributes& inode : *group) {
-      RETURN_IF_ERROR(out->Apply(InodeTree::ToEntry(inode, copy.TtlOf(inode.id))));
+      RETURN_IF_ERROR(
+          out->Apply(InodeTree::ToEntry(inode, copy.TtlOf(inode.id), copy.XAttrsOf(inode.id))));
     }
   }
   return Status();
@@ -194,7 +196,7 @@ class RandomWriter {
     ASSERT_TRUE(s.ok()) << s.ToString() << " " << e.ShortDebugString();
     history_.push_back(std::move(e));
   }
-  // One random create, rename, delete, update (mode, pin, TTL) or complete.
+  // One random create, rename, delete, update (mode, pin, TTL, xattr) or complete.
   void Step() {
     std::vector<const Inode*> all, dirs;
     tree_->ForEachTopDown([&](const Inode& i) {
@@ -243,6 +245,7 @@ class RandomWriter {
         u->set_mode(static_cast<int32_t>(rng_() % 0777));
         u->set_pinned(rng_() % 2 == 0);
         u->set_ttl(rng_() % 2 == 0 ? -1 : static_cast<int64_t>(rng_() % 99));
+        if (rng_() % 2 == 0) (*u->mutable_xattr())[fmt::format("k{}", rng_() % 3)] = name;
         break;
       }
       default: {  // complete

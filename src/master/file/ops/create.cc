@@ -184,6 +184,7 @@ Result<FileInfo> FileSystemMaster::CreateFile(const OperationContext& ctx,
     const auto& common = options.common_options();
     f->set_ttl(common.has_ttl() ? common.ttl() : -1);
     f->set_ttl_action(static_cast<pj::TtlAction>(common.ttl_action()));
+    *f->mutable_xattr() = options.xattr();
     entries.push_back(std::move(fe));
     journal::JournalEntry touch_parent;
     touch_parent.mutable_update_inode()->set_id(r.last()->id);

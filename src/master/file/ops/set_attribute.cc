@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SetAttribute: mode, owner, group (optionally recursive), pinned (recursive on directories, as
-// Alluxio pins every file below), TTL and TTL action, persisted.
+// Alluxio pins every file below), TTL and TTL action, persisted, extended attributes (added or
+// replaced, on the target only).
 #include <fmt/format.h>
 
 #include "common/path.h"
@@ -43,7 +44,8 @@ Status FileSystemMaster::SetAttribute(const OperationContext& ctx, std::string_v
       }
     }
     if (options.has_mode()) RETURN_IF_ERROR(permissions_.CheckOwner(user, *t, path));
-    if (options.has_pinned() || common.has_ttl() || options.has_persisted()) {
+    if (options.has_pinned() || common.has_ttl() || options.has_persisted() ||
+        !options.xattr().empty()) {
       RETURN_IF_ERROR(permissions_.Check(user, *t, kModeWrite, path));
     }
     if (options.has_owner() && options.owner().empty()) {
@@ -123,6 +125,7 @@ Status FileSystemMaster::SetAttribute(const OperationContext& ctx, std::string_v
           u->set_ttl_action(static_cast<pj::TtlAction>(common.ttl_action()));
         }
         if (options.has_persisted() && options.persisted()) u->set_persistence_state(pj::PERSISTED);
+        *u->mutable_xattr() = options.xattr();
         u->set_last_modification_time_ms(now);
       }
       entries.push_back(std::move(e));
