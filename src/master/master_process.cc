@@ -120,6 +120,17 @@ Result<std::unique_ptr<MasterProcess>> MasterProcess::Create(const conf::Configu
   ASSIGN_OR_RETURN(int64_t web_port, conf.GetInt(k::kMasterWebPort));
   p->rpc_port_ = static_cast<int>(port);
   p->web_port_ = static_cast<int>(web_port);
+  ASSIGN_OR_RETURN(bool delegation, conf.GetBool(k::kMasterBackupDelegationEnabled));
+  if (p->embedded_ && !p->single_master_quorum_ && delegation) {
+    ASSIGN_OR_RETURN(BackupWorkerRoleOptions wo, BackupWorkerRoleOptions::FromConfiguration(
+                                                     conf, p->hostname_, p->rpc_address()));
+    wo.cluster_id = [raw = p.get()] { return raw->fs_master_->cluster_id(); };
+    wo.snapshots_restored = [raw = p.get()] {
+      return static_cast<journal::RaftJournal*>(raw->journal_.get())->snapshots_restored();
+    };
+    p->backup_role_ =
+        std::make_unique<BackupWorkerRole>(p->fs_master_.get(), p->journal_.get(), std::move(wo));
+  }
   return p;
 }
 
@@ -142,6 +153,7 @@ Status MasterProcess::Start() {
   std::unique_lock<std::mutex> l(role_mu_);
   if (!embedded_) return BecomePrimary();
   if (!single_master_quorum_) {
+    if (backup_role_ && !serving_) backup_role_->Start();
     spdlog::info(
         "Alluxio master {} started as a standby; the embedded journal quorum elects the "
         "primary",
@@ -157,6 +169,8 @@ Status MasterProcess::Start() {
 }
 
 Status MasterProcess::BecomePrimary() {
+  // A delegated backup this master was writing as a standby finishes on its own thread.
+  if (backup_role_) backup_role_->Stop();
   if (conf_.IsSet(k::kMasterJournalInitFromBackup) &&
       !conf_.Get(k::kMasterJournalInitFromBackup).empty()) {
     std::string uri = conf_.Get(k::kMasterJournalInitFromBackup);
@@ -180,6 +194,7 @@ Status MasterProcess::BecomePrimary() {
   }
   ASSIGN_OR_RETURN(BackupManagerOptions backup_options,
                    BackupManagerOptions::FromConfiguration(conf_, hostname_));
+  backup_options.delegation = backup_options.delegation && backup_role_ != nullptr;
   backup_manager_ = std::make_unique<BackupManager>(
       fs_master_.get(), journal_.get(), fs_master_->cluster_id(), std::move(backup_options));
   backup_manager_->Start();
@@ -196,6 +211,10 @@ Status MasterProcess::BecomePrimary() {
   std::vector<::grpc::Service*> services = {
       fs_service_.get(),           fs_worker_service_.get(), block_client_service_.get(),
       block_worker_service_.get(), meta_service_.get(),      version_service_.get()};
+  if (backup_role_) {
+    backup_messaging_service_ = std::make_unique<BackupMessagingService>(this);
+    services.push_back(backup_messaging_service_.get());
+  }
   if (embedded_) {
     journal_service_ =
         std::make_unique<JournalMasterService>(static_cast<journal::RaftJournal*>(journal_.get()));
@@ -223,6 +242,7 @@ void MasterProcess::LosePrimacy() {
   meta_service_.reset();
   version_service_.reset();
   journal_service_.reset();
+  backup_messaging_service_.reset();
   if (backup_manager_) backup_manager_->Stop();
   if (block_master_) {
     block_master_->Stop();
@@ -231,6 +251,8 @@ void MasterProcess::LosePrimacy() {
   if (fs_master_) fs_master_->Stop();
   serving_ = false;
   role_cv_.notify_all();
+  // A standby again: take delegated backups.
+  if (backup_role_ && !stopped_) backup_role_->Start();
 }
 
 void MasterProcess::OnPrimacyChange(bool primary) {
@@ -270,6 +292,7 @@ void MasterProcess::Stop() {
   {
     std::lock_guard<std::mutex> l(role_mu_);
     stopped_ = true;
+    if (backup_role_) backup_role_->Stop();
   }
   auto stop_journal = [&] {
     if (!journal_) return;

@@ -3,6 +3,9 @@
 // replays the journal, then serves RPCs as the primary; Stop() reverses it. Used by the
 // alluxio-master binary and by the in-process minicluster.
 //
+// Backups: with several masters and alluxio.master.backup.delegation.enabled, the primary hands
+// backups to standbys, which connect to it while they are standbys (BackupWorkerRole).
+//
 // Roles. With the UFS journal the master is the primary as soon as it started. With the EMBEDDED
 // journal every master replays the quorum's log as a standby (no RPC server: clients and workers
 // move on to the next address) and becomes the primary when its journal is elected leader and has
@@ -23,6 +26,7 @@
 #include "common/conf/configuration.h"
 #include "journal/journal.h"
 #include "master/backup/backup_manager.h"
+#include "master/backup/backup_worker_role.h"
 #include "master/block/block_master.h"
 #include "master/file/file_system_master.h"
 
@@ -32,6 +36,7 @@ class RpcServer;
 
 namespace alluxio::master {
 
+class BackupMessagingService;
 class BlockMasterClientService;
 class BlockMasterWorkerService;
 class FileSystemMasterService;
@@ -96,6 +101,10 @@ class MasterProcess {
   std::unique_ptr<BlockMaster> block_master_;
   std::unique_ptr<FileSystemMaster> fs_master_;
   std::unique_ptr<BackupManager> backup_manager_;
+  // Backup delegation with several masters: the standby side (runs while this master is a
+  // standby) and the primary side (a service).
+  std::unique_ptr<BackupWorkerRole> backup_role_;
+  std::unique_ptr<BackupMessagingService> backup_messaging_service_;
   int64_t restored_entries_ = -1;
   std::unique_ptr<FileSystemMasterService> fs_service_;
   std::unique_ptr<FileSystemMasterWorkerService> fs_worker_service_;

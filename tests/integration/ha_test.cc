@@ -305,6 +305,66 @@ TEST_F(HaTest, MigrationBetweenUfsAndEmbeddedJournalsByBackup) {
   EXPECT_TRUE((*ufs_master)->client()->GetStatus("/dir3/sub").ok());
 }
 
+// Alluxio's backupDelegationEmbedded / backupDelegationProtocol: with three masters a backup is
+// taken by a standby (here: into the standby's own --local backup directory) from its state
+// caught up with everything the primary acknowledged; without standbys it is refused with
+// Alluxio's message (after a short wait for one to connect) unless --allow-leader, and
+// --bypass-delegation makes the primary take it.
+TEST_F(HaTest, BackupsAreDelegatedToAStandby) {
+  auto backup_dir = [&](int i) { return fmt::format("{}/m{}/backups", root_, i); };
+  for (int i = 0; i < kMasters; i++) {
+    ASSERT_TRUE(StartMaster(i, {{"alluxio.master.backup.directory", backup_dir(i)},
+                                {"alluxio.master.backup.connect.interval.min", "100ms"},
+                                {"alluxio.master.backup.connect.interval.max", "500ms"}})
+                    .ok());
+  }
+  int primary = WaitForServing();
+  ASSERT_GE(primary, 0);
+  std::unique_ptr<client::FileSystem> fs = Client();
+  for (int d = 0; d < 50; d++) ASSERT_TRUE(fs->CreateDirectory(fmt::format("/dir{}", d)).ok());
+  auto [rc, out] = FsAdmin({"backup", "--local"});
+  ASSERT_EQ(rc, 0) << out;
+  std::string uri = BackupUri(out);
+  ASSERT_FALSE(uri.empty()) << out;
+  EXPECT_EQ(uri.find(backup_dir(primary)), std::string::npos) << "taken by the primary: " << uri;
+  int taker = -1;
+  for (int i = 0; i < kMasters; i++) {
+    if (uri.rfind(backup_dir(i), 0) == 0) taker = i;
+  }
+  ASSERT_GE(taker, 0) << uri;
+  EXPECT_TRUE(std::filesystem::exists(uri + ".complete"));
+
+  // Without standbys taking backups (restarted, one at a time, with delegation off): refused,
+  // unless the leader may take it.
+  for (int i = 0; i < kMasters; i++) {
+    if (i == primary) continue;
+    masters_[i].reset();
+    ASSERT_TRUE(StartMaster(i, {{"alluxio.master.backup.directory", backup_dir(i)},
+                                {"alluxio.master.backup.delegation.enabled", "false"}})
+                    .ok());
+  }
+  ASSERT_EQ(WaitForServing(), primary);
+  std::tie(rc, out) = FsAdmin({"backup", "--local"});
+  EXPECT_NE(rc, 0) << out;
+  EXPECT_NE(out.find("No master found to delegate backup."), std::string::npos) << out;
+  std::tie(rc, out) = FsAdmin({"backup", "--local", "--allow-leader"});
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_EQ(BackupUri(out).rfind(backup_dir(primary), 0), 0u) << out;
+  std::tie(rc, out) = FsAdmin({"backup", "--local", "--bypass-delegation"});
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_EQ(BackupUri(out).rfind(backup_dir(primary), 0), 0u) << out;
+
+  // The standby's backup holds everything acknowledged before it was asked for.
+  masters_.clear();
+  testing::MiniClusterOptions o;
+  o.properties = {{"alluxio.master.journal.init.from.backup", uri}};
+  auto restored = testing::MiniCluster::Start(o);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  auto list = (*restored)->client()->ListStatus("/");
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_EQ(list->size(), 50u);
+}
+
 TEST_F(HaTest, SingleMasterEmbeddedJournalServesAndRestarts) {
   conf::Configuration c = MasterConf(0);
   ASSERT_TRUE(

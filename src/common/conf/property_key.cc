@@ -258,6 +258,40 @@ const PropertyKey& kMasterDailyBackupFilesRetained = Define({
                    "ones are deleted with their .complete markers.",
     .min_value = 1,
 });
+const PropertyKey& kMasterBackupDelegationEnabled = Define({
+    .name = "alluxio.master.backup.delegation.enabled",
+    .type = T::kBool,
+    .default_value = "true",
+    .description = "With more than one master, whether backups are taken by a standby master "
+                   "(the primary keeps serving) instead of the primary.",
+});
+const PropertyKey& kMasterBackupHeartbeatInterval = Define({
+    .name = "alluxio.master.backup.heartbeat.interval",
+    .type = T::kDuration,
+    .default_value = "2sec",
+    .description = "How often a standby taking a delegated backup reports its progress.",
+});
+const PropertyKey& kMasterBackupConnectIntervalMin = Define({
+    .name = "alluxio.master.backup.connect.interval.min",
+    .type = T::kDuration,
+    .default_value = "1sec",
+    .description = "Shortest wait before a standby retries connecting to the primary for "
+                   "backup delegation.",
+});
+const PropertyKey& kMasterBackupConnectIntervalMax = Define({
+    .name = "alluxio.master.backup.connect.interval.max",
+    .type = T::kDuration,
+    .default_value = "30sec",
+    .description = "Longest wait before a standby retries connecting to the primary for backup "
+                   "delegation.",
+});
+const PropertyKey& kMasterBackupAbandonTimeout = Define({
+    .name = "alluxio.master.backup.abandon.timeout",
+    .type = T::kDuration,
+    .default_value = "1min",
+    .description = "The primary fails a delegated backup whose standby sent no heartbeat for "
+                   "this long.",
+});
 const PropertyKey& kMasterJournalInitFromBackup = Define({
     .name = "alluxio.master.journal.init.from.backup",
     .type = T::kString,
@@ -734,8 +768,118 @@ const PropertyKey& kUserWorkerListRefreshInterval = Define({
 });
 
 // --- FUSE (alluxio.fuse.*) ---
+const PropertyKey& kFuseMountPoint = Define({
+    .name = "alluxio.fuse.mount.point",
+    .type = T::kString,
+    .default_value = "/mnt/alluxio-fuse",
+    .description = "Local directory where alluxio-fuse mount puts the Alluxio namespace.",
+});
+const PropertyKey& kFuseMountAlluxioPath = Define({
+    .name = "alluxio.fuse.mount.alluxio.path",
+    .type = T::kString,
+    .default_value = "/",
+    .description = "The Alluxio path shown at the root of the FUSE mount.",
+});
+const PropertyKey& kFuseMountOptions = Define({
+    .name = "alluxio.fuse.mount.options",
+    .type = T::kList,
+    .default_value = "attr_timeout=600,entry_timeout=600",
+    .description = "libfuse3 mount options (as for -o), before those given on the command line.",
+});
+const PropertyKey& kFuseFsName = Define({
+    .name = "alluxio.fuse.fs.name",
+    .type = T::kString,
+    .default_value = "alluxio-fuse",
+    .description = "The file system name the mount shows (mount, df).",
+});
+const PropertyKey& kFuseDebugEnabled = Define({
+    .name = "alluxio.fuse.debug.enabled",
+    .type = T::kBool,
+    .default_value = "false",
+    .description = "Log every FUSE request (libfuse -d).",
+});
+const PropertyKey& kFuseMaxWriteBytes = Define({
+    .name = "alluxio.fuse.maxwrite.bytes",
+    .type = T::kBytes,
+    .default_value = "1MB",
+    .description = "Largest write request the kernel sends (at most 1MB).",
+});
+const PropertyKey& kFuseReadaheadBytes = Define({
+    .name = "alluxio.fuse.readahead.bytes",
+    .type = T::kBytes,
+    .default_value = "4MB",
+    .description = "Kernel readahead of the mount (its bdi read_ahead_kb; needs root, else the "
+                   "kernel default of 128KB stays).",
+});
+const PropertyKey& kFuseStagingDir = Define({
+    .name = "alluxio.fuse.staging.dir",
+    .type = T::kString,
+    .default_value = "/tmp",
+    .description = "Local directory for the staging copies that make appends, random writes and "
+                   "truncation possible (anonymous files, removed on close).",
+});
+const PropertyKey& kFuseMaxThreads = Define({
+    .name = "alluxio.fuse.max.threads",
+    .type = T::kInt,
+    .default_value = "64",
+    .description = "Most threads serving FUSE requests at once.",
+    .min_value = 1,
+    .max_value = 100000,
+});
 
 // --- S3 gateway (alluxio.proxy.*) ---
+const PropertyKey& kProxyWebPort = Define({
+    .name = "alluxio.proxy.web.port",
+    .type = T::kInt,
+    .default_value = "39999",
+    .description = "Port of the proxy's HTTP server (the S3 API under /api/v1/s3/; 0: any free "
+                   "port).",
+    .min_value = 0,
+    .max_value = 65535,
+});
+const PropertyKey& kProxyWebHostname = Define({
+    .name = "alluxio.proxy.web.hostname",
+    .type = T::kString,
+    .default_value = "localhost",
+    .description = "Hostname clients (and the health check of the scripts) use to reach the proxy.",
+});
+const PropertyKey& kProxyWebBindHost = Define({
+    .name = "alluxio.proxy.web.bind.host",
+    .type = T::kString,
+    .default_value = "0.0.0.0",
+    .description = "Address the proxy's HTTP server binds to.",
+});
+const PropertyKey& kProxyS3WriteType = Define({
+    .name = "alluxio.proxy.s3.writetype",
+    .type = T::kEnum,
+    .default_value = "CACHE_THROUGH",
+    .description = "Write type of objects written through the S3 API.",
+    .enum_values = {"MUST_CACHE", "CACHE_THROUGH", "THROUGH", "ASYNC_THROUGH"},
+});
+const PropertyKey& kProxyS3MaxConnections = Define({
+    .name = "alluxio.proxy.s3.max.connections",
+    .type = T::kInt,
+    .default_value = "256",
+    .description = "Most HTTP connections the proxy serves at once (one thread each); more are "
+                   "answered 503 SlowDown.",
+    .min_value = 1,
+});
+const PropertyKey& kProxyS3SignatureVerificationEnabled = Define({
+    .name = "alluxio.proxy.s3.signature.verification.enabled",
+    .type = T::kBool,
+    .default_value = "false",
+    .description = "When false (Alluxio's behaviour), the access key of a request's Authorization "
+                   "header only names the Alluxio user. When true, every request must carry an AWS "
+                   "Signature V4 made with a secret key from alluxio.proxy.s3.credentials; others "
+                   "are refused (AccessDenied, SignatureDoesNotMatch, InvalidAccessKeyId).",
+});
+const PropertyKey& kProxyS3Credentials = Define({
+    .name = "alluxio.proxy.s3.credentials",
+    .type = T::kList,
+    .default_value = "",
+    .description = "Credentials for signature verification: comma-separated accessKey:secretKey "
+                   "pairs. The access key is the Alluxio user of the request.",
+});
 
 // --- S3 under-store (alluxio.underfs.s3.*, s3a.*) ---
 

@@ -83,6 +83,15 @@ extern const PropertyKey& kMasterBackupDirectory;  // alluxio.master.backup.dire
 extern const PropertyKey& kMasterDailyBackupEnabled;
 extern const PropertyKey& kMasterDailyBackupTime;
 extern const PropertyKey& kMasterDailyBackupFilesRetained;
+extern const PropertyKey&
+    kMasterBackupDelegationEnabled;  // alluxio.master.backup.delegation.enabled
+extern const PropertyKey&
+    kMasterBackupHeartbeatInterval;  // alluxio.master.backup.heartbeat.interval
+extern const PropertyKey&
+    kMasterBackupConnectIntervalMin;  // alluxio.master.backup.connect.interval.min
+extern const PropertyKey&
+    kMasterBackupConnectIntervalMax;  // alluxio.master.backup.connect.interval.max
+extern const PropertyKey& kMasterBackupAbandonTimeout;  // alluxio.master.backup.abandon.timeout
 extern const PropertyKey& kMasterJournalInitFromBackup;
 extern const PropertyKey& kMasterJournalSyncRootAfterInitFromBackup;
 extern const PropertyKey& kMasterJournalBackupWhenCorrupted;
@@ -183,8 +192,24 @@ extern const PropertyKey&
     kUserWorkerListRefreshInterval;  // alluxio.user.worker.list.refresh.interval
 
 // FUSE (alluxio.fuse.*).
+extern const PropertyKey& kFuseMountPoint;        // alluxio.fuse.mount.point
+extern const PropertyKey& kFuseMountAlluxioPath;  // alluxio.fuse.mount.alluxio.path
+extern const PropertyKey& kFuseMountOptions;      // alluxio.fuse.mount.options
+extern const PropertyKey& kFuseFsName;            // alluxio.fuse.fs.name
+extern const PropertyKey& kFuseDebugEnabled;      // alluxio.fuse.debug.enabled
+extern const PropertyKey& kFuseMaxWriteBytes;     // alluxio.fuse.maxwrite.bytes
+extern const PropertyKey& kFuseReadaheadBytes;    // alluxio.fuse.readahead.bytes
+extern const PropertyKey& kFuseStagingDir;        // alluxio.fuse.staging.dir
+extern const PropertyKey& kFuseMaxThreads;        // alluxio.fuse.max.threads
 
 // S3 gateway (alluxio.proxy.*).
+extern const PropertyKey& kProxyWebPort;                         // alluxio.proxy.web.port
+extern const PropertyKey& kProxyWebHostname;                     // alluxio.proxy.web.hostname
+extern const PropertyKey& kProxyWebBindHost;                     // alluxio.proxy.web.bind.host
+extern const PropertyKey& kProxyS3WriteType;                     // alluxio.proxy.s3.writetype
+extern const PropertyKey& kProxyS3MaxConnections;                // alluxio.proxy.s3.max.connections
+extern const PropertyKey& kProxyS3SignatureVerificationEnabled;  // ...s3.signature.verification...
+extern const PropertyKey& kProxyS3Credentials;                   // alluxio.proxy.s3.credentials
 
 // S3 under-store (alluxio.underfs.s3.*, s3a.*).
 

@@ -184,6 +184,9 @@ Result<BackupManagerOptions> BackupManagerOptions::FromConfiguration(
   ASSIGN_OR_RETURN(o.daily_enabled, conf.GetBool(k::kMasterDailyBackupEnabled));
   ASSIGN_OR_RETURN(o.daily_minute_of_day, ParseTimeOfDay(conf.Get(k::kMasterDailyBackupTime)));
   ASSIGN_OR_RETURN(o.daily_files_retained, conf.GetInt(k::kMasterDailyBackupFilesRetained));
+  // Delegation needs standbys: the master process turns it off with a single master.
+  ASSIGN_OR_RETURN(o.delegation, conf.GetBool(k::kMasterBackupDelegationEnabled));
+  ASSIGN_OR_RETURN(o.abandon_timeout_ms, conf.GetDurationMs(k::kMasterBackupAbandonTimeout));
   return o;
 }
 
@@ -490,16 +493,38 @@ Result<BackupStatus> BackupManager::Backup(const BackupRequest& request) {
   auto record = std::make_shared<Record>();
   std::thread previous;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    std::unique_lock<std::mutex> l(mu_);
+    if (options_.delegation && !request.bypass_delegation && delegates_.empty()) {
+      cv_.wait_for(l, std::chrono::milliseconds(options_.delegate_wait_ms),
+                   [&] { return stopping_ || !delegates_.empty(); });
+    }
     if (stopping_) return UnavailableError("The master is stopping");
     if (running_) return FailedPreconditionError("Backup in progress");
+    if (options_.delegation && !request.bypass_delegation) {
+      if (!delegates_.empty()) {
+        // Round robin: the first delegate after the last one used.
+        auto it = delegates_.upper_bound(last_delegate_);
+        if (it == delegates_.end()) it = delegates_.begin();
+        record->delegate = it->first;
+        record->status.host = it->second.host;
+        last_delegate_ = it->first;
+      } else if (!request.allow_leader) {
+        return FailedPreconditionError("No master found to delegate backup.");
+      } else {
+        spdlog::info("No standby master is connected; the primary takes the backup");
+      }
+    }
     running_ = true;
-    record->status.id = NewBackupId();
+    record->status.id = request.id.empty() ? NewBackupId() : request.id;
     record->status.state = BackupState::kInitiating;
-    record->status.host = options_.hostname;
+    if (record->delegate < 0) record->status.host = options_.hostname;
     backups_[record->status.id] = record;
     previous = std::move(worker_);
-    worker_ = std::thread([this, record, request] { Run(record, request); });
+    if (record->delegate >= 0) {
+      worker_ = std::thread([this, record, request] { RunDelegated(record, request); });
+    } else {
+      worker_ = std::thread([this, record, request] { Run(record, request); });
+    }
   }
   if (previous.joinable()) previous.join();  // it has ended: running_ was false
   if (request.run_async) {
@@ -507,6 +532,115 @@ Result<BackupStatus> BackupManager::Backup(const BackupRequest& request) {
     return StatusOf(*record);
   }
   return WaitFor(record->status.id);
+}
+
+void BackupManager::FinishLocked(Record* r, BackupState state, Status error) {
+  if (r->done) return;
+  r->status.state = state;
+  r->status.error = std::move(error);
+  r->done = true;
+  running_ = false;
+  cv_.notify_all();
+}
+
+void BackupManager::RunDelegated(std::shared_ptr<Record> record, BackupRequest request) {
+  DelegatedBackup d;
+  d.id = record->status.id;
+  d.request = std::move(request);
+  d.request.id = d.id;
+  d.request.run_async = true;
+  // Every entry appended so far: the standby applies up to here before it takes the backup.
+  d.sequence_number = journal_->NextSequenceNumber();
+  std::function<bool(const DelegatedBackup&)> send;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = delegates_.find(record->delegate);
+    if (it != delegates_.end()) send = it->second.send;
+  }
+  spdlog::info("Delegating backup {} to standby master {} (up to sequence number {})", d.id,
+               record->status.host, d.sequence_number);
+  bool sent = send && send(d);
+  std::unique_lock<std::mutex> l(mu_);
+  if (!sent) {
+    FinishLocked(record.get(), BackupState::kFailed,
+                 UnavailableError("Failed to delegate the backup."));
+    return;
+  }
+  const auto abandon = std::chrono::milliseconds(options_.abandon_timeout_ms);
+  record->last_report = std::chrono::steady_clock::now();
+  while (!record->done) {
+    if (stopping_) {
+      FinishLocked(record.get(), BackupState::kFailed,
+                   AbortedError("The primary master stopped while a standby took the backup"));
+      break;
+    }
+    auto deadline = record->last_report + abandon;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      FinishLocked(
+          record.get(), BackupState::kFailed,
+          DeadlineExceededError(fmt::format("Backup timed out: no report from {} for {} ms",
+                                            record->status.host, options_.abandon_timeout_ms)));
+      break;
+    }
+    cv_.wait_until(l, deadline);
+  }
+  if (record->status.state == BackupState::kCompleted) {
+    spdlog::info("Standby master {} completed backup {}: {} ({} entries)", record->status.host,
+                 record->status.id, record->status.uri, record->progress.load());
+  } else {
+    spdlog::error("Delegated backup {} failed: {}", record->status.id,
+                  record->status.error.ToString());
+  }
+}
+
+int64_t BackupManager::AddDelegate(std::string host,
+                                   std::function<bool(const DelegatedBackup&)> send) {
+  std::lock_guard<std::mutex> l(mu_);
+  int64_t id = next_delegate_id_++;
+  spdlog::info("Standby master {} connected for backup delegation", host);
+  delegates_[id] = Delegate{std::move(host), std::move(send)};
+  cv_.notify_all();  // a backup may be waiting for a standby
+  return id;
+}
+
+void BackupManager::RemoveDelegate(int64_t delegate) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = delegates_.find(delegate);
+  if (it == delegates_.end()) return;
+  spdlog::info("Standby master {} disconnected from backup delegation", it->second.host);
+  delegates_.erase(it);
+  for (auto& [id, r] : backups_) {
+    if (r->delegate == delegate && !r->done) {
+      FinishLocked(r.get(), BackupState::kFailed, AbortedError("Backup-worker is lost."));
+    }
+  }
+}
+
+void BackupManager::OnDelegateStatus(int64_t delegate, const BackupStatus& status) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = backups_.find(status.id);
+  if (it == backups_.end()) return;
+  Record* r = it->second.get();
+  if (r->delegate != delegate || r->done) return;
+  r->last_report = std::chrono::steady_clock::now();
+  if (!status.uri.empty()) r->status.uri = status.uri;
+  r->progress.store(status.entry_count, std::memory_order_relaxed);
+  switch (status.state) {
+    case BackupState::kCompleted:
+    case BackupState::kFailed:
+      FinishLocked(r, status.state, status.error);
+      break;
+    case BackupState::kNone:
+      break;
+    default:
+      r->status.state = status.state;
+      cv_.notify_all();  // the abandon deadline moved
+  }
+}
+
+size_t BackupManager::delegate_count() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return delegates_.size();
 }
 
 Result<BackupStatus> BackupManager::GetStatus(const std::string& id) {
@@ -531,16 +665,12 @@ void BackupManager::Run(std::shared_ptr<Record> record, BackupRequest request) {
   auto finish = [&](const Result<WrittenBackup>& written) {
     std::lock_guard<std::mutex> l(mu_);
     if (written.ok()) {
-      record->status.state = BackupState::kCompleted;
       record->status.uri = written->uri;
       record->progress.store(written->entry_count);
+      FinishLocked(record.get(), BackupState::kCompleted, Status());
     } else {
-      record->status.state = BackupState::kFailed;
-      record->status.error = written.status();
+      FinishLocked(record.get(), BackupState::kFailed, written.status());
     }
-    record->done = true;
-    running_ = false;
-    cv_.notify_all();
   };
   Result<BackupLocation> dir =
       ResolveBackupDirectory(dir_name, request.local, options_.root_ufs, options_.root_ufs_options);

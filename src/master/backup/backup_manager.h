@@ -10,6 +10,16 @@
 // `<name>.complete` marker once the .gz is durable. One backup runs at a time; its status (and
 // that of every earlier backup of this process) can be polled by id.
 //
+// Delegation (reference §4.5). With more than one master (`options.delegation`), the primary
+// hands backups to a standby (a "delegate": each standby's BackupWorkerRole registers itself
+// through AddDelegate) and only tracks them: the standby catches up to the primary's sequence
+// number, takes the backup from its own state and reports its status (OnDelegateStatus). A
+// delegate that goes away fails the backup ("Backup-worker is lost."), as does one silent for
+// abandon_timeout_ms ("Backup timed out"). Without a delegate (after waiting delegate_wait_ms for
+// one) a backup fails with "No master found to delegate backup." unless the request allows the
+// leader; bypass_delegation makes the
+// primary take it.
+//
 // The daily backup (alluxio.master.daily.backup.*) runs on its own thread at the configured
 // local time and keeps the newest `files.retained` backups of the directory, deleting older ones
 // with their markers. The clock is injectable: tests call RunDailyBackupIfDue directly.
@@ -23,6 +33,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -66,6 +77,19 @@ struct BackupRequest {
   bool local = false;
   // False: Backup() returns once the backup ended.
   bool run_async = true;
+  // Delegation (fsadmin backup --allow-leader / --bypass-delegation).
+  bool allow_leader = false;
+  bool bypass_delegation = false;
+  // Set by the primary for a backup it delegated: the standby's record takes this id.
+  std::string id;
+};
+
+// What the primary sends a standby that is to take a backup.
+struct DelegatedBackup {
+  std::string id;
+  BackupRequest request;
+  // The standby takes the backup after applying every entry before this sequence number.
+  journal::SequenceNumber sequence_number = 0;
 };
 
 struct BackupManagerOptions {
@@ -78,6 +102,12 @@ struct BackupManagerOptions {
   int64_t daily_files_retained = 3;
   // Wall clock in epoch ms; defaults to the system clock.
   std::function<int64_t()> clock;
+  // Hand backups to standbys (alluxio.master.backup.delegation.enabled with several masters).
+  bool delegation = false;
+  int64_t abandon_timeout_ms = 60000;  // alluxio.master.backup.abandon.timeout
+  // With no standby connected, how long a backup waits for one (standbys reconnect within
+  // about a second after a failover) before it fails or falls back to the leader.
+  int64_t delegate_wait_ms = 3000;
 
   static Result<BackupManagerOptions> FromConfiguration(const conf::Configuration& conf,
                                                         const std::string& hostname);
@@ -142,6 +172,17 @@ class BackupManager {
   Result<BackupStatus> Backup(const BackupRequest& request);
   // NotFound for an unknown id.
   Result<BackupStatus> GetStatus(const std::string& id);
+
+  // --- Delegation (primary side) ---
+  // Registers a standby that takes delegated backups; `send` hands it one (false: the standby is
+  // gone). Returns the delegate's id. `send` is never called with mu_ held.
+  int64_t AddDelegate(std::string host, std::function<bool(const DelegatedBackup&)> send);
+  // The standby went away: a backup it was taking fails ("Backup-worker is lost.").
+  void RemoveDelegate(int64_t delegate);
+  // A status report of `delegate` about the backup status.id; ignored unless that backup was
+  // handed to this delegate and is still running.
+  void OnDelegateStatus(int64_t delegate, const BackupStatus& status);
+  size_t delegate_count() const;
   // Blocks until the backup `id` ended; its final status.
   Result<BackupStatus> WaitFor(const std::string& id);
 
@@ -159,8 +200,18 @@ class BackupManager {
     BackupStatus status;
     std::atomic<int64_t> progress{0};
     bool done = false;
+    int64_t delegate = -1;  // the standby taking it, or -1: this master
+    std::chrono::steady_clock::time_point last_report;
+  };
+  struct Delegate {
+    std::string host;
+    std::function<bool(const DelegatedBackup&)> send;
   };
   void Run(std::shared_ptr<Record> record, BackupRequest request);
+  // Hands the backup to a standby and waits until it reports the end, goes away or times out.
+  void RunDelegated(std::shared_ptr<Record> record, BackupRequest request);
+  // Ends `r` with `status` (kCompleted or kFailed). REQUIRES: mu_ held.
+  void FinishLocked(Record* r, BackupState state, Status error);
   void DailyLoop();
   BackupStatus StatusOf(const Record& r) const;  // REQUIRES: mu_ held
 
@@ -175,7 +226,10 @@ class BackupManager {
   bool running_ = false;                                    // GUARDED_BY(mu_)
   bool stopping_ = false;                                   // GUARDED_BY(mu_)
   int64_t next_daily_ms_ = 0;                               // GUARDED_BY(mu_)
-  std::thread worker_;  // the current or last backup; joined before the next starts
+  std::map<int64_t, Delegate> delegates_;                   // GUARDED_BY(mu_)
+  int64_t next_delegate_id_ = 0;                            // GUARDED_BY(mu_)
+  int64_t last_delegate_ = -1;  // GUARDED_BY(mu_): round robin among delegates
+  std::thread worker_;          // the current or last backup; joined before the next starts
   std::thread daily_;
 };
 

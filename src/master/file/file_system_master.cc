@@ -228,6 +228,12 @@ void FileSystemMaster::TtlLoop() {
 // --- Journaled ---
 
 Status FileSystemMaster::Apply(const journal::JournalEntry& entry) {
+  // Replay at start, or a standby applying committed entries while a backup may read the state.
+  ExclusiveLock lock(state_mu_);
+  return ApplyEntry(entry);
+}
+
+Status FileSystemMaster::ApplyEntry(const journal::JournalEntry& entry) {
   if (entry.has_operation_id()) {
     RememberOperation({entry.operation_id().most_significant_bits(),
                        entry.operation_id().least_significant_bits()});
@@ -283,7 +289,9 @@ Status FileSystemMaster::Apply(const journal::JournalEntry& entry) {
     default:
       RETURN_IF_ERROR(tree_.Apply(entry));
   }
-  for (const journal::JournalEntry& child : entry.journal_entries()) RETURN_IF_ERROR(Apply(child));
+  for (const journal::JournalEntry& child : entry.journal_entries()) {
+    RETURN_IF_ERROR(ApplyEntry(child));
+  }
   return Status();
 }
 
@@ -322,6 +330,7 @@ std::vector<InodeId> FileSystemMaster::FilesInSubtree(InodeId id) const {
 }
 
 void FileSystemMaster::Reset() {
+  ExclusiveLock lock(state_mu_);
   tree_.Reset();
   mount_table_.Reset();
   cluster_id_.clear();
@@ -405,7 +414,7 @@ Result<journal::SequenceNumber> FileSystemMaster::ApplyAndJournal(journal::Journ
     entry.mutable_operation_id()->set_most_significant_bits(ctx.op_id.first);
     entry.mutable_operation_id()->set_least_significant_bits(ctx.op_id.second);
   }
-  Status s = Apply(entry);
+  Status s = ApplyEntry(entry);
   if (!s.ok()) {
     // Operations validate before they build entries, so this is a bug; the in-memory state may
     // now differ from the journal. Stop rather than serve diverged metadata.

@@ -195,6 +195,8 @@ class FileSystemMaster : public journal::Journaled, public FileBlockIndex {
   using SharedLock = std::shared_lock<std::shared_mutex>;
   using ExclusiveLock = std::unique_lock<std::shared_mutex>;
 
+  // Apply without taking state_mu_. REQUIRES: state_mu_ held exclusively (or nothing else runs).
+  Status ApplyEntry(const journal::JournalEntry& entry);
   // Applies `entry` and appends it to the journal; returns its sequence number.
   // REQUIRES: state_mu_ held exclusively.
   Result<journal::SequenceNumber> ApplyAndJournal(journal::JournalEntry entry,

@@ -5,9 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "master/backup/backup_worker_role.h"
 #include "master/master_process.h"
 #include "master/service/journal_master_service.h"
 #include "rpc/grpc_status.h"
+#include "rpc/master_client.h"
 
 namespace alluxio::master {
 
@@ -49,6 +51,8 @@ void ToProto(const BackupStatus& s, grpc::meta::BackupPStatus* out) {
   r.target_directory = req->target_directory();
   r.local = req->options().local_file_system();
   r.run_async = req->options().run_async();
+  r.allow_leader = req->options().allow_leader();
+  r.bypass_delegation = req->options().bypass_delegation();
   Result<BackupStatus> s = m->Backup(r);
   if (!s.ok()) return rpc::ToGrpcStatus(s.status());
   // A synchronous backup that failed fails the call, as in Alluxio.
@@ -65,6 +69,82 @@ void ToProto(const BackupStatus& s, grpc::meta::BackupPStatus* out) {
   Result<BackupStatus> s = m->GetStatus(req->backup_id());
   if (!s.ok()) return rpc::ToGrpcStatus(s.status());
   ToProto(*s, resp);
+  return ::grpc::Status::OK;
+}
+
+namespace {
+
+// "FAILED_PRECONDITION: text" (Status::ToString, as the standby sends it) back into a Status.
+Status ParseStatus(const std::string& text) {
+  for (int c = 1; c <= 16; ++c) {
+    auto code = static_cast<StatusCode>(c);
+    std::string prefix = std::string(StatusCodeName(code)) + ": ";
+    if (text.rfind(prefix, 0) == 0) return Status(code, text.substr(prefix.size()));
+  }
+  return UnknownError(text.empty() ? "Backup failed" : text);
+}
+
+}  // namespace
+
+::grpc::Status BackupMessagingService::Connect(
+    ::grpc::ServerContext*,
+    ::grpc::ServerReaderWriter<grpc::meta::BackupLeaderMessage, grpc::meta::BackupWorkerMessage>*
+        stream) {
+  BackupManager* m = process_->backup_manager();
+  if (m == nullptr) return rpc::ToGrpcStatus(UnavailableError("The master is not started"));
+  grpc::meta::BackupWorkerMessage msg;
+  if (!stream->Read(&msg) || !msg.has_handshake()) {
+    return rpc::ToGrpcStatus(InvalidArgumentError("Expected a backup delegation handshake"));
+  }
+  rpc::ServiceSpec spec{grpc::version::META_MASTER_BACKUP_MESSAGING_SERVICE,
+                        kMetaMasterBackupMessagingServiceVersion,
+                        "MetaMasterBackupMessagingService"};
+  // The standby is the client: it may lag this primary by one version.
+  Status compatible = rpc::CheckServiceVersion(
+      {spec.service_type, msg.handshake().version(), spec.name}, spec.version);
+  if (!compatible.ok()) return rpc::ToGrpcStatus(compatible);
+  std::string host = msg.handshake().hostname();
+  // Shared with the send function, which the BackupManager may still hold (and call) after this
+  // handler returned: `open` turns false, under `mu`, before the stream goes away.
+  struct Link {
+    std::mutex mu;
+    bool open = true;  // GUARDED_BY(mu)
+  };
+  auto link = std::make_shared<Link>();
+  {
+    grpc::meta::BackupLeaderMessage ack;
+    ack.set_accepted(true);
+    if (!stream->Write(ack)) return ::grpc::Status::OK;
+  }
+  int64_t id = m->AddDelegate(host, [link, stream](const DelegatedBackup& d) {
+    grpc::meta::BackupLeaderMessage out;
+    auto* r = out.mutable_request();
+    r->set_backup_id(d.id);
+    r->set_journal_sequence_number(d.sequence_number);
+    if (!d.request.target_directory.empty()) {
+      r->mutable_request()->set_target_directory(d.request.target_directory);
+    }
+    r->mutable_request()->mutable_options()->set_local_file_system(d.request.local);
+    std::lock_guard<std::mutex> l(link->mu);
+    return link->open && stream->Write(out);
+  });
+  while (stream->Read(&msg)) {
+    if (!msg.has_status()) continue;
+    const grpc::meta::BackupPStatus& p = msg.status();
+    BackupStatus s;
+    s.id = p.backup_id();
+    s.state = static_cast<BackupState>(p.backup_state());
+    s.host = p.backup_host();
+    s.uri = p.backup_uri();
+    s.entry_count = p.entry_count();
+    if (s.state == BackupState::kFailed) s.error = ParseStatus(p.backup_error());
+    m->OnDelegateStatus(id, s);
+  }
+  {
+    std::lock_guard<std::mutex> l(link->mu);
+    link->open = false;
+  }
+  m->RemoveDelegate(id);
   return ::grpc::Status::OK;
 }
 
@@ -86,6 +166,9 @@ void ToProto(const BackupStatus& s, grpc::meta::BackupPStatus* out) {
       return ::grpc::Status::OK;
     case grpc::version::BLOCK_MASTER_WORKER_SERVICE:
       resp->set_version(kBlockMasterWorkerServiceVersion);
+      return ::grpc::Status::OK;
+    case grpc::version::META_MASTER_BACKUP_MESSAGING_SERVICE:
+      resp->set_version(kMetaMasterBackupMessagingServiceVersion);
       return ::grpc::Status::OK;
     case grpc::version::JOURNAL_MASTER_CLIENT_SERVICE:
       resp->set_version(kJournalMasterClientServiceVersion);

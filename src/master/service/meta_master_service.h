@@ -22,13 +22,28 @@ class MetaMasterService final : public grpc::meta::MetaMasterClientService::Serv
                                grpc::meta::GetMasterInfoPResponse* resp) override;
   ::grpc::Status Checkpoint(::grpc::ServerContext* ctx, const grpc::meta::CheckpointPOptions* req,
                             grpc::meta::CheckpointPResponse* resp) override;
-  // A single master takes backups itself: allow_leader and bypass_delegation change nothing
-  // until HA brings delegation to standbys.
+  // With several masters the backup goes to a standby (BackupManager, "Delegation").
   ::grpc::Status Backup(::grpc::ServerContext* ctx, const grpc::meta::BackupPRequest* req,
                         grpc::meta::BackupPStatus* resp) override;
   ::grpc::Status GetBackupStatus(::grpc::ServerContext* ctx,
                                  const grpc::meta::BackupStatusPRequest* req,
                                  grpc::meta::BackupPStatus* resp) override;
+
+ private:
+  MasterProcess* const process_;
+};
+
+// MetaMasterBackupMessagingService: the primary's side of backup delegation. Each Connect stream
+// is one standby (BackupWorkerRole), registered with the BackupManager as a delegate for as long
+// as the stream lasts. Wire format: docs/formats/rpc.md ("Backup delegation").
+class BackupMessagingService final : public grpc::meta::MetaMasterBackupMessagingService::Service {
+ public:
+  // `process` must outlive the service.
+  explicit BackupMessagingService(MasterProcess* process) : process_(process) {}
+  ::grpc::Status Connect(
+      ::grpc::ServerContext* ctx,
+      ::grpc::ServerReaderWriter<grpc::meta::BackupLeaderMessage, grpc::meta::BackupWorkerMessage>*
+          stream) override;
 
  private:
   MasterProcess* const process_;
