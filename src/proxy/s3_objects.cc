@@ -1,0 +1,918 @@
+// SPDX-License-Identifier: Apache-2.0
+// S3Handler: object operations (PUT, GET/HEAD, DELETE, batch delete, copy, tagging) and multipart
+// uploads. See s3_handler.h for how objects map onto files.
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "proxy/digest.h"
+#include "proxy/s3_ops.h"
+#include "proxy/s3_xml.h"
+
+namespace alluxio::proxy {
+
+namespace fsopts = ::alluxio::grpc::file;
+
+namespace {
+
+constexpr int kMaxTags = 10;
+constexpr size_t kMaxXmlBody = 2 << 20;
+constexpr int kMaxParts = 10000;
+
+std::string RandomHex(size_t bytes) {
+  thread_local std::mt19937_64 rng(std::random_device{}() ^
+                                   std::hash<std::thread::id>()(std::this_thread::get_id()));
+  std::string raw(bytes, '\0');
+  for (char& c : raw) c = static_cast<char>(rng());
+  return HexEncode(raw);
+}
+
+std::string Unquote(std::string s) {
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  return s;
+}
+
+// "k1=v1&k2=v2" (x-amz-tagging and the stored form) <-> pairs.
+Result<std::vector<std::pair<std::string, std::string>>> ParseTags(std::string_view s) {
+  return ParseQuery(s);
+}
+std::string EncodeTags(const std::vector<std::pair<std::string, std::string>>& tags) {
+  std::string out;
+  for (const auto& [k, v] : tags) {
+    if (!out.empty()) out += '&';
+    out += UriEncode(k) + "=" + UriEncode(v);
+  }
+  return out;
+}
+
+// Whether an If-Match / If-None-Match list names `etag` ("*" matches anything).
+bool ETagListMatches(std::string_view list, const std::string& etag) {
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.substr(0, 2) == "W/") item.remove_prefix(2);
+    if (item == "*" || Unquote(std::string(item)) == etag) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+S3Result<S3Handler::Ops::XAttrMap> S3Handler::Ops::RequestAttributes() {
+  XAttrMap attrs;
+  std::string ct = req_->Header("content-type");
+  if (!ct.empty()) attrs[kXAttrContentType] = ct;
+  size_t meta_bytes = 0;
+  for (const auto& [name, value] : req_->headers) {
+    if (name.compare(0, 11, "x-amz-meta-") == 0) {
+      attrs[kXAttrMetaPrefix + name.substr(11)] = value;
+      meta_bytes += name.size() - 11 + value.size();
+    }
+  }
+  if (meta_bytes > 2048) {
+    return S3Error{400, "MetadataTooLarge",
+                   "Your metadata headers exceed the maximum allowed metadata size (2 KB)."};
+  }
+  if (req_->HasHeader("x-amz-tagging")) {
+    auto tags = ParseTags(req_->Header("x-amz-tagging"));
+    if (!tags.ok()) return S3Error::InvalidArgument("malformed x-amz-tagging");
+    if (tags->size() > kMaxTags)
+      return S3Error{400, "BadRequest", "Object tags cannot be greater than 10"};
+    attrs[kXAttrTags] = EncodeTags(*tags);
+  }
+  return attrs;
+}
+
+std::string S3Handler::Ops::TempPath() { return InternalPath() + "/tmp/" + RandomHex(16); }
+
+S3Result<std::string> S3Handler::Ops::WriteBody(const std::string& path, bool overwrite) {
+  std::string encoding = req_->Header("content-encoding");
+  std::string sha_header = req_->Header("x-amz-content-sha256");
+  if (encoding.find("aws-chunked") != std::string::npos ||
+      sha_header.compare(0, 10, "STREAMING-") == 0) {
+    return S3Error::NotImplemented("aws-chunked uploads (streaming signatures)");
+  }
+  std::string expected_md5;
+  if (req_->HasHeader("content-md5")) {
+    expected_md5 = Base64Decode(req_->Header("content-md5"));
+    if (expected_md5.size() != 16)
+      return S3Error{400, "InvalidDigest", "The Content-MD5 you specified is not valid."};
+  }
+  const bool check_sha = h_->options_.verify_signatures && sha_header.size() == 64;
+  fsopts::CreateFilePOptions o;
+  o.set_recursive(true);
+  o.set_overwrite(overwrite);
+  o.set_write_type(h_->options_.write_type);
+  Result<std::unique_ptr<client::FileOutStream>> out = fs_->Create(path, o);
+  if (!out.ok()) return ErrorFromStatus(out.status(), key_, false);
+  Digest md5(Digest::Kind::kMd5);
+  Digest sha(Digest::Kind::kSha256);
+  std::string buf(h_->options_.chunk_size, '\0');
+  for (;;) {
+    Result<size_t> n = req_->body->Read(buf.data(), buf.size());
+    if (!n.ok()) {
+      (*out)->Cancel();
+      return S3Error{400, "IncompleteBody", std::string(n.status().message())};
+    }
+    if (*n == 0) break;
+    std::string_view chunk(buf.data(), *n);
+    md5.Update(chunk);
+    if (check_sha) sha.Update(chunk);
+    Status s = (*out)->Write(chunk);
+    if (!s.ok()) {
+      (*out)->Cancel();
+      return ErrorFromStatus(s, key_, false);
+    }
+  }
+  std::string digest = md5.Finish();
+  if (!expected_md5.empty() && digest != expected_md5) {
+    (*out)->Cancel();
+    return S3Error::BadDigest();
+  }
+  if (check_sha && HexEncode(sha.Finish()) != sha_header) {
+    (*out)->Cancel();
+    return S3Error{400, "XAmzContentSHA256Mismatch",
+                   "The provided 'x-amz-content-sha256' header does not match what was computed."};
+  }
+  Status s = (*out)->Close();
+  if (!s.ok()) return ErrorFromStatus(s, key_, false);
+  return HexEncode(digest);
+}
+
+S3Result<std::string> S3Handler::Ops::CopyData(const std::string& src, int64_t offset,
+                                               int64_t length, const std::string& dst) {
+  Result<std::unique_ptr<client::FileInStream>> in = fs_->Open(src);
+  if (!in.ok()) return ErrorFromStatus(in.status(), src, false);
+  if (offset > 0) {
+    Status s = (*in)->Seek(offset);
+    if (!s.ok()) return ErrorFromStatus(s, src, false);
+  }
+  fsopts::CreateFilePOptions o;
+  o.set_recursive(true);
+  o.set_overwrite(true);
+  o.set_write_type(h_->options_.write_type);
+  Result<std::unique_ptr<client::FileOutStream>> out = fs_->Create(dst, o);
+  if (!out.ok()) return ErrorFromStatus(out.status(), key_, false);
+  Digest md5(Digest::Kind::kMd5);
+  std::string buf(h_->options_.chunk_size, '\0');
+  int64_t left = length;
+  while (left > 0) {
+    size_t want = static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(buf.size())));
+    Result<size_t> n = (*in)->Read(buf.data(), want);
+    if (!n.ok() || *n == 0) {
+      (*out)->Cancel();
+      return n.ok() ? S3Error::InternalError("source ended early")
+                    : ErrorFromStatus(n.status(), src, false);
+    }
+    std::string_view chunk(buf.data(), *n);
+    md5.Update(chunk);
+    Status s = (*out)->Write(chunk);
+    if (!s.ok()) {
+      (*out)->Cancel();
+      return ErrorFromStatus(s, key_, false);
+    }
+    left -= static_cast<int64_t>(*n);
+  }
+  Status s = (*out)->Close();
+  if (!s.ok()) return ErrorFromStatus(s, key_, false);
+  return HexEncode(md5.Finish());
+}
+
+std::optional<S3Error> S3Handler::Ops::Publish(const std::string& tmp, const std::string& dst,
+                                               const XAttrMap& attrs) {
+  auto drop_tmp = [&] {
+    fs_->Delete(tmp, fsopts::DeletePOptions()).IgnoreError();  // best effort: it is hidden
+  };
+  fsopts::SetAttributePOptions set;
+  for (const auto& [k, v] : attrs) (*set.mutable_xattr())[k] = v;
+  Status s = fs_->SetAttribute(tmp, set);
+  if (!s.ok()) {
+    drop_tmp();
+    return ErrorFromStatus(s, key_, false);
+  }
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    s = fs_->Rename(tmp, dst);
+    if (s.ok()) return std::nullopt;
+    if (s.code() == StatusCode::kAlreadyExists) {
+      Result<FileInfo> st = fs_->GetStatus(dst);
+      if (st.ok() && st->folder()) {
+        drop_tmp();
+        return S3Error{409, "OperationAborted",
+                       fmt::format("Key {} is a prefix of other keys and cannot also be an object "
+                                   "in Alluxio",
+                                   key_)};
+      }
+      Status d = fs_->Delete(dst, fsopts::DeletePOptions());
+      if (!d.ok() && d.code() != StatusCode::kNotFound) {
+        drop_tmp();
+        return ErrorFromStatus(d, key_, false);
+      }
+    } else if (s.code() == StatusCode::kNotFound) {
+      fsopts::CreateDirectoryPOptions mk;
+      mk.set_recursive(true);
+      mk.set_allow_exists(true);
+      mk.set_persist(h_->options_.write_type != ::alluxio::grpc::MUST_CACHE);
+      Status m = fs_->CreateDirectory(dst.substr(0, dst.rfind('/')), mk);
+      if (!m.ok()) {
+        drop_tmp();
+        return m.code() == StatusCode::kAlreadyExists || m.code() == StatusCode::kInvalidArgument
+                   ? S3Error{409, "OperationAborted",
+                             fmt::format("A parent of key {} is an object", key_)}
+                   : ErrorFromStatus(m, key_, false);
+      }
+    } else {
+      drop_tmp();
+      return ErrorFromStatus(s, key_, false);
+    }
+  }
+  drop_tmp();
+  return S3Error::InternalError("could not publish the object (concurrent writers)");
+}
+
+void S3Handler::Ops::RemoveEmptyParents(const std::string& key) {
+  std::string k = key;
+  if (!k.empty() && k.back() == '/') k.pop_back();
+  for (size_t slash = k.rfind('/'); slash != std::string::npos && slash > 0; slash = k.rfind('/')) {
+    k.resize(slash);
+    std::string path = BucketPath() + "/" + k;
+    Result<FileInfo> st = fs_->GetStatus(path);
+    if (!st.ok() || !st->folder() || st->child_count() > 0 || IsFolderObject(*st)) {
+      return;
+    }
+    if (!fs_->Delete(path, fsopts::DeletePOptions()).ok()) return;
+  }
+}
+
+// --- PUT / GET / HEAD / DELETE ---
+
+Status S3Handler::Ops::PutObject() {
+  if (auto e = CheckBucket()) return SendError(*e);
+  S3Result<XAttrMap> attrs = RequestAttributes();
+  if (!attrs.ok()) return SendError(attrs.error());
+  const std::string dst = ObjectPath();
+  if (key_.back() == '/') {
+    // A folder object: must be empty.
+    char c;
+    Result<size_t> n = req_->body->Read(&c, 1);
+    if (!n.ok() || *n != 0) {
+      return SendError(S3Error::InvalidArgument("An object whose key ends in '/' must be empty"));
+    }
+    fsopts::CreateDirectoryPOptions mk;
+    mk.set_recursive(true);
+    mk.set_allow_exists(true);
+    mk.set_persist(h_->options_.write_type != ::alluxio::grpc::MUST_CACHE);
+    std::string dir = dst.substr(0, dst.size() - 1);
+    Status s = fs_->CreateDirectory(dir, mk);
+    if (!s.ok()) return SendError(ErrorFromStatus(s, key_, false));
+    std::string etag = HexEncode(Md5(""));
+    (*attrs)[kXAttrFolder] = "1";
+    (*attrs)[kXAttrETag] = etag;
+    fsopts::SetAttributePOptions set;
+    for (const auto& [k, v] : *attrs) (*set.mutable_xattr())[k] = v;
+    s = fs_->SetAttribute(dir, set);
+    if (!s.ok()) return SendError(ErrorFromStatus(s, key_, false));
+    return SendEmpty(200, {{"etag", "\"" + etag + "\""}});
+  }
+  const std::string tmp = TempPath();
+  S3Result<std::string> etag = WriteBody(tmp, false);
+  if (!etag.ok()) return SendError(etag.error());
+  (*attrs)[kXAttrETag] = *etag;
+  if (auto e = Publish(tmp, dst, *attrs)) return SendError(*e);
+  return SendEmpty(200, {{"etag", "\"" + *etag + "\""}});
+}
+
+Status S3Handler::Ops::GetObject(bool head) {
+  const std::string path = ObjectPath();
+  Result<FileInfo> st = fs_->GetStatus(key_.back() == '/' ? path.substr(0, path.size() - 1) : path);
+  if (!st.ok()) {
+    if (st.status().code() == StatusCode::kNotFound) {
+      if (auto e = CheckBucket()) return SendError(*e);
+    }
+    return SendError(ErrorFromStatus(st.status(), key_, false));
+  }
+  const bool folder_key = key_.back() == '/';
+  if (st->folder() != folder_key || (folder_key && !IsFolderObject(*st))) {
+    return SendError(S3Error::NoSuchKey(key_));
+  }
+  if (!st->completed()) return SendError(S3Error::NoSuchKey(key_));
+  const std::string etag = ETagOf(*st);
+  const int64_t mtime = st->last_modification_time_ms();
+  const int64_t size = st->folder() ? 0 : st->length();
+  Headers h;
+  h.emplace("etag", "\"" + etag + "\"");
+  h.emplace("last-modified", HttpDate(mtime));
+  h.emplace("accept-ranges", "bytes");
+  h.emplace("x-amz-request-id", request_id_);
+  auto ct = st->xattr().find(kXAttrContentType);
+  h.emplace("content-type", ct != st->xattr().end() ? ct->second : "application/octet-stream");
+  size_t tag_count = 0;
+  for (const auto& [k, v] : st->xattr()) {
+    if (k.compare(0, sizeof(kXAttrMetaPrefix) - 1, kXAttrMetaPrefix) == 0) {
+      h.emplace("x-amz-meta-" + k.substr(sizeof(kXAttrMetaPrefix) - 1), v);
+    } else if (k == kXAttrTags && !v.empty()) {
+      auto tags = ParseTags(v);
+      if (tags.ok()) tag_count = tags->size();
+    }
+  }
+  if (tag_count > 0 && !head) h.emplace("x-amz-tagging-count", std::to_string(tag_count));
+  // Conditions (RFC 7232 order, as S3 applies them).
+  if (req_->HasHeader("if-match") && !ETagListMatches(req_->Header("if-match"), etag)) {
+    return SendError(S3Error::PreconditionFailed());
+  }
+  if (!req_->HasHeader("if-match") && req_->HasHeader("if-unmodified-since")) {
+    int64_t t = ParseHttpDate(req_->Header("if-unmodified-since"));
+    if (t >= 0 && mtime / 1000 > t / 1000) return SendError(S3Error::PreconditionFailed());
+  }
+  if (req_->HasHeader("if-none-match")) {
+    if (ETagListMatches(req_->Header("if-none-match"), etag)) {
+      Headers nm{{"etag", "\"" + etag + "\""}, {"last-modified", HttpDate(mtime)}};
+      return SendEmpty(304, nm);
+    }
+  } else if (req_->HasHeader("if-modified-since")) {
+    int64_t t = ParseHttpDate(req_->Header("if-modified-since"));
+    if (t >= 0 && mtime / 1000 <= t / 1000) {
+      Headers nm{{"etag", "\"" + etag + "\""}, {"last-modified", HttpDate(mtime)}};
+      return SendEmpty(304, nm);
+    }
+  }
+  int status = 200;
+  int64_t first = 0, length = size;
+  if (req_->HasHeader("range")) {
+    Result<std::optional<ByteRange>> r = ParseRange(req_->Header("range"), size);
+    if (!r.ok()) {
+      if (head) return SendError(S3Error::InvalidRange());
+      S3Error e = S3Error::InvalidRange();
+      Headers eh{{"content-type", "application/xml"},
+                 {"x-amz-request-id", request_id_},
+                 {"content-range", fmt::format("bytes */{}", size)}};
+      return resp_->Send(e.http_status, eh, ErrorXml(e, req_->path, request_id_));
+    }
+    if (r->has_value()) {
+      status = 206;
+      first = (*r)->first;
+      length = (*r)->length();
+      h.emplace("content-range", fmt::format("bytes {}-{}/{}", first, (*r)->last, size));
+    }
+  }
+  if (head || length == 0 || st->folder()) {
+    RETURN_IF_ERROR(resp_->Begin(status, h, length));
+    return Status();
+  }
+  Result<std::unique_ptr<client::FileInStream>> in = fs_->Open(path);
+  if (!in.ok()) return SendError(ErrorFromStatus(in.status(), key_, false));
+  if (first > 0) {
+    Status s = (*in)->Seek(first);
+    if (!s.ok()) return SendError(ErrorFromStatus(s, key_, false));
+  }
+  // Read the first chunk before answering, so that an unreadable object gets an error response.
+  std::string buf(h_->options_.chunk_size, '\0');
+  int64_t left = length;
+  bool started = false;
+  while (left > 0) {
+    size_t want = static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(buf.size())));
+    Result<size_t> n = (*in)->Read(buf.data(), want);
+    if (!n.ok() || *n == 0) {
+      Status s = n.ok() ? DataLossError(fmt::format("{} ended early", path)) : n.status();
+      if (!started) return SendError(ErrorFromStatus(s, key_, false));
+      return s;  // mid-body: the connection is closed, the client sees a short body
+    }
+    if (!started) {
+      RETURN_IF_ERROR(resp_->Begin(status, h, length));
+      started = true;
+    }
+    RETURN_IF_ERROR(resp_->Write(std::string_view(buf.data(), *n)));
+    left -= static_cast<int64_t>(*n);
+  }
+  return Status();
+}
+
+Status S3Handler::Ops::DeleteObject() {
+  std::string path = ObjectPath();
+  if (key_.back() == '/') path.pop_back();
+  Result<FileInfo> st = fs_->GetStatus(path);
+  if (!st.ok()) {
+    if (st.status().code() == StatusCode::kNotFound) {
+      if (auto e = CheckBucket()) return SendError(*e);
+      return SendEmpty(204);  // S3: deleting a missing key succeeds
+    }
+    return SendError(ErrorFromStatus(st.status(), key_, false));
+  }
+  if (st->folder() != (key_.back() == '/')) return SendEmpty(204);
+  if (st->folder() && st->child_count() > 0) {
+    // A folder object with keys below: drop only its folder mark.
+    fsopts::SetAttributePOptions set;
+    (*set.mutable_xattr())[kXAttrFolder] = "";  // attributes are never removed: "" is unset
+    Status s = fs_->SetAttribute(path, set);
+    if (!s.ok()) return SendError(ErrorFromStatus(s, key_, false));
+    return SendEmpty(204);
+  }
+  Status s = fs_->Delete(path, fsopts::DeletePOptions());
+  if (!s.ok() && s.code() != StatusCode::kNotFound) {
+    return SendError(ErrorFromStatus(s, key_, false));
+  }
+  RemoveEmptyParents(key_);
+  return SendEmpty(204);
+}
+
+Status S3Handler::Ops::DeleteObjects() {
+  if (auto e = CheckBucket()) return SendError(*e);
+  Result<std::string> body = ReadSmallBody(kMaxXmlBody);
+  if (!body.ok()) return SendError(S3Error::MalformedXml(body.status().message()));
+  Result<XmlElement> doc = ParseXml(*body);
+  if (!doc.ok() || doc->name != "Delete") {
+    return SendError(
+        S3Error::MalformedXml(doc.ok() ? "expected <Delete>" : doc.status().message()));
+  }
+  const bool quiet = doc->ChildText("Quiet") == "true";
+  std::vector<std::string> keys;
+  for (const XmlElement& c : doc->children) {
+    if (c.name != "Object") continue;
+    const XmlElement* k = c.Child("Key");
+    if (k == nullptr) return SendError(S3Error::MalformedXml("<Object> without <Key>"));
+    keys.push_back(k->text);
+  }
+  if (keys.empty() || keys.size() > 1000) {
+    return SendError(S3Error::MalformedXml("between 1 and 1000 objects per request"));
+  }
+  XmlWriter w;
+  w.Open("DeleteResult", true);
+  for (const std::string& key : keys) {
+    std::string path = BucketPath() + "/" + key;
+    Status s;
+    if (key.empty() || key.find("//") != std::string::npos || key.front() == '/') {
+      s = InvalidArgumentError("invalid key");
+    } else {
+      if (path.back() == '/') path.pop_back();
+      fsopts::DeletePOptions d;
+      s = fs_->Delete(path, d);
+      if (s.code() == StatusCode::kNotFound) s = Status();
+      if (s.ok()) {
+        std::string saved = key_;
+        key_ = key;
+        RemoveEmptyParents(key);
+        key_ = saved;
+      }
+    }
+    if (s.ok()) {
+      if (!quiet) w.Open("Deleted").Element("Key", key).Close();
+    } else {
+      S3Error e = ErrorFromStatus(s, key, false);
+      w.Open("Error")
+          .Element("Key", key)
+          .Element("Code", e.code)
+          .Element("Message", e.message)
+          .Close();
+    }
+  }
+  w.Close();
+  return SendXml(200, w.str());
+}
+
+S3Result<std::pair<std::string, S3Handler::Ops::FileInfo>> S3Handler::Ops::CopySource() {
+  std::string raw = req_->Header("x-amz-copy-source");
+  size_t q = raw.find('?');
+  if (q != std::string::npos) raw.resize(q);  // ?versionId=: there are no versions
+  Result<std::string> src = UriDecode(raw);
+  if (!src.ok() || src->empty()) return S3Error::InvalidArgument("Invalid copy source");
+  std::string s = *src;
+  if (s.front() == '/') s.erase(0, 1);
+  size_t slash = s.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == s.size()) {
+    return S3Error::InvalidArgument("Copy Source must mention the source bucket and key");
+  }
+  std::string bucket = s.substr(0, slash);
+  for (char& c : bucket) {
+    if (c == ':') c = '/';
+  }
+  std::string path = "/" + bucket + "/" + s.substr(slash + 1);
+  Result<FileInfo> st = fs_->GetStatus(path);
+  if (!st.ok()) {
+    if (st.status().code() == StatusCode::kNotFound) {
+      if (!fs_->GetStatus("/" + bucket).ok()) return S3Error::NoSuchBucket(s.substr(0, slash));
+    }
+    return ErrorFromStatus(st.status(), s.substr(slash + 1), false);
+  }
+  if (st->folder() || !st->completed()) return S3Error::NoSuchKey(s.substr(slash + 1));
+  return std::make_pair(path, std::move(*st));
+}
+
+Status S3Handler::Ops::CopyObject() {
+  if (auto e = CheckBucket()) return SendError(*e);
+  auto src = CopySource();
+  if (!src.ok()) return SendError(src.error());
+  const FileInfo& info = src->second;
+  XAttrMap attrs;
+  const std::string directive = req_->Header("x-amz-metadata-directive");
+  if (directive == "REPLACE") {
+    S3Result<XAttrMap> a = RequestAttributes();
+    if (!a.ok()) return SendError(a.error());
+    attrs = std::move(*a);
+  } else {
+    if (src->first == ObjectPath()) {
+      return SendError(S3Error{400, "InvalidRequest",
+                               "This copy request is illegal because it is trying to copy an "
+                               "object to itself without changing the object's metadata."});
+    }
+    for (const auto& [k, v] : info.xattr()) {
+      if (k != kXAttrETag) attrs[k] = v;
+    }
+  }
+  if (req_->Header("x-amz-tagging-directive") == "REPLACE") {
+    attrs.erase(kXAttrTags);
+    if (req_->HasHeader("x-amz-tagging")) {
+      auto tags = ParseTags(req_->Header("x-amz-tagging"));
+      if (!tags.ok()) return SendError(S3Error::InvalidArgument("malformed x-amz-tagging"));
+      attrs[kXAttrTags] = EncodeTags(*tags);
+    }
+  }
+  const std::string tmp = TempPath();
+  S3Result<std::string> etag = CopyData(src->first, 0, info.length(), tmp);
+  if (!etag.ok()) return SendError(etag.error());
+  attrs[kXAttrETag] = *etag;
+  if (auto e = Publish(tmp, ObjectPath(), attrs)) return SendError(*e);
+  XmlWriter w;
+  w.Open("CopyObjectResult", true)
+      .Element("LastModified", IsoDate(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count()))
+      .Element("ETag", "\"" + *etag + "\"")
+      .Close();
+  return SendXml(200, w.str());
+}
+
+// --- Tagging ---
+
+Status S3Handler::Ops::PutObjectTagging() {
+  Result<std::string> body = ReadSmallBody(kMaxXmlBody);
+  if (!body.ok()) return SendError(S3Error::MalformedXml(body.status().message()));
+  Result<XmlElement> doc = ParseXml(*body);
+  if (!doc.ok() || doc->name != "Tagging" || doc->Child("TagSet") == nullptr) {
+    return SendError(
+        S3Error::MalformedXml(doc.ok() ? "expected <Tagging><TagSet>" : doc.status().message()));
+  }
+  std::vector<std::pair<std::string, std::string>> tags;
+  for (const XmlElement& t : doc->Child("TagSet")->children) {
+    if (t.name != "Tag") continue;
+    if (t.Child("Key") == nullptr) return SendError(S3Error::MalformedXml("<Tag> without <Key>"));
+    tags.emplace_back(t.ChildText("Key"), t.ChildText("Value"));
+  }
+  if (tags.size() > kMaxTags) {
+    return SendError(S3Error{400, "BadRequest", "Object tags cannot be greater than 10"});
+  }
+  std::string path = ObjectPath();
+  fsopts::SetAttributePOptions set;
+  (*set.mutable_xattr())[kXAttrTags] = EncodeTags(tags);
+  Status s = fs_->SetAttribute(path, set);
+  if (!s.ok()) {
+    if (s.code() == StatusCode::kNotFound) {
+      if (auto e = CheckBucket()) return SendError(*e);
+    }
+    return SendError(ErrorFromStatus(s, key_, false));
+  }
+  return SendEmpty(200);
+}
+
+Status S3Handler::Ops::GetObjectTagging() {
+  Result<FileInfo> st = fs_->GetStatus(ObjectPath());
+  if (!st.ok()) {
+    if (st.status().code() == StatusCode::kNotFound) {
+      if (auto e = CheckBucket()) return SendError(*e);
+    }
+    return SendError(ErrorFromStatus(st.status(), key_, false));
+  }
+  XmlWriter w;
+  w.Open("Tagging", true).Open("TagSet");
+  auto it = st->xattr().find(kXAttrTags);
+  if (it != st->xattr().end()) {
+    auto tags = ParseTags(it->second);
+    if (tags.ok()) {
+      for (const auto& [k, v] : *tags) w.Open("Tag").Element("Key", k).Element("Value", v).Close();
+    }
+  }
+  w.Close().Close();
+  return SendXml(200, w.str());
+}
+
+Status S3Handler::Ops::DeleteObjectTagging() {
+  fsopts::SetAttributePOptions set;
+  (*set.mutable_xattr())[kXAttrTags] = "";
+  Status s = fs_->SetAttribute(ObjectPath(), set);
+  if (!s.ok()) {
+    if (s.code() == StatusCode::kNotFound) {
+      if (auto e = CheckBucket()) return SendError(*e);
+    }
+    return SendError(ErrorFromStatus(s, key_, false));
+  }
+  return SendEmpty(204);
+}
+
+// --- Multipart uploads ---
+
+S3Result<S3Handler::Ops::FileInfo> S3Handler::Ops::CheckUpload(const std::string& upload_id) {
+  if (upload_id.empty() || upload_id.find('/') != std::string::npos || upload_id.front() == '.') {
+    return S3Error::NoSuchUpload(upload_id);
+  }
+  Result<FileInfo> st = fs_->GetStatus(UploadPath(upload_id));
+  if (!st.ok()) {
+    if (st.status().code() == StatusCode::kNotFound) {
+      if (auto e = CheckBucket()) return *e;
+      return S3Error::NoSuchUpload(upload_id);
+    }
+    return ErrorFromStatus(st.status(), upload_id, false);
+  }
+  auto it = st->xattr().find(kXAttrUploadKey);
+  if (it == st->xattr().end() || it->second != key_) return S3Error::NoSuchUpload(upload_id);
+  return std::move(*st);
+}
+
+Status S3Handler::Ops::CreateMultipartUpload() {
+  if (auto e = CheckBucket()) return SendError(*e);
+  S3Result<XAttrMap> attrs = RequestAttributes();
+  if (!attrs.ok()) return SendError(attrs.error());
+  const std::string upload_id = RandomHex(16);
+  fsopts::CreateDirectoryPOptions mk;
+  mk.set_recursive(true);
+  mk.set_persist(h_->options_.write_type != ::alluxio::grpc::MUST_CACHE);
+  Status s = fs_->CreateDirectory(UploadPath(upload_id), mk);
+  if (!s.ok()) return SendError(ErrorFromStatus(s, key_, false));
+  (*attrs)[kXAttrUploadKey] = key_;
+  fsopts::SetAttributePOptions set;
+  for (const auto& [k, v] : *attrs) (*set.mutable_xattr())[k] = v;
+  s = fs_->SetAttribute(UploadPath(upload_id), set);
+  if (!s.ok()) return SendError(ErrorFromStatus(s, key_, false));
+  XmlWriter w;
+  w.Open("InitiateMultipartUploadResult", true)
+      .Element("Bucket", bucket_)
+      .Element("Key", key_)
+      .Element("UploadId", upload_id)
+      .Close();
+  return SendXml(200, w.str());
+}
+
+Status S3Handler::Ops::UploadPart() {
+  const std::string upload_id = Query("uploadId");
+  int part = 0;
+  try {
+    part = std::stoi(Query("partNumber"));
+  } catch (...) {
+    part = 0;
+  }
+  if (part < 1 || part > kMaxParts) {
+    return SendError(
+        S3Error::InvalidArgument("Part number must be an integer between 1 and 10000, inclusive"));
+  }
+  auto upload = CheckUpload(upload_id);
+  if (!upload.ok()) return SendError(upload.error());
+  const std::string part_path = UploadPath(upload_id) + "/" + std::to_string(part);
+  if (req_->HasHeader("x-amz-copy-source")) {  // UploadPartCopy
+    auto src = CopySource();
+    if (!src.ok()) return SendError(src.error());
+    int64_t first = 0, length = src->second.length();
+    if (req_->HasHeader("x-amz-copy-source-range")) {
+      Result<std::optional<ByteRange>> r =
+          ParseRange(req_->Header("x-amz-copy-source-range"), src->second.length());
+      if (!r.ok() || !r->has_value()) {
+        return SendError(S3Error::InvalidArgument(
+            "The x-amz-copy-source-range value must be of the form bytes=first-last where first "
+            "and last are the zero-based offsets of the first and last bytes to copy"));
+      }
+      first = (*r)->first;
+      length = (*r)->length();
+    }
+    S3Result<std::string> etag = CopyData(src->first, first, length, part_path);
+    if (!etag.ok()) return SendError(etag.error());
+    fsopts::SetAttributePOptions set;
+    (*set.mutable_xattr())[kXAttrETag] = *etag;
+    Status s = fs_->SetAttribute(part_path, set);
+    if (!s.ok()) return SendError(ErrorFromStatus(s, key_, false));
+    XmlWriter w;
+    w.Open("CopyPartResult", true)
+        .Element("LastModified", IsoDate(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count()))
+        .Element("ETag", "\"" + *etag + "\"")
+        .Close();
+    return SendXml(200, w.str());
+  }
+  S3Result<std::string> etag = WriteBody(part_path, /*overwrite=*/true);
+  if (!etag.ok()) return SendError(etag.error());
+  fsopts::SetAttributePOptions set;
+  (*set.mutable_xattr())[kXAttrETag] = *etag;
+  Status s = fs_->SetAttribute(part_path, set);
+  if (!s.ok()) return SendError(ErrorFromStatus(s, key_, false));
+  return SendEmpty(200, {{"etag", "\"" + *etag + "\""}});
+}
+
+Status S3Handler::Ops::CompleteMultipartUpload() {
+  const std::string upload_id = Query("uploadId");
+  auto upload = CheckUpload(upload_id);
+  if (!upload.ok()) return SendError(upload.error());
+  Result<std::string> body = ReadSmallBody(kMaxXmlBody);
+  if (!body.ok()) return SendError(S3Error::MalformedXml(body.status().message()));
+  Result<XmlElement> doc = ParseXml(*body);
+  if (!doc.ok() || doc->name != "CompleteMultipartUpload") {
+    return SendError(S3Error::MalformedXml(doc.ok() ? "expected <CompleteMultipartUpload>"
+                                                    : doc.status().message()));
+  }
+  struct Part {
+    int number;
+    std::string etag;
+  };
+  std::vector<Part> parts;
+  for (const XmlElement& p : doc->children) {
+    if (p.name != "Part") continue;
+    int n = 0;
+    try {
+      n = std::stoi(p.ChildText("PartNumber"));
+    } catch (...) {
+      return SendError(S3Error::MalformedXml("bad PartNumber"));
+    }
+    if (!parts.empty() && n <= parts.back().number) return SendError(S3Error::InvalidPartOrder());
+    parts.push_back(Part{n, Unquote(p.ChildText("ETag"))});
+  }
+  if (parts.empty()) {
+    return SendError(S3Error::MalformedXml("The XML you provided did not specify any parts"));
+  }
+  // Check every part first (the client may retry a failed completion).
+  std::vector<FileInfo> infos;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    Result<FileInfo> st =
+        fs_->GetStatus(UploadPath(upload_id) + "/" + std::to_string(parts[i].number));
+    if (!st.ok() || ETagOf(*st) != parts[i].etag) {
+      return SendError(S3Error::InvalidPart(fmt::format("part {}", parts[i].number)));
+    }
+    if (i + 1 < parts.size() && st->length() < h_->options_.min_part_size) {
+      return SendError(S3Error::EntityTooSmall());
+    }
+    infos.push_back(std::move(*st));
+  }
+  // Concatenate into a temporary object.
+  const std::string tmp = TempPath();
+  fsopts::CreateFilePOptions o;
+  o.set_recursive(true);
+  o.set_write_type(h_->options_.write_type);
+  Result<std::unique_ptr<client::FileOutStream>> out = fs_->Create(tmp, o);
+  if (!out.ok()) return SendError(ErrorFromStatus(out.status(), key_, false));
+  std::string buf(h_->options_.chunk_size, '\0');
+  for (const FileInfo& info : infos) {
+    Result<std::unique_ptr<client::FileInStream>> in = fs_->Open(info.path());
+    if (!in.ok()) {
+      (*out)->Cancel();
+      return SendError(ErrorFromStatus(in.status(), key_, false));
+    }
+    for (;;) {
+      Result<size_t> n = (*in)->Read(buf.data(), buf.size());
+      if (!n.ok()) {
+        (*out)->Cancel();
+        return SendError(ErrorFromStatus(n.status(), key_, false));
+      }
+      if (*n == 0) break;
+      Status s = (*out)->Write(std::string_view(buf.data(), *n));
+      if (!s.ok()) {
+        (*out)->Cancel();
+        return SendError(ErrorFromStatus(s, key_, false));
+      }
+    }
+  }
+  Status s = (*out)->Close();
+  if (!s.ok()) return SendError(ErrorFromStatus(s, key_, false));
+  std::vector<std::string> etags;
+  for (const Part& p : parts) etags.push_back(p.etag);
+  const std::string etag = MultipartETag(etags);
+  XAttrMap attrs;
+  for (const auto& [k, v] : upload->xattr()) {
+    if (k != kXAttrUploadKey) attrs[k] = v;
+  }
+  attrs[kXAttrETag] = etag;
+  if (auto e = Publish(tmp, ObjectPath(), attrs)) return SendError(*e);
+  fsopts::DeletePOptions d;
+  d.set_recursive(true);
+  fs_->Delete(UploadPath(upload_id), d).IgnoreError();  // the object is complete; parts are garbage
+  XmlWriter w;
+  w.Open("CompleteMultipartUploadResult", true)
+      .Element("Location", req_->path)
+      .Element("Bucket", bucket_)
+      .Element("Key", key_)
+      .Element("ETag", "\"" + etag + "\"")
+      .Close();
+  return SendXml(200, w.str());
+}
+
+Status S3Handler::Ops::AbortMultipartUpload() {
+  const std::string upload_id = Query("uploadId");
+  auto upload = CheckUpload(upload_id);
+  if (!upload.ok()) return SendError(upload.error());
+  fsopts::DeletePOptions d;
+  d.set_recursive(true);
+  Status s = fs_->Delete(UploadPath(upload_id), d);
+  if (!s.ok()) return SendError(ErrorFromStatus(s, upload_id, false));
+  return SendEmpty(204);
+}
+
+Status S3Handler::Ops::ListParts() {
+  const std::string upload_id = Query("uploadId");
+  auto upload = CheckUpload(upload_id);
+  if (!upload.ok()) return SendError(upload.error());
+  int max_parts = 1000, marker = 0;
+  try {
+    if (HasQuery("max-parts")) max_parts = std::clamp(std::stoi(Query("max-parts")), 0, 1000);
+    if (HasQuery("part-number-marker")) marker = std::stoi(Query("part-number-marker"));
+  } catch (...) {
+    return SendError(S3Error::InvalidArgument("max-parts and part-number-marker must be integers"));
+  }
+  std::map<int, FileInfo> parts;  // at most max_parts + 1 (a part count is at most 10000)
+  Status s =
+      fs_->IterateStatus(UploadPath(upload_id), fsopts::ListStatusPOptions(), [&](FileInfo&& f) {
+        int n = 0;
+        try {
+          n = std::stoi(f.name());
+        } catch (...) {
+          return;
+        }
+        if (f.folder() || !f.completed() || n <= marker || !f.xattr().contains(kXAttrETag)) return;
+        parts.emplace(n, std::move(f));
+        if (parts.size() > static_cast<size_t>(max_parts) + 1) parts.erase(std::prev(parts.end()));
+      });
+  if (!s.ok()) return SendError(ErrorFromStatus(s, upload_id, false));
+  const bool truncated = parts.size() > static_cast<size_t>(max_parts);
+  if (truncated) parts.erase(std::prev(parts.end()));
+  XmlWriter w;
+  w.Open("ListPartsResult", true)
+      .Element("Bucket", bucket_)
+      .Element("Key", key_)
+      .Element("UploadId", upload_id)
+      .Element("PartNumberMarker", std::to_string(marker))
+      .Element("NextPartNumberMarker",
+               std::to_string(parts.empty() ? marker : parts.rbegin()->first))
+      .Element("MaxParts", std::to_string(max_parts))
+      .Element("IsTruncated", truncated ? "true" : "false")
+      .Element("StorageClass", "STANDARD");
+  for (const auto& [n, f] : parts) {
+    w.Open("Part")
+        .Element("PartNumber", std::to_string(n))
+        .Element("LastModified", IsoDate(f.last_modification_time_ms()))
+        .Element("ETag", "\"" + ETagOf(f) + "\"")
+        .Element("Size", std::to_string(f.length()))
+        .Close();
+  }
+  w.Close();
+  return SendXml(200, w.str());
+}
+
+Status S3Handler::Ops::ListMultipartUploads() {
+  if (auto e = CheckBucket()) return SendError(*e);
+  const std::string prefix = Query("prefix");
+  struct Upload {
+    std::string key, id;
+    int64_t initiated;
+  };
+  std::vector<Upload> uploads;
+  Status s = fs_->IterateStatus(
+      InternalPath() + "/multipart", fsopts::ListStatusPOptions(), [&](FileInfo&& f) {
+        auto it = f.xattr().find(kXAttrUploadKey);
+        if (!f.folder() || it == f.xattr().end()) return;
+        if (it->second.compare(0, prefix.size(), prefix) != 0) return;
+        uploads.push_back(Upload{it->second, f.name(), f.creation_time_ms()});
+      });
+  if (!s.ok() && s.code() != StatusCode::kNotFound) {
+    return SendError(ErrorFromStatus(s, bucket_, true));
+  }
+  std::sort(uploads.begin(), uploads.end(), [](const Upload& a, const Upload& b) {
+    return std::tie(a.key, a.initiated, a.id) < std::tie(b.key, b.initiated, b.id);
+  });
+  XmlWriter w;
+  w.Open("ListMultipartUploadsResult", true)
+      .Element("Bucket", bucket_)
+      .Element("KeyMarker", "")
+      .Element("UploadIdMarker", "")
+      .Element("Prefix", prefix)
+      .Element("MaxUploads", "1000")
+      .Element("IsTruncated", "false");
+  for (const Upload& u : uploads) {
+    w.Open("Upload")
+        .Element("Key", u.key)
+        .Element("UploadId", u.id)
+        .Open("Initiator")
+        .Element("ID", user_)
+        .Element("DisplayName", user_)
+        .Close()
+        .Open("Owner")
+        .Element("ID", user_)
+        .Element("DisplayName", user_)
+        .Close()
+        .Element("StorageClass", "STANDARD")
+        .Element("Initiated", IsoDate(u.initiated))
+        .Close();
+  }
+  w.Close();
+  return SendXml(200, w.str());
+}
+
+}  // namespace alluxio::proxy

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internal to S3Handler: the operations of one request, split over s3_handler.cc (routing,
+// authentication, buckets, listings) and s3_objects.cc (objects, tagging, multipart uploads).
+// Thread-safety: one instance per request, confined to its thread.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "client/api/file_system.h"
+#include "proxy/http.h"
+#include "proxy/s3_error.h"
+#include "proxy/s3_handler.h"
+
+namespace alluxio::proxy {
+
+// An S3 error or a value.
+template <typename T>
+class S3Result {
+ public:
+  S3Result(T value) : value_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
+  S3Result(S3Error error) : error_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  bool ok() const { return value_.has_value(); }
+  T& operator*() { return *value_; }
+  T* operator->() { return &*value_; }
+  const S3Error& error() const { return error_; }
+
+ private:
+  std::optional<T> value_;
+  S3Error error_;
+};
+
+class S3Handler::Ops {
+ public:
+  Ops(S3Handler* handler, HttpRequest* req, ResponseWriter* resp, std::string request_id)
+      : h_(handler), req_(req), resp_(resp), request_id_(std::move(request_id)) {}
+
+  // Routes and serves the request.
+  Status Serve();
+
+ private:
+  using FileInfo = ::alluxio::grpc::FileInfo;
+  using XAttrMap = std::map<std::string, std::string>;
+
+  // --- s3_handler.cc ---
+  // Authenticates and picks the client (fs_).
+  std::optional<S3Error> Authenticate();
+  Status Dispatch();
+  Status SendError(const S3Error& e);
+  Status SendXml(int status, const std::string& xml, Headers headers = {});
+  Status SendEmpty(int status, Headers headers = {});
+  bool HasQuery(std::string_view name) const;
+  std::string Query(std::string_view name) const;
+  std::string BucketPath() const;  // "/bucket" (':' -> '/')
+  std::string ObjectPath() const { return BucketPath() + "/" + key_; }
+  std::string InternalPath() const { return BucketPath() + "/" + kInternalDir; }
+  // NoSuchBucket unless the bucket exists.
+  std::optional<S3Error> CheckBucket();
+  Result<std::string> ReadSmallBody(size_t limit);
+
+  Status ListBuckets();
+  Status CreateBucket();
+  Status DeleteBucket();
+  Status HeadBucket();
+  Status ListObjects(bool v2);
+
+  // --- s3_objects.cc ---
+  Status PutObject();
+  Status GetObject(bool head);
+  Status DeleteObject();
+  Status DeleteObjects();
+  Status CopyObject();
+  Status PutObjectTagging();
+  Status GetObjectTagging();
+  Status DeleteObjectTagging();
+  Status CreateMultipartUpload();
+  Status UploadPart();
+  Status CompleteMultipartUpload();
+  Status AbortMultipartUpload();
+  Status ListParts();
+  Status ListMultipartUploads();
+
+  // Attributes a new object takes from the request: Content-Type, x-amz-meta-*, x-amz-tagging.
+  S3Result<XAttrMap> RequestAttributes();
+  // A new hidden temporary path in the bucket.
+  std::string TempPath();
+  // Streams the request body (after Expect: 100-continue) into a new file at `path`, returning
+  // the hex MD5. Checks Content-MD5 and, when verifying signatures, x-amz-content-sha256.
+  S3Result<std::string> WriteBody(const std::string& path, bool overwrite);
+  // Copies `length` bytes at `offset` of `src` into a new file at `dst`, returning the hex MD5.
+  S3Result<std::string> CopyData(const std::string& src, int64_t offset, int64_t length,
+                                 const std::string& dst);
+  // Sets `attrs` on `tmp` and renames it to `dst` (replacing an object there).
+  std::optional<S3Error> Publish(const std::string& tmp, const std::string& dst,
+                                 const XAttrMap& attrs);
+  // Removes the empty directories left above a deleted key (not folder objects, not the bucket).
+  void RemoveEmptyParents(const std::string& key);
+  // Resolves x-amz-copy-source to (path, info); NoSuchKey/NoSuchBucket when missing.
+  S3Result<std::pair<std::string, FileInfo>> CopySource();
+  std::string UploadPath(const std::string& upload_id) const {
+    return InternalPath() + "/multipart/" + upload_id;
+  }
+  S3Result<FileInfo> CheckUpload(const std::string& upload_id);
+
+ public:
+  // The ETag of a file (hex, without quotes): its attribute, else one made from its identity.
+  static std::string ETagOf(const FileInfo& info);
+
+ private:
+  S3Handler* h_;
+  HttpRequest* req_;
+  ResponseWriter* resp_;
+  std::string request_id_;
+  client::FileSystem* fs_ = nullptr;
+  std::string user_;
+  std::string bucket_;  // decoded
+  std::string key_;     // decoded, may be empty
+  std::vector<std::pair<std::string, std::string>> query_;
+};
+
+}  // namespace alluxio::proxy
