@@ -363,7 +363,7 @@ grpc::meta::MasterInfo MasterProcess::GetMasterInfo() const {
   }
   info.set_rpc_port(rpc_port_);
   info.set_web_port(web_port_);
-  info.set_safe_mode(false);
+  info.set_safe_mode(block_master_->InSafeMode());
   info.set_start_time_ms(start_time_ms_);
   info.set_up_time_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())

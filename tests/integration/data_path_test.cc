@@ -10,8 +10,11 @@
 #include <sstream>
 #include <thread>
 
+#include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include "alluxio/grpc/block_master.grpc.pb.h"
 #include "common/block_id.h"
 #include "tests/minicluster/mini_cluster.h"
 #include "tests/minicluster/test_util.h"
@@ -458,6 +461,38 @@ TEST_F(DataPathTest, UfsChangesAreSeenWithASyncInterval) {
   auto got = ReadFile(syncing->get(), "/sync/f");
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(*got, "new content!");
+}
+
+// Safe mode (alluxio.master.worker.connect.wait.time): right after the master starts, the worker
+// list is refused with Alluxio's message, so a client's first write waits (retrying) instead of
+// picking among the workers registered so far; then everything works as usual.
+TEST(SafeModeTest, WorkerListIsRefusedUntilTheWaitTimeEnds) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  auto c = MiniCluster::Start(o);
+  ASSERT_TRUE(c.ok()) << c.status();
+  MiniCluster* cluster = c->get();
+  // A restart with Alluxio's default wait (the test cluster has none).
+  ASSERT_TRUE(cluster->StopMaster().ok());
+  ASSERT_TRUE(cluster->StartMaster({{"alluxio.master.worker.connect.wait.time", "5sec"}}).ok());
+  EXPECT_TRUE(cluster->master()->GetMasterInfo().safe_mode());
+  auto channel = ::grpc::CreateChannel(fmt::format("127.0.0.1:{}", cluster->master()->rpc_port()),
+                                       ::grpc::InsecureChannelCredentials());
+  auto stub = ::alluxio::grpc::block::BlockMasterClientService::NewStub(channel);
+  ::grpc::ClientContext ctx;
+  ::alluxio::grpc::block::GetWorkerReportPOptions req;
+  ::alluxio::grpc::block::GetWorkerInfoListPResponse resp;
+  ::grpc::Status s = stub->GetWorkerReport(&ctx, req, &resp);
+  EXPECT_EQ(s.error_code(), ::grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(s.error_message(), "Alluxio master is in safe mode. Please try again later.");
+  // The client retries through safe mode: the write succeeds.
+  std::string data = RandomBytes(100000, 7);
+  ASSERT_TRUE(
+      WriteFile(cluster->client(), "/after-safe-mode", data, ::alluxio::grpc::MUST_CACHE).ok());
+  EXPECT_FALSE(cluster->master()->GetMasterInfo().safe_mode());
+  auto back = ReadFile(cluster->client(), "/after-safe-mode");
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, data);
 }
 
 }  // namespace

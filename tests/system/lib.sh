@@ -22,8 +22,8 @@ expect() {
 }
 
 # write_cluster_site CONF_FILE WORK RAM: the site file of a one-host test cluster — work dir,
-# localhost master and worker on free ports, the MEM tier in RAM, fast heartbeats. Callers append
-# their own keys (sizes, write type, retry budget) with `cat >>`.
+# localhost master and worker on free ports, the MEM tier in RAM, fast heartbeats, no safe mode.
+# Callers append their own keys (sizes, write type, retry budget) with `cat >>`.
 write_cluster_site() {
   cat >"$1" <<CONF
 alluxio.work.dir=$2
@@ -32,7 +32,10 @@ alluxio.master.rpc.port=$(pick_port)
 alluxio.worker.hostname=localhost
 alluxio.worker.rpc.port=$(pick_port)
 alluxio.worker.web.port=$(pick_port)
+alluxio.proxy.web.port=$(pick_port)
 alluxio.worker.tieredstore.level0.dirs.path=$3
 alluxio.worker.block.heartbeat.interval=200ms
+# No safe mode after each (re)start: the worker registers within a heartbeat here.
+alluxio.master.worker.connect.wait.time=0sec
 CONF
 }

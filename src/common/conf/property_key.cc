@@ -325,7 +325,9 @@ const PropertyKey& kMasterWorkerConnectWaitTime = Define({
     .name = "alluxio.master.worker.connect.wait.time",
     .type = T::kDuration,
     .default_value = "5sec",
-    .description = "Time a starting master stays in safe mode waiting for workers to register.",
+    .description = "Safe mode: for this long after a master becomes the primary it waits for "
+                   "workers to register, and clients asking for the worker list are told to try "
+                   "again later (so the first writes do not all land on the first worker).",
 });
 
 // Client

@@ -37,6 +37,7 @@ Result<BlockMasterOptions> BlockMasterOptions::FromConfiguration(const conf::Con
                    conf.GetDurationMs(k::kMasterLostWorkerDeletionTimeout));
   ASSIGN_OR_RETURN(o.lost_worker_detection_interval_ms,
                    conf.GetDurationMs(k::kMasterLostWorkerDetectionInterval));
+  ASSIGN_OR_RETURN(o.safe_mode_ms, conf.GetDurationMs(k::kMasterWorkerConnectWaitTime));
   return o;
 }
 
@@ -60,8 +61,19 @@ void BlockMaster::SetFileBlockIndex(FileBlockIndex* index) {
 void BlockMaster::Start() {
   std::lock_guard<std::mutex> l(thread_mu_);
   if (detection_thread_.joinable()) return;
+  safe_mode_until_ = std::chrono::steady_clock::now() +
+                     std::chrono::milliseconds(std::max<int64_t>(options_.safe_mode_ms, 0));
+  if (options_.safe_mode_ms > 0) {
+    spdlog::info("Safe mode for {} ms while workers register ({})", options_.safe_mode_ms,
+                 conf::keys::kMasterWorkerConnectWaitTime.name);
+  }
   stopping_ = false;
   detection_thread_ = std::thread([this] { DetectionLoop(); });
+}
+
+bool BlockMaster::InSafeMode() const {
+  std::lock_guard<std::mutex> l(thread_mu_);
+  return std::chrono::steady_clock::now() < safe_mode_until_;
 }
 
 void BlockMaster::Stop() {

@@ -17,6 +17,7 @@
 // system master calls RemoveBlocks* while applying deletes).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -67,6 +68,8 @@ struct BlockMasterOptions {
   // A lost worker is forgotten after this long without contact
   // (alluxio.master.lost.worker.deletion.timeout).
   int64_t lost_worker_deletion_timeout_ms = 30 * 60 * 1000;
+  // Safe mode after Start (alluxio.master.worker.connect.wait.time).
+  int64_t safe_mode_ms = 5000;
   // Wall-clock ms; defaults to the system clock. Tests inject a fake one.
   std::function<int64_t()> clock;
 
@@ -83,8 +86,11 @@ class BlockMaster {
   // `index` must outlive the block master (or be reset to nullptr first). Without an index no
   // orphan is ever detected and GetBlockInfo knows only cached blocks.
   void SetFileBlockIndex(FileBlockIndex* index);
-  // Starts the lost-worker detection thread. Stop() joins it; both are idempotent.
+  // Starts the lost-worker detection thread and safe mode (workers are still registering: for
+  // options.safe_mode_ms, InSafeMode()). Stop() joins the thread; both are idempotent.
   void Start();
+  // Whether the master is in safe mode: the worker list is still incomplete after Start.
+  bool InSafeMode() const;
   void Stop();
   // Forgets every worker and block location (a master that stopped being the primary; workers
   // register with the next primary).
@@ -186,9 +192,10 @@ class BlockMaster {
   absl::btree_map<BlockId, BlockRecord> blocks_;                // GUARDED_BY(mu_)
   std::vector<std::pair<std::string, std::string>> locations_;  // GUARDED_BY(mu_)
 
-  std::mutex thread_mu_;
+  mutable std::mutex thread_mu_;
   std::condition_variable thread_cv_;
-  bool stopping_ = false;  // GUARDED_BY(thread_mu_)
+  bool stopping_ = false;                                  // GUARDED_BY(thread_mu_)
+  std::chrono::steady_clock::time_point safe_mode_until_;  // GUARDED_BY(thread_mu_)
   std::thread detection_thread_;
 };
 

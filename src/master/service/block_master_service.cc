@@ -67,6 +67,11 @@ using rpc::ToGrpcStatus;
 ::grpc::Status BlockMasterClientService::GetWorkerReport(::grpc::ServerContext*,
                                                          const gb::GetWorkerReportPOptions* req,
                                                          gb::GetWorkerInfoListPResponse* resp) {
+  // Alluxio's DefaultBlockMaster: the worker list is incomplete until workers registered.
+  if (master_->InSafeMode()) {
+    return rpc::ToGrpcStatus(
+        UnavailableError("Alluxio master is in safe mode. Please try again later."));
+  }
   for (gb::WorkerInfo& w : master_->GetWorkerReport(*req)) {
     *resp->add_worker_infos() = std::move(w);
   }
