@@ -6,7 +6,8 @@
 # masters/workers/all run on every host of conf/masters / conf/workers: this machine directly,
 # other hosts over ssh with the same ALLUXIO_HOME and ALLUXIO_CONF_DIR.
 # After starting, unless -a, each service is polled until it is healthy (master: answers
-# `fs test -e /`; worker: registered with the master and its RPC port open), it dies (the log's
+# `fs test -e /`; worker: registered with the master and its RPC port open; proxy: answers
+# GET /api/v1/proxy/info), it dies (the log's
 # tail is printed) or 120 s pass: "[ OK ] ..." or "[ FAILED ] ..." per service, exit 1 on failure.
 # -c CACHE restores a worker cache written by alluxio-stop.sh -c (see there); it is verified
 # against its md5sums before anything is stopped or touched. Design: docs/design/operations.md.
@@ -24,6 +25,8 @@ Where ACTION is one of:
   workers [MOPT] [-c cache] \tStart workers on worker nodes.
   restart_worker            \tRestart a failed worker on this node.
   restart_workers           \tRestart any failed workers on worker nodes.
+  proxy                     \tStart the proxy (S3 API) on this node.
+  proxies                   \tStart proxies on master and worker nodes.
 
 MOPT (Mount Option) is one of:
   Mount    \tMount the configured RamFS if it is not already mounted.
@@ -117,6 +120,13 @@ log_size() { stat -c %s "$1" 2>/dev/null || echo 0; }
 wait_healthy() {
   local role=$1 pid=$2 log=$3 offset=$4 port="" raft_host="" raft_port="" type addrs
   [[ "$role" == worker ]] && port=$(alluxio_conf alluxio.worker.rpc.port)
+  local proxy_url=""
+  if [[ "$role" == proxy ]]; then
+    local bind
+    bind=$(alluxio_conf alluxio.proxy.web.bind.host)
+    [[ "$bind" == 0.0.0.0 || -z "$bind" ]] && bind=127.0.0.1
+    proxy_url="http://$bind:$(alluxio_conf alluxio.proxy.web.port)/api/v1/proxy/info"
+  fi
   if [[ "$role" == master ]]; then
     # In a quorum of several masters a standby serves no RPCs: it is healthy once its embedded
     # journal listens (and the quorum may still be waiting for the other masters).
@@ -136,7 +146,12 @@ wait_healthy() {
       rm -f "$RUN_DIR/alluxio-$role.pid"
       return 1
     fi
-    if [[ "$role" == master ]]; then
+    if [[ "$role" == proxy ]]; then
+      if curl -sf --noproxy '*' -m 2 -o /dev/null "$proxy_url" 2>/dev/null; then
+        echo "[ OK ] The proxy service @ $HOST is in a healthy state."
+        return 0
+      fi
+    elif [[ "$role" == master ]]; then
       if "$ALLUXIO_BIN_DIR/alluxio" fs -Dalluxio.user.rpc.retry.max.duration=1sec test -e / \
           >/dev/null 2>&1; then
         echo "[ OK ] The master service @ $HOST is in a healthy state."
@@ -326,6 +341,13 @@ restart_worker() {
   launch worker
 }
 
+# ---- proxy (S3 gateway) ------------------------------------------------------------------------
+start_proxy() {
+  already_running proxy && return 0
+  echo "Starting proxy @ $FQDN. Logging to $LOGS_DIR"
+  launch proxy
+}
+
 # ---- several hosts -----------------------------------------------------------------------------
 # Each host runs this script for its own process (-N: whatever had to stop was stopped already).
 sub_opts() {
@@ -352,9 +374,20 @@ restart_workers() {
   alluxio_on_hosts workers "$BIN/alluxio-start.sh" "${SUB[@]}" restart_worker
 }
 
+# As Alluxio: a proxy on every master and worker host (this machine once).
+start_proxies() {
+  sub_opts
+  local rc=0
+  alluxio_on_hosts masters "$BIN/alluxio-start.sh" "${SUB[@]}" proxy || rc=1
+  if alluxio_has_remote_host workers || ! alluxio_live_pid proxy "$RUN_DIR" >/dev/null; then
+    alluxio_on_hosts workers "$BIN/alluxio-start.sh" "${SUB[@]}" proxy || rc=1
+  fi
+  return "$rc"
+}
+
 # ---- main --------------------------------------------------------------------------------------
 case "$ACTION" in
-  all|local|master|masters|worker|workers|restart_worker|restart_workers) ;;
+  all|local|master|masters|worker|workers|restart_worker|restart_workers|proxy|proxies) ;;
   *)
     echo "Error: Invalid ACTION: $ACTION" >&2
     echo -e "$USAGE" >&2
@@ -370,7 +403,7 @@ esac
 
 if [[ "$killonstart" == true ]]; then
   case "$ACTION" in
-    all|local|master|masters|worker|workers) "$BIN/alluxio-stop.sh" "$ACTION" ;;
+    all|local|master|masters|worker|workers|proxy|proxies) "$BIN/alluxio-stop.sh" "$ACTION" ;;
   esac
 fi
 
@@ -379,7 +412,8 @@ case "$ACTION" in
   all)
     if [[ "$FORMAT" == true ]]; then "$BIN/alluxio" format || exit 1; fi
     # Workers need a master: do not make them wait for one that failed.
-    start_masters && start_workers || rc=1 ;;
+    start_masters && start_workers || rc=1
+    start_proxies || rc=1 ;;
   local)
     master_hostname=$(alluxio_conf alluxio.master.hostname)
     if [[ -z "$master_hostname" ]] || ! alluxio_is_local_host "$master_hostname"; then
@@ -391,7 +425,8 @@ case "$ACTION" in
       "$BIN/alluxio" formatJournal || exit 1
       "$BIN/alluxio" formatWorker || exit 1
     fi
-    start_master && start_worker || rc=1 ;;
+    start_master && start_worker || rc=1
+    start_proxy || rc=1 ;;
   master)
     if [[ "$FORMAT" == true ]]; then "$BIN/alluxio" format || exit 1; fi
     start_master || rc=1 ;;
@@ -404,6 +439,8 @@ case "$ACTION" in
   workers) start_workers || rc=1 ;;
   restart_worker) restart_worker || rc=1 ;;
   restart_workers) restart_workers || rc=1 ;;
+  proxy) start_proxy || rc=1 ;;
+  proxies) start_proxies || rc=1 ;;
 esac
 
 if [[ "$wait_end" == true && ${#STARTED_PIDS[@]} -gt 0 ]]; then

@@ -22,6 +22,8 @@ Where component is one of:
   masters             \tStop masters on master nodes.
   worker  [-c cache]  \tStop local worker.
   workers [-c cache]  \tStop workers on worker nodes.
+  proxy               \tStop the local proxy.
+  proxies             \tStop proxies on master and worker nodes.
 
 -c cache   save the worker ramcache(s) from the worker node(s) to the
            specified directory (relative to each worker node's host filesystem).
@@ -142,6 +144,18 @@ stop_worker() {
 
 stop_master() { stop_role master || exit 1; }
 
+stop_proxy() { stop_role proxy || exit 1; }
+
+stop_proxies() {
+  local opts=() rc=0
+  [[ "$soft_kill" == true ]] && opts+=(-s)
+  alluxio_on_hosts masters "$BIN/alluxio-stop.sh" proxy "${opts[@]}" || rc=1
+  if alluxio_has_remote_host workers; then
+    alluxio_on_hosts workers "$BIN/alluxio-stop.sh" proxy "${opts[@]}" || rc=1
+  fi
+  return "$rc"
+}
+
 stop_workers() {
   local opts=()
   [[ -n "$cache" ]] && opts+=(-c "$cache")
@@ -158,15 +172,19 @@ stop_masters() {
 rc=0
 case "$WHAT" in
   all)
+    stop_proxies || rc=1
     stop_workers || rc=1
     stop_masters || rc=1 ;;
   local)
+    stop_proxy
     stop_worker
     stop_master ;;
   master) stop_master ;;
   masters) stop_masters || rc=1 ;;
   worker) stop_worker ;;
   workers) stop_workers || rc=1 ;;
+  proxy) stop_proxy ;;
+  proxies) stop_proxies || rc=1 ;;
   -h)
     echo -e "$USAGE"
     exit 0 ;;

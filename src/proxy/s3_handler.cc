@@ -167,11 +167,15 @@ Result<std::string> S3Handler::Ops::ReadSmallBody(size_t limit) {
 
 Status S3Handler::Ops::Serve() {
   std::string_view path = req_->path;
-  if (path.substr(0, kApiPrefix.size()) != kApiPrefix ||
-      (path.size() > kApiPrefix.size() && path[kApiPrefix.size()] != '/')) {
+  if (path.substr(0, kApiPrefix.size()) == kApiPrefix &&
+      (path.size() == kApiPrefix.size() || path[kApiPrefix.size()] == '/')) {
+    path.remove_prefix(kApiPrefix.size());
+  } else if (path.substr(0, 5) == "/api/" || path == "/api") {
     return SendError(S3Error{404, "NoSuchResource", "Not an S3 API path (use /api/v1/s3/)"});
   }
-  path.remove_prefix(kApiPrefix.size());
+  // Else the S3 API at the root of the port, for clients whose endpoint cannot carry a path
+  // (s3cmd): an extension of Alluxio's API (a bucket named "api" is reachable only under
+  // /api/v1/s3/).
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
   size_t slash = path.find('/');
   Result<std::string> bucket = UriDecode(path.substr(0, slash));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// S3Handler: the S3 REST API (path style, under /api/v1/s3/) over the client library, as
+// S3Handler: the S3 REST API (path style, under /api/v1/s3/, and also at the root of the port for
+// clients whose endpoint cannot carry a path) over the client library, as
 // Alluxio's proxy serves it: buckets are top-level directories (':' in a bucket name stands for
 // '/', so a nested directory can be a bucket), object keys are paths below them.
 //
@@ -69,7 +70,7 @@ class S3Handler {
   // Options from the configuration (alluxio.proxy.s3.*), clients for `conf` with the user set.
   static Result<std::unique_ptr<S3Handler>> Create(const conf::Configuration& conf);
 
-  // Serves one request whose path starts with /api/v1/s3 (others get 404). Never fails: errors
+  // Serves one request (paths under /api/ other than /api/v1/s3 get 404). Never fails: errors
   // become S3 error responses. A failure to write the response is returned (the connection is
   // then closed).
   Status Handle(HttpRequest& req, ResponseWriter& resp);

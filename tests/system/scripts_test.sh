@@ -83,10 +83,12 @@ blocks() { find "$RAM/alluxioworker" -maxdepth 1 -type f -name '[0-9]*' 2>/dev/n
 
 # ---------------------------------------------------------------------------------------------
 check "stop what does not run" 0 "$STOP" local <<'EOF'
+The proxy @ <HOST> is not running.
 The worker @ <HOST> is not running.
 The master @ <HOST> is not running.
 EOF
 check "start local" 0 "$START" local NoMount <<'EOF'
+The proxy @ <HOST> is not running.
 The worker @ <HOST> is not running.
 The master @ <HOST> is not running.
 Formatting Alluxio Master @ <HOST>
@@ -96,6 +98,8 @@ Starting master @ <HOST>. Logging to <TMP>/logs
 [ OK ] The master service @ <HOST> is in a healthy state.
 Starting worker @ <HOST>. Logging to <TMP>/logs
 [ OK ] The worker service @ <HOST> is in a healthy state.
+Starting proxy @ <HOST>. Logging to <TMP>/logs
+[ OK ] The proxy service @ <HOST> is in a healthy state.
 EOF
 master_pid=$(pid_of master)
 worker_pid=$(pid_of worker)
@@ -103,6 +107,7 @@ check "start -N what runs" 0 "$START" -N local <<'EOF'
 Assuming NoMount by default.
 The master @ <HOST> is already running (pid <PID>); not starting another one.
 The worker @ <HOST> is already running (pid <PID>); not starting another one.
+The proxy @ <HOST> is already running (pid <PID>); not starting another one.
 EOF
 expect "-N kept the same processes" test "$(pid_of master) $(pid_of worker)" == "$master_pid $worker_pid"
 
@@ -110,6 +115,7 @@ expect "-N kept the same processes" test "$(pid_of master) $(pid_of worker)" == 
 sed -e "s|^alluxio.work.dir=.*|alluxio.work.dir=$WORK2|" "$WORK/conf/alluxio-site.properties" \
   >"$WORK2/conf/alluxio-site.properties"
 check "another cluster's stop" 0 env ALLUXIO_CONF_DIR="$WORK2/conf" "$STOP" local <<'EOF'
+The proxy @ <HOST> is not running.
 The worker @ <HOST> is not running.
 The master @ <HOST> is not running.
 EOF
@@ -190,6 +196,7 @@ expect "the worker survived the -c errors" alive "$(pid_of worker)"
 # The -c round trip: save, wipe the ramdisk, restore; the MUST_CACHE data comes back.
 mkdir -p "$CACHE/old" && touch "$CACHE/.hidden"
 check "stop local -c" 0 "$STOP" local -c "$CACHE" <<'EOF'
+Successfully Killed 1 process(es) successfully on <HOST>
 Cache directory: <TMP>/cache
 Successfully Killed 1 process(es) successfully on <HOST>
 Directory already exists at <TMP>/cache; overwritting its contents
@@ -202,6 +209,7 @@ expect "cache marker" test -s "$CACHE/.alluxio-cache-complete"
 expect "cache holds the manifest" test -f "$CACHE$RAM/alluxioworker/.manifest"
 rm -rf "${RAM:?}"/*
 check "start local -c" 0 "$START" local NoMount -c "$CACHE" <<'EOF'
+The proxy @ <HOST> is not running.
 The worker @ <HOST> is not running.
 The master @ <HOST> is not running.
 Starting master @ <HOST>. Logging to <TMP>/logs
@@ -210,6 +218,8 @@ Populating worker ramcache(s) with contents from <TMP>/cache
 Populating worker ramcache at <RAM> with <TMP>/cache<RAM>
 Starting worker @ <HOST>. Logging to <TMP>/logs
 [ OK ] The worker service @ <HOST> is in a healthy state.
+Starting proxy @ <HOST>. Logging to <TMP>/logs
+[ OK ] The proxy service @ <HOST> is in a healthy state.
 EOF
 expect "MUST_CACHE file 100% in Alluxio after the restore" grep -q "100%" <("$A" fs ls /mc.bin)
 expect "MUST_CACHE file restored" test "$("$A" fs cat /mc.bin | md5)" == "$mc_md5"
@@ -236,14 +246,18 @@ expect "blocks kept with an empty cache" test "$("$A" fs cat /mc.bin | md5)" == 
 check "stop all" 0 "$STOP" all <<'EOF'
 Successfully Killed 1 process(es) successfully on <HOST>
 Successfully Killed 1 process(es) successfully on <HOST>
+Successfully Killed 1 process(es) successfully on <HOST>
 EOF
 check "start all" 0 "$START" all NoMount <<'EOF'
+The proxy @ <HOST> is not running.
 The worker @ <HOST> is not running.
 The master @ <HOST> is not running.
 Starting master @ <HOST>. Logging to <TMP>/logs
 [ OK ] The master service @ <HOST> is in a healthy state.
 Starting worker @ <HOST>. Logging to <TMP>/logs
 [ OK ] The worker service @ <HOST> is in a healthy state.
+Starting proxy @ <HOST>. Logging to <TMP>/logs
+[ OK ] The proxy service @ <HOST> is in a healthy state.
 EOF
 check "stop workers" 0 "$STOP" workers <<'EOF'
 Successfully Killed 1 process(es) successfully on <HOST>
@@ -283,6 +297,7 @@ EOF
 expect "formatWorker wiped the blocks" test "$(blocks)" -eq 0
 expect "data folder mode 1777" test "$(stat -c %a "$RAM/alluxioworker")" == 1777
 check "start local -f" 0 "$START" local NoMount -f <<'EOF'
+The proxy @ <HOST> is not running.
 The worker @ <HOST> is not running.
 The master @ <HOST> is not running.
 Formatting Alluxio Master @ <HOST>
@@ -296,12 +311,15 @@ Starting master @ <HOST>. Logging to <TMP>/logs
 [ OK ] The master service @ <HOST> is in a healthy state.
 Starting worker @ <HOST>. Logging to <TMP>/logs
 [ OK ] The worker service @ <HOST> is in a healthy state.
+Starting proxy @ <HOST>. Logging to <TMP>/logs
+[ OK ] The proxy service @ <HOST> is in a healthy state.
 EOF
 # The journal and the cache are gone; the UFS keeps the persisted file, which is loaded again.
 "$A" fs ls / >"$WORK/t/ls" 2>&1
 expect "MUST_CACHE file gone after format" test -z "$(grep mc.bin "$WORK/t/ls")"
 expect "persisted file back from the UFS, 0% cached" grep -q " 0% /ct.bin" "$WORK/t/ls"
 check "stop all at the end" 0 "$STOP" all <<'EOF'
+Successfully Killed 1 process(es) successfully on <HOST>
 Successfully Killed 1 process(es) successfully on <HOST>
 Successfully Killed 1 process(es) successfully on <HOST>
 EOF
