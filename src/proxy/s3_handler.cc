@@ -400,41 +400,19 @@ Status S3Handler::Ops::ListObjects(bool v2) {
   }
   if (auto e = CheckBucket()) return SendError(*e);
 
-  // List the deepest directory the prefix names: with delimiter "/" only its children (their
-  // subdirectories are common prefixes), otherwise its whole subtree.
-  const std::string bucket_path = BucketPath();
-  const size_t last_slash = prefix.rfind('/');
-  const std::string dir_key = last_slash == std::string::npos ? "" : prefix.substr(0, last_slash);
-  const std::string dir = dir_key.empty() ? bucket_path : bucket_path + "/" + dir_key;
-  const bool shallow = delimiter == "/";
   ListingPage page(prefix, delimiter, start_after, max_keys);
-  fsopts::ListStatusPOptions o;
-  o.set_recursive(!shallow);
-  Status s;
   if (max_keys > 0) {
-    s = fs_->IterateStatus(dir, o, [&](FileInfo&& f) {
-      const std::string& p = f.path();
-      if (p.size() <= bucket_path.size() + 1 ||
-          p.compare(0, bucket_path.size(), bucket_path) != 0 || p[bucket_path.size()] != '/') {
-        return;
-      }
-      std::string key = p.substr(bucket_path.size() + 1);
-      if (key == kInternalDir ||
-          key.compare(0, sizeof(kInternalDir), std::string(kInternalDir) + "/") == 0) {
-        return;
-      }
-      if (!f.folder()) {
-        page.OfferObject(std::move(key), std::move(f));
-      } else if (shallow) {
-        // A subdirectory is a common prefix when it holds something (or is a folder object).
-        if (f.child_count() > 0 || IsFolderObject(f)) page.OfferPrefix(key + "/");
-      } else if (IsFolderObject(f)) {
-        page.OfferObject(key + "/", std::move(f));
-      }
-    });
-  }
-  if (!s.ok() && s.code() != StatusCode::kNotFound) {
-    return SendError(ErrorFromStatus(s, bucket_, true));
+    auto list = [this](const std::string& dir, const std::string& start_from, int64_t limit,
+                       std::vector<FileInfo>* out) {
+      fsopts::ListStatusPOptions o;
+      o.set_start_from(start_from);
+      o.set_limit(limit);
+      return fs_->IterateStatus(dir, o, [out](FileInfo&& f) { out->push_back(std::move(f)); });
+    };
+    ListingWalker walker(list, IsFolderObject, &page, prefix, delimiter, start_after, kInternalDir,
+                         max_keys + 2);
+    Status s = walker.Run(BucketPath());
+    if (!s.ok()) return SendError(ErrorFromStatus(s, bucket_, true));
   }
   std::vector<ListingPage::Entry> entries = page.Take();
   auto enc = [&](const std::string& s) { return url ? UriEncode(s, false) : s; };

@@ -290,6 +290,36 @@ TEST_F(FileSystemMasterTest, ListingIsRecursivePostOrderAndStreamsInBatches) {
   EXPECT_EQ(batches, 3);
 }
 
+TEST_F(FileSystemMasterTest, ListingPagesFromANameWithALimit) {
+  ASSERT_TRUE(Mkdir("/p/d2/x").ok());
+  for (const char* f : {"/p/a", "/p/b", "/p/d1", "/p/d3", "/p/e"}) ASSERT_TRUE(Touch(f).ok());
+  auto page = [&](const std::string& from, int64_t limit) {
+    std::vector<std::string> out;
+    fo::ListStatusPOptions o;
+    o.set_start_from(from);
+    o.set_limit(limit);
+    Status s = master_->ListStatus(Ctx(""), "/p", o, [&](std::vector<FileInfo>&& b) {
+      for (auto& f : b) out.push_back(f.name());
+      return Status();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+    return out;
+  };
+  EXPECT_EQ(page("", 2), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(page("b", 2), (std::vector<std::string>{"b", "d1"}));  // from: inclusive
+  EXPECT_EQ(page(std::string("b\0", 2), 0),
+            (std::vector<std::string>{"d1", "d2", "d3", "e"}));  // after "b"; no limit
+  EXPECT_EQ(page("d2", 1), (std::vector<std::string>{"d2"}));    // a directory is not descended
+  EXPECT_TRUE(page("f", 5).empty());
+  fo::ListStatusPOptions bad;
+  bad.set_recursive(true);
+  bad.set_limit(1);
+  EXPECT_EQ(
+      master_->ListStatus(Ctx(""), "/p", bad, [](std::vector<FileInfo>&&) { return Status(); })
+          .code(),
+      StatusCode::kInvalidArgument);
+}
+
 TEST_F(FileSystemMasterTest, SetAttributeChangesModeOwnerPinAndTtl) {
   ASSERT_TRUE(Touch("/p/q/f").ok());
   fo::SetAttributePOptions o;

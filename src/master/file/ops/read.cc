@@ -48,6 +48,10 @@ Status FileSystemMaster::ListStatus(
     const grpc::file::ListStatusPOptions& options,
     const std::function<Status(std::vector<FileInfo>&&)>& consumer) {
   ASSIGN_OR_RETURN(std::string path, NormalizePath(raw_path));
+  if (options.recursive() && (!options.start_from().empty() || options.limit() != 0)) {
+    return InvalidArgumentError("start_from and limit apply to non-recursive listings only");
+  }
+  if (options.limit() < 0) return InvalidArgumentError("limit must not be negative");
   if (options.recursive()) {
     RETURN_IF_ERROR(LoadMetadataRecursive(ctx, path, LoadType(options), SyncInterval(options)));
   } else {
@@ -81,6 +85,9 @@ Status FileSystemMaster::ListStatus(
     RETURN_IF_ERROR(permissions_.Check(user, *target, kModeRead, path));
     stack.push_back(Frame{target->id, path, "", false, false});
   }
+  // Children left to list (limit); paging starts at the first name >= start_from.
+  int64_t left = options.limit() > 0 ? options.limit() : INT64_MAX;
+  bool first_batch = !options.start_from().empty();
   // Batches are built under the shared lock and sent without it, so a huge listing never
   // blocks writers for long. Each batch is consistent; the whole listing is not a snapshot.
   while (!stack.empty()) {
@@ -95,8 +102,11 @@ Status FileSystemMaster::ListStatus(
           continue;
         }
         const ChildSet& children = dir->children();
-        auto it = f.started ? children.upper_bound(std::string_view(f.after)) : children.begin();
-        if (it == children.end()) {
+        auto it = f.started     ? children.upper_bound(std::string_view(f.after))
+                  : first_batch ? children.lower_bound(std::string_view(options.start_from()))
+                                : children.begin();
+        first_batch = false;
+        if (it == children.end() || left == 0) {
           if (f.emit_self) batch.push_back(ToFileInfo(*dir, f.path));
           stack.pop_back();
           continue;
@@ -111,6 +121,7 @@ Status FileSystemMaster::ListStatus(
           stack.push_back(Frame{child->id, std::move(child_path), "", false, true});
         } else {
           batch.push_back(ToFileInfo(*child, child_path));
+          --left;
         }
       }
     }
