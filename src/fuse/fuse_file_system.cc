@@ -141,8 +141,12 @@ FuseFileSystem::FuseFileSystem(client::FileSystem* fs, Options options)
     : fs_(fs), options_(std::move(options)) {}
 
 FuseFileSystem::~FuseFileSystem() {
-  std::lock_guard<std::mutex> l(registry_mu_);
-  for (auto& [raw, file] : handles_) {
+  std::vector<std::shared_ptr<OpenFile>> open;
+  {
+    std::lock_guard<std::mutex> l(registry_mu_);
+    for (auto& [raw, file] : handles_) open.push_back(file);
+  }
+  for (const auto& file : open) {
     std::lock_guard<std::mutex> fl(file->mu);
     if (file->out != nullptr) {
       spdlog::warn("Unmounted while {} was being written: it is discarded", file->path);

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# FUSE benchmark (issue 6), run by hand on an idle machine as root, never by CI:
+#   bench/fuse_bench.sh [build dir (default: build)] [file MiB (default: 1024)] [small files (2000)]
+# Starts a master and a worker (RAM tier in /dev/shm, MUST_CACHE) in a temp dir, puts the same
+# random file into Alluxio (cached) and into a ramdisk directory, then measures through:
+#   alluxio  our mount (bin/alluxio-fuse)
+#   bindfs   bindfs over the ramdisk directory (a generic FUSE baseline)
+#   rclone   rclone mount --vfs-cache-mode full over the same directory
+#   native   the client library without FUSE (`alluxio fs cat`, sequential read only)
+# fio sequential read (1 MiB, after drop_caches, then again with the page cache), fio 4 KiB random
+# read IOPS for 10 s (after drop_caches), and small-file create and stat rates (python, one
+# thread; stats after drop_caches). Prints a table and the ratios the issue sets goals for
+# (>= 2x rclone, >= 1x bindfs, >= 0.8x native on sequential reads).
+set -u -o pipefail
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$(cd "${1:-$SRC/build}" && pwd) || exit 1
+MIB=${2:-1024}
+NSMALL=${3:-2000}
+# shellcheck source=tests/system/lib.sh
+. "$SRC/tests/system/lib.sh"
+for tool in fio bindfs rclone fusermount3 python3; do
+  command -v "$tool" >/dev/null || { echo "fuse_bench needs $tool" >&2; exit 1; }
+done
+[[ $(id -u) == 0 ]] || { echo "fuse_bench needs root (drop_caches)" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/alluxio-fuse-bench-XXXXXX) || exit 1
+RAM=$(mktemp -d /dev/shm/alluxio-fuse-bench-XXXXXX) || exit 1
+DATA=$RAM/data
+mkdir -p "$WORK/conf" "$DATA" "$RAM/tier" "$WORK/rclone-cache"
+export ALLUXIO_HOME=$SRC ALLUXIO_BIN_DIR=$BUILD/bin ALLUXIO_CONF_DIR=$WORK/conf
+unset ALLUXIO_LOGS_DIR ALLUXIO_MASTER_HOSTNAME ALLUXIO_MASTER_MOUNT_TABLE_ROOT_UFS
+A=$SRC/bin/alluxio
+declare -A MNT=([alluxio]=$WORK/m-alluxio [bindfs]=$WORK/m-bindfs [rclone]=$WORK/m-rclone)
+RCLONE_PID=""
+
+mounted() { awk -v mp="$1" '$5 == mp { found = 1 } END { exit !found }' /proc/self/mountinfo; }
+finish() {
+  for m in "${MNT[@]}"; do mounted "$m" && fusermount3 -uz "$m" 2>/dev/null; done
+  [[ -n "$RCLONE_PID" ]] && kill "$RCLONE_PID" 2>/dev/null
+  for p in "$WORK"/run/alluxio-fuse-*.pid; do [[ -f "$p" ]] && kill "$(cat "$p")" 2>/dev/null; done
+  "$SRC/bin/alluxio-stop.sh" worker >/dev/null 2>&1
+  "$SRC/bin/alluxio-stop.sh" master >/dev/null 2>&1
+  rm -rf "$WORK" "$RAM"
+}
+trap finish EXIT
+wait_mounted() {
+  local deadline=$((SECONDS + 30))
+  until mounted "$1"; do ((SECONDS < deadline)) || { echo "$1 did not mount" >&2; exit 1; }; sleep 0.1; done
+}
+drop() { sync; echo 3 >/proc/sys/vm/drop_caches; }
+
+write_cluster_site "$WORK/conf/alluxio-site.properties" "$WORK" "$RAM/tier"
+cat >>"$WORK/conf/alluxio-site.properties" <<CONF
+alluxio.worker.ramdisk.size=$((MIB * 2 + 1024))MB
+alluxio.user.file.writetype.default=MUST_CACHE
+alluxio.fuse.staging.dir=$WORK
+CONF
+{ "$SRC/bin/alluxio-start.sh" master >/dev/null && "$SRC/bin/alluxio-start.sh" worker NoMount >/dev/null; } ||
+  { tail -n 20 "$WORK"/logs/*.log; exit 1; }
+
+echo "Preparing a ${MIB} MiB file in Alluxio (cached) and in $DATA ..."
+head -c $((MIB << 20)) /dev/urandom >"$DATA/big.bin"
+"$A" fs mkdir /bench >/dev/null
+"$A" fs copyFromLocal "$DATA/big.bin" /bench/big.bin >/dev/null || exit 1
+"$A" fs ls /bench/big.bin | grep -q 100% || { echo "the file is not fully cached" >&2; exit 1; }
+
+for m in "${MNT[@]}"; do mkdir -p "$m"; done
+"$SRC/bin/alluxio-fuse" mount -o allow_other,auto_unmount "${MNT[alluxio]}" /bench >/dev/null || exit 1
+bindfs "$DATA" "${MNT[bindfs]}" || exit 1
+rclone mount "$DATA" "${MNT[rclone]}" --vfs-cache-mode full --cache-dir "$WORK/rclone-cache" \
+  --config /dev/null >"$WORK/rclone.log" 2>&1 &
+RCLONE_PID=$!
+wait_mounted "${MNT[bindfs]}"
+wait_mounted "${MNT[rclone]}"
+
+# fio_json ARGS...: runs fio and prints "<read MB/s> <read IOPS>".
+fio_json() {
+  fio --output-format=json --readonly "$@" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)["jobs"][0]["read"]; print("%.0f %.0f" % (r["bw_bytes"]/1e6, r["iops"]))'
+}
+
+declare -A SEQ SEQW RAND CREATE STAT
+for name in alluxio bindfs rclone; do
+  m=${MNT[$name]}
+  echo "== $name ($m)"
+  drop
+  SEQ[$name]=$(fio_json --name=seq --filename="$m/big.bin" --rw=read --bs=1M --size=${MIB}M | cut -d' ' -f1)
+  SEQW[$name]=$(fio_json --name=seq --filename="$m/big.bin" --rw=read --bs=1M --size=${MIB}M \
+    --invalidate=0 | cut -d' ' -f1)
+  drop
+  RAND[$name]=$(fio_json --name=rand --filename="$m/big.bin" --rw=randread --bs=4k --size=${MIB}M \
+    --runtime=10 --time_based | cut -d' ' -f2)
+  read -r CREATE[$name] STAT[$name] < <(python3 - "$m/small" "$NSMALL" <<'PY'
+import os, subprocess, sys, time
+d, n = sys.argv[1], int(sys.argv[2])
+os.makedirs(d, exist_ok=True)
+data = b"x" * 1024
+t = time.monotonic()
+for i in range(n):
+    with open(f"{d}/f{i}", "wb") as f:
+        f.write(data)
+create = n / (time.monotonic() - t)
+subprocess.run(["sh", "-c", "sync; echo 3 > /proc/sys/vm/drop_caches"], check=True)
+t = time.monotonic()
+for i in range(n):
+    os.stat(f"{d}/f{i}")
+stat = n / (time.monotonic() - t)
+print("%.0f %.0f" % (create, stat))
+PY
+  )
+  echo "   seq read ${SEQ[$name]} MB/s (page cache: ${SEQW[$name]} MB/s), 4k random read ${RAND[$name]} IOPS, create ${CREATE[$name]}/s, stat ${STAT[$name]}/s"
+done
+
+# Native client: sequential read of the same cached file, no FUSE, no page cache.
+best=0
+for i in 1 2 3; do
+  t0=$(date +%s.%N)
+  "$A" fs cat /bench/big.bin >/dev/null
+  t1=$(date +%s.%N)
+  r=$(python3 -c "print('%.0f' % ($MIB * 1048576 / 1e6 / ($t1 - $t0)))")
+  ((r > best)) && best=$r
+done
+SEQ[native]=$best
+echo "== native: seq read ${SEQ[native]} MB/s (alluxio fs cat > /dev/null, best of 3)"
+
+ratio() { python3 -c "print('%.2f' % ($1 / $2) if $2 else 'n/a')"; }
+echo
+echo "| | alluxio-fuse | bindfs | rclone (full cache) | native client |"
+echo "|---|---|---|---|---|"
+echo "| seq read MB/s (cold page cache) | ${SEQ[alluxio]} | ${SEQ[bindfs]} | ${SEQ[rclone]} | ${SEQ[native]} |"
+echo "| seq read MB/s (page cache) | ${SEQW[alluxio]} | ${SEQW[bindfs]} | ${SEQW[rclone]} | — |"
+echo "| 4 KiB random read IOPS | ${RAND[alluxio]} | ${RAND[bindfs]} | ${RAND[rclone]} | — |"
+echo "| creates/s (1 KiB files) | ${CREATE[alluxio]} | ${CREATE[bindfs]} | ${CREATE[rclone]} | — |"
+echo "| stats/s | ${STAT[alluxio]} | ${STAT[bindfs]} | ${STAT[rclone]} | — |"
+echo
+echo "ratios (alluxio-fuse / peer):"
+for metric in SEQ SEQW RAND CREATE STAT; do
+  declare -n M=$metric
+  printf '  %-6s vs rclone %s, vs bindfs %s' "$metric" "$(ratio "${M[alluxio]}" "${M[rclone]}")" \
+    "$(ratio "${M[alluxio]}" "${M[bindfs]}")"
+  [[ $metric == SEQ ]] && printf ', vs native %s' "$(ratio "${M[alluxio]}" "${M[native]}")"
+  echo
+done
