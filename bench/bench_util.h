@@ -253,6 +253,8 @@ class ExternalMaster {
         {"alluxio.master.hostname", "127.0.0.1"},
         {"alluxio.master.bind.host", "127.0.0.1"},
         {"alluxio.master.rpc.port", std::to_string(port_)},
+        // The benchmarks measure the local journal unless they ask for EMBEDDED.
+        {"alluxio.master.journal.type", "UFS"},
     };
     for (const auto& [k, v] : props) all[k] = v;
     for (const auto& [k, v] : all) args.push_back("-D" + k + "=" + v);

@@ -26,6 +26,7 @@
 //
 // Usage: metadata_bench [--threads=1,4,16,64] [--seconds=2] [--ops=...] [--dir=/tmp]
 //                       [--inprocess] [--persist] [--master_bin=PATH] [--keep] [--print_times]
+//                       [--journal=UFS|EMBEDDED]
 // --print_times adds "# cell THREADS OP START END OPS" lines (CLOCK_MONOTONIC seconds) to match
 // cells with `perf record -k CLOCK_MONOTONIC` traces of the master.
 // Creates and mkdirs send persist=false (Alluxio's default write type ASYNC_THROUGH persists
@@ -299,7 +300,13 @@ int Main(int argc, char** argv) {
     external =
         std::make_unique<ExternalMaster>(flags.Get("master_bin", DefaultMasterBinary()), work_dir);
     external->Format();
-    double start_s = external->Start({});
+    // --journal=UFS|EMBEDDED (default: the master's default); EMBEDDED runs a one-node quorum.
+    std::map<std::string, std::string> props;
+    if (!flags.Get("journal", "").empty()) {
+      props["alluxio.master.journal.type"] = flags.Get("journal", "");
+      props["alluxio.master.embedded.journal.port"] = std::to_string(PickFreePort());
+    }
+    double start_s = external->Start(props);
     std::printf("# alluxio-master pid %d on %s, work dir %s, started in %.3f s\n", external->pid(),
                 external->address().c_str(), work_dir.c_str(), start_s);
     address = external->address();

@@ -28,6 +28,8 @@ std::vector<std::string> MasterCluster::MasterArgs() const {
       {"alluxio.work.dir", work_dir()},
       {"alluxio.master.hostname", "127.0.0.1"},
       {"alluxio.master.rpc.port", std::to_string(port_)},
+      // These tests crash the local (UFS) journal.
+      {"alluxio.master.journal.type", "UFS"},
   };
   for (const auto& [key, value] : properties_) props[key] = value;
   std::vector<std::string> args;

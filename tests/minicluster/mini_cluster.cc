@@ -27,6 +27,8 @@ Result<std::unique_ptr<MiniCluster>> MiniCluster::Start(MiniClusterOptions optio
   RETURN_IF_ERROR(c->conf_.Set(k::kMasterRpcPort, "0"));
   RETURN_IF_ERROR(c->conf_.Set(k::kUserRpcRetryMaxDuration, "10sec"));
   RETURN_IF_ERROR(c->conf_.Set(k::kMasterJournalFlushBatchTime, "5ms"));
+  // As Alluxio's test configuration: the UFS journal (HA tests set EMBEDDED themselves).
+  RETURN_IF_ERROR(c->conf_.Set(k::kMasterJournalType, "UFS"));
   // As Alluxio's test configuration: no safe mode (workers register within milliseconds here).
   RETURN_IF_ERROR(c->conf_.Set(k::kMasterWorkerConnectWaitTime, "0sec"));
   for (const auto& [key, value] : options.properties) RETURN_IF_ERROR(c->conf_.Set(key, value));

@@ -81,6 +81,7 @@ write_site() {
 alluxio.work.dir=$WORK
 alluxio.master.hostname=localhost
 alluxio.master.rpc.port=$PORT
+alluxio.master.embedded.journal.port=$RAFT_PORT
 # One user for the master and the client: deterministic owners (root exists everywhere).
 alluxio.security.login.username=root
 # Fail fast if the master is gone rather than retrying for minutes per command.
@@ -93,8 +94,9 @@ start_master() {
   local out
   for _ in 1 2 3 4 5; do
     out=$("$SRC/bin/alluxio-start.sh" master 2>&1) && return 0
-    if grep -q "Failed to bind" "$WORK/logs/master.log" 2>/dev/null; then
+    if grep -qiE "Failed to bind|address already in use" "$WORK/logs/master.log" 2>/dev/null; then
       PORT=$(pick_port)
+      RAFT_PORT=$(pick_port)
       write_site
       continue
     fi
@@ -179,6 +181,7 @@ expect_same() {
 # ---------------------------------------------------------------------------------------------
 # Start
 PORT=$(pick_port)
+RAFT_PORT=$(pick_port)
 write_site
 start_master || die "the master did not start"
 check_cmd "master is up" "$ALLUXIO" fs test -d / </dev/null

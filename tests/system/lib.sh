@@ -29,6 +29,7 @@ write_cluster_site() {
 alluxio.work.dir=$2
 alluxio.master.hostname=localhost
 alluxio.master.rpc.port=$(pick_port)
+alluxio.master.embedded.journal.port=$(pick_port)
 alluxio.worker.hostname=localhost
 alluxio.worker.rpc.port=$(pick_port)
 alluxio.worker.web.port=$(pick_port)

@@ -66,7 +66,7 @@ TEST(ConfigurationDefaultsTest, DefaultsMatchAlluxio) {
   EXPECT_EQ(*conf.GetDurationMs(keys::kUserRpcRetryBaseSleep), 50);
   EXPECT_EQ(*conf.GetDurationMs(keys::kUserRpcRetryMaxSleep), 3000);
   EXPECT_EQ(*conf.GetDurationMs(keys::kUserRpcRetryMaxDuration), 120000);
-  EXPECT_EQ(*conf.GetEnum(keys::kMasterJournalType), "UFS");
+  EXPECT_EQ(*conf.GetEnum(keys::kMasterJournalType), "EMBEDDED");
   EXPECT_EQ(*conf.GetEnum(keys::kUserFileMetadataLoadType), "ONCE");
   EXPECT_EQ(*conf.GetEnum(keys::kUserFileWriteTypeDefault), "ASYNC_THROUGH");
   EXPECT_EQ(*conf.GetEnum(keys::kUserFileReadTypeDefault), "CACHE");

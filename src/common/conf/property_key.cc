@@ -151,9 +151,11 @@ const PropertyKey& kMasterMountTableRootShared = Define({
 const PropertyKey& kMasterJournalType = Define({
     .name = "alluxio.master.journal.type",
     .type = T::kEnum,
-    // Alluxio defaults to EMBEDDED since 2.2; UFS until the embedded journal is implemented.
-    .default_value = "UFS",
-    .description = "Journal type: UFS, EMBEDDED or NOOP.",
+    // As Alluxio since 2.2: a single master runs the embedded journal as a one-node quorum.
+    .default_value = "EMBEDDED",
+    .description = "Journal type: EMBEDDED (Raft among the masters of "
+                   "alluxio.master.embedded.journal.addresses, one node by default) or UFS (a "
+                   "local journal folder, written by one master).",
     .enum_values = {"UFS", "EMBEDDED", "NOOP"},
 });
 const PropertyKey& kMasterJournalFolder = Define({
