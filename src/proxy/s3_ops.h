@@ -1,21 +1,48 @@
 // SPDX-License-Identifier: Apache-2.0
 // Internal to S3Handler: the operations of one request, split over s3_handler.cc (routing,
-// authentication, buckets, listings) and s3_objects.cc (objects, tagging, multipart uploads).
-// Thread-safety: one instance per request, confined to its thread.
+// authentication, buckets, listings), s3_objects.cc (objects, tagging) and s3_multipart.cc
+// (multipart uploads), and the helpers they share.
+// Thread-safety: one Ops per request, confined to its thread.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
+#include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "client/api/file_system.h"
+#include "proxy/digest.h"
 #include "proxy/http.h"
 #include "proxy/s3_error.h"
 #include "proxy/s3_handler.h"
 
 namespace alluxio::proxy {
+
+namespace internal {
+
+// Largest XML request body read (Delete, Tagging, CompleteMultipartUpload).
+inline constexpr size_t kMaxXmlBody = 2 << 20;
+
+// `bytes` random bytes as hex (temporary names, upload ids).
+inline std::string RandomHex(size_t bytes) {
+  thread_local std::mt19937_64 rng(std::random_device{}() ^
+                                   std::hash<std::thread::id>()(std::this_thread::get_id()));
+  std::string raw(bytes, '\0');
+  for (char& c : raw) c = static_cast<char>(rng());
+  return HexEncode(raw);
+}
+
+// An ETag without its quotes.
+inline std::string Unquote(std::string s) {
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  return s;
+}
+
+}  // namespace internal
 
 // An S3 error or a value.
 template <typename T>
@@ -67,7 +94,7 @@ class S3Handler::Ops {
   Status HeadBucket();
   Status ListObjects(bool v2);
 
-  // --- s3_objects.cc ---
+  // --- s3_objects.cc (and s3_multipart.cc from CheckUpload on) ---
   Status PutObject();
   Status GetObject(bool head);
   Status DeleteObject();
