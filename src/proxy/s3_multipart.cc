@@ -111,12 +111,15 @@ Status S3Handler::Ops::UploadPart() {
         .Close();
     return SendXml(200, w.str());
   }
-  S3Result<std::string> etag = WriteBody(part_path, /*overwrite=*/true);
+  bool written = false;
+  S3Result<std::string> etag = WriteBody(part_path, /*overwrite=*/true, {}, &written);
   if (!etag.ok()) return SendError(etag.error());
-  fsopts::SetAttributePOptions set;
-  (*set.mutable_xattr())[kXAttrETag] = *etag;
-  Status s = fs_->SetAttribute(part_path, set);
-  if (!s.ok()) return SendError(ErrorFromStatus(s, key_, false));
+  if (!written) {
+    fsopts::SetAttributePOptions set;
+    (*set.mutable_xattr())[kXAttrETag] = *etag;
+    Status s = fs_->SetAttribute(part_path, set);
+    if (!s.ok()) return SendError(ErrorFromStatus(s, key_, false));
+  }
   return SendEmpty(200, {{"etag", "\"" + *etag + "\""}});
 }
 

@@ -80,7 +80,8 @@ S3Result<S3Handler::Ops::XAttrMap> S3Handler::Ops::RequestAttributes() {
 
 std::string S3Handler::Ops::TempPath() { return InternalPath() + "/tmp/" + RandomHex(16); }
 
-S3Result<std::string> S3Handler::Ops::WriteBody(const std::string& path, bool overwrite) {
+S3Result<std::string> S3Handler::Ops::WriteBody(const std::string& path, bool overwrite,
+                                                const XAttrMap& attrs, bool* attrs_written) {
   std::string encoding = req_->Header("content-encoding");
   std::string sha_header = req_->Header("x-amz-content-sha256");
   if (encoding.find("aws-chunked") != std::string::npos ||
@@ -98,6 +99,40 @@ S3Result<std::string> S3Handler::Ops::WriteBody(const std::string& path, bool ov
   o.set_recursive(true);
   o.set_overwrite(overwrite);
   o.set_write_type(h_->options_.write_type);
+  *attrs_written = false;
+  // A body of at most one chunk is read first: its ETag is then known when the file is created,
+  // and the attributes go with the create (one journaled operation fewer per small object).
+  const int64_t length = req_->body->content_length();
+  if (length >= 0 && length <= static_cast<int64_t>(h_->options_.chunk_size)) {
+    std::string body(static_cast<size_t>(length), '\0');
+    for (size_t got = 0; got < body.size();) {
+      Result<size_t> n = req_->body->Read(body.data() + got, body.size() - got);
+      if (!n.ok() || *n == 0) {
+        return S3Error{400, "IncompleteBody",
+                       "You did not provide the number of bytes specified by the Content-Length"};
+      }
+      got += *n;
+    }
+    std::string digest = Md5(body);
+    if (!expected_md5.empty() && digest != expected_md5) return S3Error::BadDigest();
+    if (check_sha && HexEncode(Sha256(body)) != sha_header) {
+      return S3Error{
+          400, "XAmzContentSHA256Mismatch",
+          "The provided 'x-amz-content-sha256' header does not match what was computed."};
+    }
+    for (const auto& [k, v] : attrs) (*o.mutable_xattr())[k] = v;
+    (*o.mutable_xattr())[kXAttrETag] = HexEncode(digest);
+    Result<std::unique_ptr<client::FileOutStream>> out = fs_->Create(path, o);
+    if (!out.ok()) return ErrorFromStatus(out.status(), key_, false);
+    Status s = (*out)->Write(body);
+    if (s.ok()) s = (*out)->Close();
+    if (!s.ok()) {
+      (*out)->Cancel();
+      return ErrorFromStatus(s, key_, false);
+    }
+    *attrs_written = true;
+    return HexEncode(digest);
+  }
   Result<std::unique_ptr<client::FileOutStream>> out = fs_->Create(path, o);
   if (!out.ok()) return ErrorFromStatus(out.status(), key_, false);
   Digest md5(Digest::Kind::kMd5);
@@ -174,16 +209,19 @@ S3Result<std::string> S3Handler::Ops::CopyData(const std::string& src, int64_t o
 }
 
 std::optional<S3Error> S3Handler::Ops::Publish(const std::string& tmp, const std::string& dst,
-                                               const XAttrMap& attrs) {
+                                               const XAttrMap& attrs, bool attrs_written) {
   auto drop_tmp = [&] {
     fs_->Delete(tmp, fsopts::DeletePOptions()).IgnoreError();  // best effort: it is hidden
   };
-  fsopts::SetAttributePOptions set;
-  for (const auto& [k, v] : attrs) (*set.mutable_xattr())[k] = v;
-  Status s = fs_->SetAttribute(tmp, set);
-  if (!s.ok()) {
-    drop_tmp();
-    return ErrorFromStatus(s, key_, false);
+  Status s;
+  if (!attrs_written) {
+    fsopts::SetAttributePOptions set;
+    for (const auto& [k, v] : attrs) (*set.mutable_xattr())[k] = v;
+    s = fs_->SetAttribute(tmp, set);
+    if (!s.ok()) {
+      drop_tmp();
+      return ErrorFromStatus(s, key_, false);
+    }
   }
   for (int attempt = 0; attempt < 4; ++attempt) {
     s = fs_->Rename(tmp, dst);
@@ -269,10 +307,11 @@ Status S3Handler::Ops::PutObject() {
     return SendEmpty(200, {{"etag", "\"" + etag + "\""}});
   }
   const std::string tmp = TempPath();
-  S3Result<std::string> etag = WriteBody(tmp, false);
+  bool written = false;
+  S3Result<std::string> etag = WriteBody(tmp, false, *attrs, &written);
   if (!etag.ok()) return SendError(etag.error());
   (*attrs)[kXAttrETag] = *etag;
-  if (auto e = Publish(tmp, dst, *attrs)) return SendError(*e);
+  if (auto e = Publish(tmp, dst, *attrs, written)) return SendError(*e);
   return SendEmpty(200, {{"etag", "\"" + *etag + "\""}});
 }
 

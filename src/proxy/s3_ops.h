@@ -115,14 +115,18 @@ class S3Handler::Ops {
   // A new hidden temporary path in the bucket.
   std::string TempPath();
   // Streams the request body (after Expect: 100-continue) into a new file at `path`, returning
-  // the hex MD5. Checks Content-MD5 and, when verifying signatures, x-amz-content-sha256.
-  S3Result<std::string> WriteBody(const std::string& path, bool overwrite);
+  // the hex MD5. Checks Content-MD5 and, when verifying signatures, x-amz-content-sha256. A body
+  // of at most one chunk is read before the file is created, which then gets `attrs` and the ETag
+  // at once (*attrs_written); otherwise the caller sets them.
+  S3Result<std::string> WriteBody(const std::string& path, bool overwrite, const XAttrMap& attrs,
+                                  bool* attrs_written);
   // Copies `length` bytes at `offset` of `src` into a new file at `dst`, returning the hex MD5.
   S3Result<std::string> CopyData(const std::string& src, int64_t offset, int64_t length,
                                  const std::string& dst);
-  // Sets `attrs` on `tmp` and renames it to `dst` (replacing an object there).
+  // Sets `attrs` on `tmp` (unless `attrs_written`) and renames it to `dst` (replacing an object
+  // there).
   std::optional<S3Error> Publish(const std::string& tmp, const std::string& dst,
-                                 const XAttrMap& attrs);
+                                 const XAttrMap& attrs, bool attrs_written = false);
   // Removes the empty directories left above a deleted key (not folder objects, not the bucket).
   void RemoveEmptyParents(const std::string& key);
   // Resolves x-amz-copy-source to (path, info); NoSuchKey/NoSuchBucket when missing.
