@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -53,6 +54,15 @@ class OpenFile {
   bool dirty = false;                          // GUARDED_BY(mu): staged data not committed
   // The size to show while the master does not know it (kSequential, kStaged); -1 otherwise.
   std::atomic<int64_t> live_size{-1};
+
+  // Read-only handles (kRead never changes state) read without `mu`: each read takes an idle
+  // stream of this pool (a FileInStream is not thread-safe), so threads sharing a descriptor and
+  // the kernel's parallel readahead read at once. At most kMaxStreams streams of the file.
+  static constexpr size_t kMaxStreams = 4;
+  std::mutex pool_mu;
+  std::condition_variable pool_cv;
+  std::vector<std::unique_ptr<client::FileInStream>> idle;  // GUARDED_BY(pool_mu)
+  size_t streams = 0;                                       // GUARDED_BY(pool_mu)
 };
 
 namespace {
@@ -550,7 +560,8 @@ int FuseFileSystem::Open(const std::string& path, int flags, OpenFile** file, bo
     if (!in.ok()) return Err(in.status());
     f->info = (*in)->info();
     f->info_from_master = true;
-    f->in = std::move(*in);
+    f->idle.push_back(std::move(*in));
+    f->streams = 1;
     f->state = OpenFile::State::kRead;
     *keep_cache = NoteVersion(ap, f->info);
   } else {
@@ -745,7 +756,55 @@ Status FuseFileSystem::TruncateLocked(OpenFile* file, int64_t size) {
   return Status();
 }
 
+ssize_t FuseFileSystem::ReadShared(OpenFile* file, char* buf, size_t size, off_t offset) {
+  std::unique_ptr<client::FileInStream> in;
+  bool may_open = true;  // cleared when another stream cannot be opened (renamed, replaced)
+  while (in == nullptr) {
+    {
+      std::unique_lock<std::mutex> l(file->pool_mu);
+      file->pool_cv.wait(l, [&] {
+        return !file->idle.empty() || (may_open && file->streams < OpenFile::kMaxStreams);
+      });
+      if (!file->idle.empty()) {
+        // Prefer the stream whose position is this offset: it goes on with a sequential read.
+        size_t pick = file->idle.size() - 1;
+        for (size_t i = 0; i < file->idle.size(); ++i) {
+          if (file->idle[i]->position() == offset) pick = i;
+        }
+        in = std::move(file->idle[pick]);
+        file->idle.erase(file->idle.begin() + static_cast<std::ptrdiff_t>(pick));
+        break;
+      }
+      ++file->streams;
+    }
+    Result<std::unique_ptr<client::FileInStream>> opened = fs_->Open(file->path);
+    if (opened.ok() && (*opened)->info().file_id() == file->info.file_id()) {
+      in = std::move(*opened);
+      break;
+    }
+    std::lock_guard<std::mutex> l(file->pool_mu);
+    --file->streams;
+    may_open = false;
+    // The handle's first stream always exists, so waiting for an idle one ends.
+  }
+  Result<size_t> n = size_t{0};
+  if (offset < in->length()) {
+    n = offset == in->position() ? in->Read(buf, size) : in->PositionedRead(offset, buf, size);
+  }
+  {
+    std::lock_guard<std::mutex> l(file->pool_mu);
+    file->idle.push_back(std::move(in));
+    file->pool_cv.notify_one();
+  }
+  if (!n.ok()) {
+    spdlog::warn("Read of {} at {} failed: {}", file->path, offset, n.status().ToString());
+    return Err(n.status());
+  }
+  return static_cast<ssize_t>(*n);
+}
+
 ssize_t FuseFileSystem::Read(OpenFile* file, char* buf, size_t size, off_t offset) {
+  if (!file->writable) return ReadShared(file, buf, size, offset);
   std::lock_guard<std::mutex> l(file->mu);
   if (file->state == OpenFile::State::kSequential) {
     Status s = CommitSequential(file);
@@ -832,6 +891,10 @@ int FuseFileSystem::Release(OpenFile* file) {
       file->out.reset();
     }
     file->in.reset();
+  }
+  {
+    std::lock_guard<std::mutex> l(file->pool_mu);
+    file->idle.clear();
   }
   std::shared_ptr<OpenFile> keep;  // destroyed after the registry lock is released
   std::lock_guard<std::mutex> l(registry_mu_);

@@ -125,6 +125,8 @@ class FuseFileSystem {
   bool NoteVersion(const std::string& alluxio_path, const client::FileInfo& info);
   void ForgetVersion(const std::string& alluxio_path);
 
+  // Read of a read-only handle, from its stream pool.
+  ssize_t ReadShared(OpenFile* file, char* buf, size_t size, off_t offset);
   // State transitions; REQUIRE file->mu held.
   Status CommitSequential(OpenFile* file);
   Status StartStaging(OpenFile* file);

@@ -8,9 +8,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <filesystem>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -256,6 +259,31 @@ TEST_F(FuseFileSystemTest, KeepCacheOnlyWhileTheFileIsUnchanged) {
   ASSERT_EQ(fs_->Write(f, "!", 1, 9), 1);
   ASSERT_EQ(fs_->Release(f), 0);
   EXPECT_FALSE(open_keep());
+}
+
+TEST_F(FuseFileSystemTest, ThreadsShareAReadOnlyHandle) {
+  std::string data = RandomBytes(1 << 20, 4);  // 16 blocks of 64 KiB
+  CreateFile("/shared", data);
+  OpenFile* f = nullptr;
+  bool keep = false;
+  ASSERT_EQ(fs_->Open("/shared", O_RDONLY, &f, &keep), 0);
+  std::vector<std::thread> threads;
+  std::atomic<int> bad{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937 rng(t);
+      for (int i = 0; i < 200; ++i) {
+        size_t off = rng() % data.size(), len = 1 + rng() % 20000;
+        std::string buf(len, '\0');
+        ssize_t n = fs_->Read(f, buf.data(), len, static_cast<off_t>(off));
+        size_t want = std::min(len, data.size() - off);
+        if (n != static_cast<ssize_t>(want) || buf.compare(0, want, data, off, want) != 0) ++bad;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
+  ASSERT_EQ(fs_->Release(f), 0);
 }
 
 TEST_F(FuseFileSystemTest, ErrorsAreErrnos) {
