@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -141,15 +142,19 @@ class BeastResponseWriter : public ResponseWriter {
       if (!x_->parser->is_done()) x_->keep_alive = false;
     }
     auto reason = http::obsolete_reason(http::int_to_status(static_cast<unsigned>(status)));
-    header_ = fmt::format("HTTP/1.1 {} {}\r\n", status,
-                          std::string_view(reason.data(), reason.size()));
+    header_ =
+        fmt::format("HTTP/1.1 {} {}\r\n", status, std::string_view(reason.data(), reason.size()));
     for (const auto& [name, value] : headers) {
       header_ += name;
       header_ += ": ";
       header_ += value;
       header_ += "\r\n";
     }
-    header_ += fmt::format("Content-Length: {}\r\nServer: AlluxioProxy\r\n", content_length);
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    header_ += fmt::format("Content-Length: {}\r\nDate: {}\r\nServer: AlluxioProxy\r\n",
+                           content_length, HttpDate(now_ms));
     if (!x_->keep_alive) header_ += "Connection: close\r\n";
     header_ += "\r\n";
     return Status();

@@ -168,6 +168,13 @@ check("after delete_objects", s3.list_objects_v2(Bucket="boto", Prefix="list/")[
 s3.copy_object(Bucket="boto", Key="copy", CopySource={"Bucket": "boto", "Key": "a/obj"})
 check("copy keeps metadata", s3.head_object(Bucket="boto", Key="copy")["Metadata"].get("color") == "blue")
 
+# Keys that need encoding (listings use encoding-type=url).
+odd = "odd dir/\u00fc+x &y.txt"
+s3.put_object(Bucket="boto", Key=odd, Body=b"odd")
+check("odd key get", s3.get_object(Bucket="boto", Key=odd)["Body"].read() == b"odd")
+check("odd key listed", [c["Key"] for c in s3.list_objects_v2(Bucket="boto", Prefix="odd")["Contents"]] == [odd])
+check("odd key listed (v1)", [c["Key"] for c in s3.list_objects(Bucket="boto", Prefix="odd dir/")["Contents"]] == [odd])
+
 # Errors.
 check("NoSuchKey", code(lambda: s3.get_object(Bucket="boto", Key="none")) == "NoSuchKey")
 check("NoSuchBucket", code(lambda: s3.get_object(Bucket="nobucket", Key="x")) == "NoSuchBucket")
