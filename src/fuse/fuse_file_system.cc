@@ -572,6 +572,8 @@ int FuseFileSystem::Open(const std::string& path, int flags, OpenFile** file, bo
     f->info_from_master = true;
     f->writable = true;
     f->state = OpenFile::State::kClean;
+    // Changed through another client: drop what the kernel holds (a later stat or open sees it).
+    NoteVersion(ap, *info);
     ForgetVersion(ap);
     std::lock_guard<std::mutex> l(f->mu);
     if ((flags & O_TRUNC) && (info->length() > 0 || !info->completed())) {
