@@ -141,7 +141,8 @@ Status MasterProcess::Start() {
   auto t0 = std::chrono::steady_clock::now();
   Status started = journal_->Start(fs_master_.get());
   if (!started.ok()) {
-    if (started.code() != StatusCode::kDataLoss) return started;
+    // The embedded journal's other masters hold the data: a corrupt node is wiped, not backed up.
+    if (started.code() != StatusCode::kDataLoss || embedded_) return started;
     ASSIGN_OR_RETURN(bool emergency, conf_.GetBool(k::kMasterJournalBackupWhenCorrupted));
     return emergency ? EmergencyBackup(started) : started;
   }

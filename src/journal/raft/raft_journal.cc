@@ -248,7 +248,13 @@ struct NodeCallbacks {
     Status s = j->RestoreSnapshot(static_cast<const char*>(buf->base), buf->len);
     raft_free(buf->base);
     if (!s.ok()) {
-      j->Fail(s);
+      if (j->starting_node_.load()) {
+        // Loaded by raft_start: StartNode returns it (the master refuses to start, with the
+        // reason) instead of failing the process from inside libraft.
+        j->start_error_ = s;
+      } else {
+        j->Fail(s);
+      }
       return RAFT_CORRUPT;
     }
     return 0;
@@ -604,8 +610,29 @@ Status RaftJournal::StartNode() {
   if (rv != 0 && rv != RAFT_CANTBOOTSTRAP) {
     return abandon(RaftError(rv, "bootstrapping " + dir, n->raft.errmsg));
   }
+  start_error_ = Status();
+  starting_node_.store(true);
   rv = raft_start(&n->raft);
-  if (rv != 0) return abandon(RaftError(rv, "starting the node in " + dir, n->raft.errmsg));
+  starting_node_.store(false);
+  if (rv != 0) {
+    // A snapshot or log that does not read back: libraft's own checks (LZ4 frames, segment
+    // checksums) or ours (the checkpoint stream inside the snapshot).
+    std::string detail = !start_error_.ok()          ? std::string(start_error_.message())
+                         : n->raft.errmsg[0] != '\0' ? std::string(n->raft.errmsg)
+                                                     : std::string(raft_strerror(rv));
+    bool corrupt = !start_error_.ok() || rv == RAFT_CORRUPT ||
+                   detail.find("decompress") != std::string::npos ||
+                   detail.find("checksum") != std::string::npos ||
+                   detail.find("corrupt") != std::string::npos;
+    if (corrupt) {
+      return abandon(DataLossError(fmt::format(
+          "The embedded journal in {} is corrupt (its snapshot or log does not read back: {}). "
+          "Wipe this master's journal (alluxio formatJournal) so that it catches up from the "
+          "other masters, or restore a backup (alluxio-start.sh -i <backup>)",
+          dir, detail)));
+    }
+    return abandon(RaftError(rv, "starting the node in " + dir, n->raft.errmsg));
+  }
   uv_timer_start(&n->tick, &NodeCallbacks::OnTick, kTickMs, kTickMs);
   {
     std::lock_guard<std::mutex> l(mu_);

@@ -25,6 +25,7 @@
 // Journaled::Snapshot) before mu_; the journal never calls into the Journaled while holding mu_.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -161,16 +162,20 @@ class RaftJournal final : public Journal {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  bool started_ = false;                  // GUARDED_BY(mu_)
-  bool stopping_ = false;                 // GUARDED_BY(mu_)
-  bool writable_ = false;                 // GUARDED_BY(mu_)
-  bool rebuild_pending_ = false;          // GUARDED_BY(mu_): lost primacy, not rebuilt yet
-  bool failed_ = false;                   // GUARDED_BY(mu_)
-  Status failure_;                        // GUARDED_BY(mu_)
-  uint64_t epoch_ = 0;                    // GUARDED_BY(mu_): +1 each time primacy is gained or lost
-  SequenceNumber next_sn_ = 0;            // GUARDED_BY(mu_): the state's next sequence number
-  SequenceNumber applied_next_ = 0;       // GUARDED_BY(mu_): after the last command Raft applied
-  SequenceNumber durable_next_ = 0;       // GUARDED_BY(mu_): entries below are committed
+  bool started_ = false;          // GUARDED_BY(mu_)
+  bool stopping_ = false;         // GUARDED_BY(mu_)
+  bool writable_ = false;         // GUARDED_BY(mu_)
+  bool rebuild_pending_ = false;  // GUARDED_BY(mu_): lost primacy, not rebuilt yet
+  bool failed_ = false;           // GUARDED_BY(mu_)
+  // While raft_start runs (it restores the newest snapshot on the calling thread): a snapshot
+  // that cannot be restored is StartNode's error, not a fatal one.
+  std::atomic<bool> starting_node_{false};
+  Status start_error_;               // written by Restore during raft_start, on the same thread
+  Status failure_;                   // GUARDED_BY(mu_)
+  uint64_t epoch_ = 0;               // GUARDED_BY(mu_): +1 each time primacy is gained or lost
+  SequenceNumber next_sn_ = 0;       // GUARDED_BY(mu_): the state's next sequence number
+  SequenceNumber applied_next_ = 0;  // GUARDED_BY(mu_): after the last command Raft applied
+  SequenceNumber durable_next_ = 0;  // GUARDED_BY(mu_): entries below are committed
   SequenceNumber lost_durable_next_ = 0;  // GUARDED_BY(mu_): durable_next_ when primacy was lost
   std::vector<JournalEntry> queue_;       // GUARDED_BY(mu_): appended, not yet given to Raft
   std::vector<int> events_;               // GUARDED_BY(mu_): for the role thread

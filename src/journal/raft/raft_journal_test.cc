@@ -287,6 +287,40 @@ TEST(RaftJournalTest, CheckpointThenRestartRestoresTheSnapshot) {
   EXPECT_TRUE(q.fatal().empty()) << q.fatal();
 }
 
+// A snapshot that does not read back (a flipped byte) makes Start fail with DataLoss naming the
+// folder: the master refuses to start with the reason instead of exiting from inside libraft.
+TEST(RaftJournalTest, CorruptSnapshotFailsStartClearly) {
+  Quorum q(1);
+  ASSERT_TRUE(q.Start(0).ok());
+  ASSERT_EQ(q.WaitForPrimary(), 0);
+  for (int k = 0; k < 50; k++)
+    ASSERT_TRUE(q.Put(0, "k" + std::to_string(k), "v" + std::to_string(k)).ok());
+  ASSERT_TRUE(q.journal(0)->Checkpoint().ok());
+  q.Stop(0);
+  q.ResetState(0);
+  int corrupted = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(q.Folder(0))) {
+    std::string name = e.path().filename().string();
+    if (name.rfind("snapshot-", 0) != 0 || name.find(".meta") != std::string::npos) continue;
+    std::fstream f(e.path(), std::ios::in | std::ios::out | std::ios::binary);
+    auto size = std::filesystem::file_size(e.path());
+    ASSERT_GT(size, 16u);
+    f.seekg(static_cast<std::streamoff>(size / 2));
+    char c = 0;
+    f.read(&c, 1);
+    c = static_cast<char>(c ^ 0x5a);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    f.write(&c, 1);
+    corrupted++;
+  }
+  ASSERT_GT(corrupted, 0);
+  Status s = q.Start(0);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s.ToString();
+  EXPECT_NE(s.message().find("snapshot"), std::string::npos) << s.ToString();
+  EXPECT_TRUE(q.fatal().empty()) << q.fatal();
+}
+
 TEST(RaftJournalTest, LeaderWithoutQuorumAcknowledgesNothingAndRebuildsItsState) {
   Quorum q(3);
   for (int i = 0; i < 3; i++) ASSERT_TRUE(q.Start(i).ok());
