@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <random>
 
 #include <fmt/format.h>
@@ -194,7 +195,22 @@ Status S3Handler::Ops::Serve() {
 
 std::optional<S3Error> S3Handler::Ops::Authenticate() {
   std::string auth = req_->Header("authorization");
-  if (h_->options_.verify_signatures) {
+  if (auth.empty() && HasQuery("X-Amz-Credential")) {  // a presigned URL
+    Result<PresignedSigV4> p = ParsePresignedQuery(query_);
+    if (!p.ok()) return S3Error::AccessDenied(p.status().message());
+    if (h_->options_.verify_signatures) {
+      auto it = h_->options_.credentials.find(p->auth.access_key);
+      if (it == h_->options_.credentials.end()) return S3Error::InvalidAccessKeyId();
+      const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+      Status s = VerifyPresignedSigV4(*req_, *p, it->second, now);
+      if (s.message() == "Request has expired") return S3Error::AccessDenied(s.message());
+      if (s.code() == StatusCode::kPermissionDenied) return S3Error::SignatureDoesNotMatch();
+      if (!s.ok()) return S3Error::AccessDenied(s.message());
+    }
+    user_ = p->auth.access_key;
+  } else if (h_->options_.verify_signatures) {
     if (auth.empty()) return S3Error::AccessDenied("the request is not signed");
     Result<SigV4Authorization> v4 = ParseSigV4Authorization(auth);
     if (!v4.ok()) return S3Error::AccessDenied("only AWS Signature Version 4 is accepted");

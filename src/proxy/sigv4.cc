@@ -3,7 +3,10 @@
 
 #include <openssl/crypto.h>
 
+#include <time.h>
+
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -160,15 +163,11 @@ std::string SignV4(std::string_view secret_key, std::string_view amz_date,
   return HexEncode(HmacSha256(k, string_to_sign));
 }
 
-Status VerifySigV4(const HttpRequest& req, const SigV4Authorization& auth,
-                   std::string_view secret_key) {
-  std::string amz_date = req.Header("x-amz-date");
-  if (amz_date.empty()) return InvalidArgumentError("missing x-amz-date");
-  if (amz_date.substr(0, 8) != auth.date) {
-    return PermissionDeniedError("x-amz-date does not match the credential scope");
-  }
-  std::string payload = req.Header("x-amz-content-sha256");
-  if (payload.empty()) payload = "UNSIGNED-PAYLOAD";
+namespace {
+
+Status CheckSignature(const HttpRequest& req, const SigV4Authorization& auth,
+                      std::string_view secret_key, const std::string& amz_date,
+                      const std::string& payload) {
   ASSIGN_OR_RETURN(
       std::string canonical,
       CanonicalRequest(req.method, req.path, req.query, req.headers, auth.signed_headers, payload));
@@ -178,6 +177,81 @@ Status VerifySigV4(const HttpRequest& req, const SigV4Authorization& auth,
     return PermissionDeniedError("signature does not match");
   }
   return Status();
+}
+
+// Seconds since the epoch of "yyyymmddThhmmssZ", or -1.
+int64_t ParseAmzDate(std::string_view d) {
+  if (d.size() != 16 || d[8] != 'T' || d[15] != 'Z') return -1;
+  auto num = [&](size_t pos, size_t len) {
+    int v = 0;
+    for (size_t i = pos; i < pos + len; ++i) {
+      if (d[i] < '0' || d[i] > '9') return -1;
+      v = v * 10 + (d[i] - '0');
+    }
+    return v;
+  };
+  struct tm tm = {};
+  tm.tm_year = num(0, 4) - 1900;
+  tm.tm_mon = num(4, 2) - 1;
+  tm.tm_mday = num(6, 2);
+  tm.tm_hour = num(9, 2);
+  tm.tm_min = num(11, 2);
+  tm.tm_sec = num(13, 2);
+  if (tm.tm_year < 0 || tm.tm_mon < 0 || tm.tm_mday < 0 || tm.tm_hour < 0 || tm.tm_min < 0 ||
+      tm.tm_sec < 0) {
+    return -1;
+  }
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+}  // namespace
+
+Result<PresignedSigV4> ParsePresignedQuery(
+    const std::vector<std::pair<std::string, std::string>>& query) {
+  std::map<std::string, std::string> q(query.begin(), query.end());
+  if (q["X-Amz-Algorithm"] != "AWS4-HMAC-SHA256") {
+    return InvalidArgumentError("X-Amz-Algorithm must be AWS4-HMAC-SHA256");
+  }
+  for (const char* k : {"X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders",
+                        "X-Amz-Signature"}) {
+    if (q[k].empty()) return InvalidArgumentError(fmt::format("missing {}", k));
+  }
+  ASSIGN_OR_RETURN(SigV4Authorization auth,
+                   ParseSigV4Authorization(fmt::format(
+                       "AWS4-HMAC-SHA256 Credential={}, SignedHeaders={}, Signature={}",
+                       q["X-Amz-Credential"], q["X-Amz-SignedHeaders"], q["X-Amz-Signature"])));
+  PresignedSigV4 p;
+  p.auth = std::move(auth);
+  p.amz_date = q["X-Amz-Date"];
+  try {
+    p.expires_s = std::stoll(q["X-Amz-Expires"]);
+  } catch (...) {
+    return InvalidArgumentError("X-Amz-Expires must be a number of seconds");
+  }
+  return p;
+}
+
+Status VerifyPresignedSigV4(const HttpRequest& req, const PresignedSigV4& p,
+                            std::string_view secret_key, int64_t now_ms) {
+  if (p.amz_date.substr(0, 8) != p.auth.date) {
+    return PermissionDeniedError("X-Amz-Date does not match the credential scope");
+  }
+  int64_t signed_at = ParseAmzDate(p.amz_date);
+  if (signed_at < 0) return InvalidArgumentError("malformed X-Amz-Date");
+  if (now_ms / 1000 > signed_at + p.expires_s) return PermissionDeniedError("Request has expired");
+  return CheckSignature(req, p.auth, secret_key, p.amz_date, "UNSIGNED-PAYLOAD");
+}
+
+Status VerifySigV4(const HttpRequest& req, const SigV4Authorization& auth,
+                   std::string_view secret_key) {
+  std::string amz_date = req.Header("x-amz-date");
+  if (amz_date.empty()) return InvalidArgumentError("missing x-amz-date");
+  if (amz_date.substr(0, 8) != auth.date) {
+    return PermissionDeniedError("x-amz-date does not match the credential scope");
+  }
+  std::string payload = req.Header("x-amz-content-sha256");
+  if (payload.empty()) payload = "UNSIGNED-PAYLOAD";
+  return CheckSignature(req, auth, secret_key, amz_date, payload);
 }
 
 }  // namespace alluxio::proxy

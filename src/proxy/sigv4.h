@@ -52,4 +52,19 @@ std::string SignV4(std::string_view secret_key, std::string_view amz_date,
 Status VerifySigV4(const HttpRequest& req, const SigV4Authorization& auth,
                    std::string_view secret_key);
 
+// A presigned URL's signature: the X-Amz-* query parameters.
+struct PresignedSigV4 {
+  SigV4Authorization auth;
+  std::string amz_date;   // X-Amz-Date, yyyymmddThhmmssZ
+  int64_t expires_s = 0;  // X-Amz-Expires
+};
+// InvalidArgument unless `query` (decoded pairs) holds a complete AWS4-HMAC-SHA256 presigned
+// signature.
+Result<PresignedSigV4> ParsePresignedQuery(
+    const std::vector<std::pair<std::string, std::string>>& query);
+// Verifies a presigned URL at time `now_ms`: PermissionDenied when the signature does not match
+// or the URL expired (message "Request has expired"), InvalidArgument when malformed.
+Status VerifyPresignedSigV4(const HttpRequest& req, const PresignedSigV4& p,
+                            std::string_view secret_key, int64_t now_ms);
+
 }  // namespace alluxio::proxy

@@ -79,5 +79,32 @@ TEST(SigV4Test, CanonicalQueryIsSortedAndReencoded) {
             "GET\n/b/a%20b\ndelimiter=%2F&empty=&list-type=2&prefix=x%2Fy\n\n\nUNSIGNED-PAYLOAD");
 }
 
+// AWS's presigned URL example (sigv4-query-string-auth.html).
+TEST(SigV4Test, VerifiesAwsDocumentedPresignedUrl) {
+  HttpRequest r;
+  r.method = "GET";
+  r.path = "/test.txt";
+  r.query =
+      "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-"
+      "1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders="
+      "host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404";
+  r.headers = {{"host", "examplebucket.s3.amazonaws.com"}};
+  auto q = ParseQuery(r.query);
+  ASSERT_TRUE(q.ok());
+  auto p = ParsePresignedQuery(*q);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->auth.access_key, "AKIAIOSFODNN7EXAMPLE");
+  EXPECT_EQ(p->expires_s, 86400);
+  const int64_t signed_ms = 1369353600000;  // 2013-05-24T00:00:00Z
+  EXPECT_TRUE(VerifyPresignedSigV4(r, *p, kSecret, signed_ms + 1000).ok());
+  EXPECT_EQ(VerifyPresignedSigV4(r, *p, kSecret, signed_ms + 86401000).message(),
+            "Request has expired");
+  EXPECT_EQ(VerifyPresignedSigV4(r, *p, "wrong", signed_ms).code(), StatusCode::kPermissionDenied);
+  r.path = "/other.txt";
+  EXPECT_EQ(VerifyPresignedSigV4(r, *p, kSecret, signed_ms).code(), StatusCode::kPermissionDenied);
+  q->pop_back();  // no signature
+  EXPECT_FALSE(ParsePresignedQuery(*q).ok());
+}
+
 }  // namespace
 }  // namespace alluxio::proxy

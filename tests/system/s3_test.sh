@@ -71,6 +71,8 @@ etag=$("${AWS[@]}" s3api head-object --bucket awsb --key dir/big.bin --query ETa
 expect "multipart ETag has a part count ($etag)" grep -q -- '-[0-9]*"\?$' <<<"$etag"
 "${AWS[@]}" s3api get-object --bucket awsb --key small.bin --range bytes=100-199 "$WORK/range.out" >/dev/null
 expect "aws s3api range get" cmp -s "$WORK/range.out" <(tail -c +101 "$WORK/small.bin" | head -c 100)
+url=$("${AWS[@]}" s3 presign s3://awsb/small.bin --expires-in 300)
+expect "presigned URL (curl, no credentials)" cmp -s "$WORK/small.bin" <(curl -sf --noproxy '*' "$url")
 expect "aws s3 cp (copy)" "${AWS[@]}" s3 cp s3://awsb/small.bin s3://awsb/copy.bin --only-show-errors
 "${AWS[@]}" s3 cp s3://awsb/copy.bin "$WORK/copy.down" --only-show-errors
 expect "copy holds the data" cmp -s "$WORK/small.bin" "$WORK/copy.down"
