@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -44,12 +45,24 @@ std::string* DirHandle(const struct fuse_file_info* fi) {
   return fi == nullptr ? nullptr : reinterpret_cast<std::string*>(fi->fh);
 }
 
+// The kernel applies its INIT reply (which resets the mount's readahead to at most 128 KiB) before
+// it sends any other request: the first ones raise the readahead.
+std::string g_mount_point;
+int64_t g_readahead = 0;
+std::once_flag g_readahead_once;
+void SetReadahead(const std::string& mount_point, int64_t bytes);
+void AfterInit() {
+  std::call_once(g_readahead_once, [] { SetReadahead(g_mount_point, g_readahead); });
+}
+
 int OpGetattr(const char* path, struct stat* st, struct fuse_file_info* fi) {
+  AfterInit();
   if (path == nullptr && Handle(fi) == nullptr) return -ENOENT;
   return Fs()->GetAttr(P(path), st, Handle(fi));
 }
 
 int OpOpendir(const char* path, struct fuse_file_info* fi) {
+  AfterInit();
   fi->fh = reinterpret_cast<uint64_t>(new std::string(P(path)));
   return 0;
 }
@@ -110,6 +123,7 @@ int OpCreate(const char* path, mode_t mode, struct fuse_file_info* fi) {
 }
 
 int OpOpen(const char* path, struct fuse_file_info* fi) {
+  AfterInit();
   OpenFile* file = nullptr;
   bool keep_cache = false;
   int rc = Fs()->Open(P(path), fi->flags, &file, &keep_cache);
@@ -305,7 +319,8 @@ Status ServeMount(FuseFileSystem* fs, const MountConfig& config) {
     fuse_destroy(f);
     return InternalError("Could not install the signal handlers");
   }
-  SetReadahead(config.mount_point, config.readahead);
+  g_mount_point = config.mount_point;
+  g_readahead = config.readahead;
   spdlog::info("Mounted on {} with options {}", config.mount_point, JoinOptions(config.options));
 
   struct fuse_loop_config* loop = fuse_loop_cfg_create();
