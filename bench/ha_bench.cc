@@ -191,9 +191,11 @@ void Failover(const Options& o) {
   std::unique_ptr<client::FileSystem> fs = c.Client();
   if (!fs->CreateDirectory("/warm").ok()) std::abort();
   c.StartWorker();
+  // From the master info (its live workers), which safe mode does not hold back as it does the
+  // worker report (alluxio.master.worker.connect.wait.time: clients wait for the worker list).
   auto worker_registered = [&] {
-    auto report = fs->GetWorkerReport();
-    return report.ok() && !report->empty();
+    auto info = fs->GetMasterInfo();
+    return info.ok() && info->worker_addresses_size() > 0;
   };
   while (!worker_registered()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
 
