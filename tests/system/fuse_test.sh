@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# System test of the FUSE mount with real processes: bin/alluxio-start.sh local, then
+# System test of the FUSE mount with real processes: bin/alluxio-start.sh master and worker, then
 # bin/alluxio-fuse mount into a temp dir and POSIX tools on it: cp, tar and rsync round trips
 # (sha256), 2000 small files, git init and commits, fio sequential write/read and random read,
-# append, overwrite, random writes and truncation, concurrent readers, rename and delete of trees,
+# append, overwrite, random writes and truncation, concurrent readers, 8 threads of mixed
+# operations checked against a model, rename and delete of trees,
 # permissions (as nobody), errno cases, a change through another client, umount while idle,
 # umount (refused) and umount -f while busy, and the messages for a missing or busy mount point.
 #   fuse_test.sh <source dir> <binary dir>
@@ -240,6 +241,53 @@ checks.append(("rename dir over non-empty dir", err(os.rename, m + "/empty2", m 
 bad = [f"{n}: got {os.strerror(g) if g else 'success'}, want {os.strerror(w)}" for n, g, w in checks if g != w]
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
+PY
+
+# ---- 8 threads of random writes, appends, patches, renames, deletes and reads, against a model ----
+mkdir "$MNT/stress"
+expect "concurrent mixed operations match the model" T python3 - "$MNT/stress" <<'PY'
+import os, sys, random, threading
+root = sys.argv[1]
+errors = []
+def worker(t):
+    rnd = random.Random(t)
+    d = f"{root}/t{t}"; os.makedirs(d, exist_ok=True)
+    model = {}
+    try:
+        for i in range(200):
+            op = rnd.random(); name = f"f{rnd.randrange(12)}"; p = f"{d}/{name}"
+            if op < 0.3:
+                data = os.urandom(rnd.randrange(1, 200000))
+                with open(p, "wb") as f: f.write(data)
+                model[name] = data
+            elif op < 0.45 and name in model:
+                extra = os.urandom(rnd.randrange(1, 5000))
+                with open(p, "ab") as f: f.write(extra)
+                model[name] += extra
+            elif op < 0.55 and name in model and len(model[name]) > 10:
+                off = rnd.randrange(len(model[name])); patch = os.urandom(rnd.randrange(1, 3000))
+                with open(p, "r+b") as f: f.seek(off); f.write(patch)
+                b = bytearray(model[name]); b[off:off+len(patch)] = patch
+                if off + len(patch) > len(model[name]): pass
+                model[name] = bytes(b)
+            elif op < 0.65 and name in model:
+                new = f"f{rnd.randrange(12)}"
+                os.rename(p, f"{d}/{new}"); model[new] = model.pop(name)
+            elif op < 0.72 and name in model:
+                os.unlink(p); del model[name]
+            elif name in model:
+                with open(p, "rb") as f: got = f.read()
+                if got != model[name]: errors.append(f"t{t} {name}: {len(got)} != {len(model[name])}")
+        for name, data in model.items():
+            with open(f"{d}/{name}", "rb") as f:
+                if f.read() != data: errors.append(f"t{t} final {name}")
+        if sorted(os.listdir(d)) != sorted(model): errors.append(f"t{t} listing {sorted(os.listdir(d))} vs {sorted(model)}")
+    except Exception as e:
+        errors.append(f"t{t}: {e!r}")
+ths = [threading.Thread(target=worker, args=(t,)) for t in range(8)]
+[t.start() for t in ths]; [t.join() for t in ths]
+print("\n".join(errors))
+sys.exit(1 if errors else 0)
 PY
 
 # ---- a change through another client reaches the mount ----------------------------------------------
