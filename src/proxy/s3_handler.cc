@@ -219,6 +219,7 @@ std::optional<S3Error> S3Handler::Ops::Authenticate() {
     Status s = VerifySigV4(*req_, *v4, it->second);
     if (s.code() == StatusCode::kPermissionDenied) return S3Error::SignatureDoesNotMatch();
     if (!s.ok()) return S3Error::AccessDenied(s.message());
+    chunk_signer_ = ChunkSigner{it->second, *v4, req_->Header("x-amz-date")};
     user_ = v4->access_key;
   } else {
     user_ = AccessKeyOf(auth);

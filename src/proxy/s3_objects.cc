@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "proxy/aws_chunked.h"
 #include "proxy/digest.h"
 #include "proxy/s3_ops.h"
 #include "proxy/s3_xml.h"
@@ -84,10 +85,34 @@ S3Result<std::string> S3Handler::Ops::WriteBody(const std::string& path, bool ov
                                                 const XAttrMap& attrs, bool* attrs_written) {
   std::string encoding = req_->Header("content-encoding");
   std::string sha_header = req_->Header("x-amz-content-sha256");
+  BodyReader* body_reader = req_->body;
+  std::unique_ptr<AwsChunkedReader> chunked;
   if (encoding.find("aws-chunked") != std::string::npos ||
       sha_header.compare(0, 10, "STREAMING-") == 0) {
-    return S3Error::NotImplemented("aws-chunked uploads (streaming signatures)");
+    std::optional<ChunkSigner> signer;
+    if (sha_header == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" ||
+        sha_header == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER") {
+      signer = chunk_signer_;  // set when the request's signature was verified
+    } else if (sha_header != "STREAMING-UNSIGNED-PAYLOAD-TRAILER") {
+      return S3Error::NotImplemented(fmt::format("x-amz-content-sha256: {}", sha_header));
+    }
+    int64_t decoded = -1;
+    try {
+      if (req_->HasHeader("x-amz-decoded-content-length")) {
+        decoded = std::stoll(req_->Header("x-amz-decoded-content-length"));
+      }
+    } catch (...) {
+      return S3Error::InvalidArgument("bad x-amz-decoded-content-length");
+    }
+    chunked = std::make_unique<AwsChunkedReader>(req_->body, decoded, std::move(signer));
+    body_reader = chunked.get();
   }
+  // A body that could not be read: a bad chunk signature, or a short or malformed body.
+  auto body_error = [](const Status& s) {
+    return s.code() == StatusCode::kPermissionDenied
+               ? S3Error::SignatureDoesNotMatch()
+               : S3Error{400, "IncompleteBody", std::string(s.message())};
+  };
   std::string expected_md5;
   if (req_->HasHeader("content-md5")) {
     expected_md5 = Base64Decode(req_->Header("content-md5"));
@@ -102,12 +127,13 @@ S3Result<std::string> S3Handler::Ops::WriteBody(const std::string& path, bool ov
   *attrs_written = false;
   // A body of at most one chunk is read first: its ETag is then known when the file is created,
   // and the attributes go with the create (one journaled operation fewer per small object).
-  const int64_t length = req_->body->content_length();
+  const int64_t length = body_reader->content_length();
   if (length >= 0 && length <= static_cast<int64_t>(h_->options_.chunk_size)) {
     std::string body(static_cast<size_t>(length), '\0');
     for (size_t got = 0; got < body.size();) {
-      Result<size_t> n = req_->body->Read(body.data() + got, body.size() - got);
-      if (!n.ok() || *n == 0) {
+      Result<size_t> n = body_reader->Read(body.data() + got, body.size() - got);
+      if (!n.ok()) return body_error(n.status());
+      if (*n == 0) {
         return S3Error{400, "IncompleteBody",
                        "You did not provide the number of bytes specified by the Content-Length"};
       }
@@ -139,10 +165,10 @@ S3Result<std::string> S3Handler::Ops::WriteBody(const std::string& path, bool ov
   Digest sha(Digest::Kind::kSha256);
   std::string buf(h_->options_.chunk_size, '\0');
   for (;;) {
-    Result<size_t> n = req_->body->Read(buf.data(), buf.size());
+    Result<size_t> n = body_reader->Read(buf.data(), buf.size());
     if (!n.ok()) {
       (*out)->Cancel();
-      return S3Error{400, "IncompleteBody", std::string(n.status().message())};
+      return body_error(n.status());
     }
     if (*n == 0) break;
     std::string_view chunk(buf.data(), *n);

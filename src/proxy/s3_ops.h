@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "client/api/file_system.h"
+#include "proxy/aws_chunked.h"
 #include "proxy/digest.h"
 #include "proxy/http.h"
 #include "proxy/s3_error.h"
@@ -147,6 +148,9 @@ class S3Handler::Ops {
   std::string request_id_;
   client::FileSystem* fs_ = nullptr;
   std::string user_;
+  // Set when a SigV4 Authorization header was verified: what an aws-chunked body's chunk
+  // signatures are checked with.
+  std::optional<ChunkSigner> chunk_signer_;
   std::string bucket_;  // decoded
   std::string key_;     // decoded, may be empty
   std::vector<std::pair<std::string, std::string>> query_;

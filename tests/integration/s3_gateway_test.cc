@@ -371,6 +371,24 @@ TEST_F(S3GatewayTest, MultipartUploadConcatenatesPartsWithS3ETag) {
   EXPECT_EQ(Req("PUT", "/m/other?partNumber=1&uploadId=nope", "x").Xml("Code"), "NoSuchUpload");
 }
 
+TEST_F(S3GatewayTest, AwsChunkedBodiesAreDecoded) {
+  ASSERT_EQ(Req("PUT", "/c").status, 200);
+  const std::string chunked =
+      "5\r\nhello\r\n6\r\n world\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n";
+  const std::map<std::string, std::string> h = {
+      {"Content-Encoding", "aws-chunked"},
+      {"x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"},
+      {"x-amz-decoded-content-length", "11"},
+      {"x-amz-trailer", "x-amz-checksum-crc32"}};
+  Response put = Req("PUT", "/c/k", chunked, h);
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(put.Header("etag"), "\"" + HexEncode(Md5("hello world")) + "\"");
+  EXPECT_EQ(Req("GET", "/c/k").body, "hello world");
+  Response bad = Req("PUT", "/c/k2", "5\r\nhel", h);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Req("HEAD", "/c/k2").status, 404);
+}
+
 TEST_F(S3GatewayTest, AccessKeyNamesTheUserAndSignaturesAreVerifiedWhenEnabled) {
   const std::map<std::string, std::string> alice = {
       {"Authorization",
