@@ -393,6 +393,7 @@ int FuseFileSystem::Unlink(const std::string& path) {
   for (const auto& h : HandlesOf(ap, false)) {
     std::lock_guard<std::mutex> l(h->mu);
     h->detached = true;
+    h->live_size = -1;
     if (h->out != nullptr) {
       h->out->Cancel();
       h->out.reset();
@@ -672,7 +673,7 @@ Status FuseFileSystem::StartStaging(OpenFile* file) {
   file->staged_size = size;
   file->dirty = false;
   file->state = OpenFile::State::kStaged;
-  file->live_size = size;
+  file->live_size = -1;  // same as the master's until written
   return Status();
 }
 
@@ -718,6 +719,7 @@ Status FuseFileSystem::CommitStaged(OpenFile* file) {
     spdlog::warn("Could not keep the owner of {}: {}", file->path, owned.ToString());
   }
   file->dirty = false;
+  file->live_size = -1;  // the master knows the size now
   file->info.set_length(file->staged_size);
   file->info.set_completed(true);
   file->info.set_last_modification_time_ms(NowMs());
@@ -754,7 +756,7 @@ Status FuseFileSystem::TruncateLocked(OpenFile* file, int64_t size) {
   }
   file->staged_size = size;
   file->dirty = true;
-  file->live_size = size;
+  if (!file->detached) file->live_size = size;
   return Status();
 }
 
@@ -870,7 +872,7 @@ ssize_t FuseFileSystem::Write(OpenFile* file, const char* buf, size_t size, off_
   if (!s.ok()) return Err(s);
   file->staged_size = std::max<int64_t>(file->staged_size, offset + static_cast<int64_t>(size));
   file->dirty = true;
-  file->live_size = file->staged_size;
+  if (!file->detached) file->live_size = file->staged_size;
   return static_cast<ssize_t>(size);
 }
 

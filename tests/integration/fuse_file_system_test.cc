@@ -230,6 +230,20 @@ TEST_F(FuseFileSystemTest, UnlinkOfAnOpenWriterDropsItsData) {
   EXPECT_FALSE(ok);
 }
 
+TEST_F(FuseFileSystemTest, AClosedHandleDoesNotHideANewFileOfTheSamePath) {
+  CreateFile("/r", "0123456789");
+  OpenFile* f = nullptr;
+  bool keep = false;
+  ASSERT_EQ(fs_->Open("/r", O_WRONLY | O_APPEND, &f, &keep), 0);
+  ASSERT_EQ(fs_->Write(f, "abc", 3, 10), 3);
+  ASSERT_EQ(fs_->Flush(f), 0);  // close(2); the kernel's release comes later
+  ASSERT_EQ(fs_->Unlink("/r"), 0);
+  CreateFile("/r", "x");
+  EXPECT_EQ(Size("/r"), 1);
+  ASSERT_EQ(fs_->Release(f), 0);
+  EXPECT_EQ(AlluxioRead("/r"), "x");
+}
+
 TEST_F(FuseFileSystemTest, KeepCacheOnlyWhileTheFileIsUnchanged) {
   CreateFile("/c", "v1");
   auto open_keep = [&]() {
