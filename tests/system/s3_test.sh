@@ -250,5 +250,48 @@ expect "rclone purge" "${RCLONE[@]}" purge gw:rcb
 # The data went through Alluxio: buckets are directories, objects are files in the UFS.
 expect "no bucket left" test -z "$("$SRC/bin/alluxio" fs ls / 2>/dev/null)"
 
+# ---- SigV4 verification on: the stock clients' signatures must check out --------------------
+"$SRC/bin/alluxio-stop.sh" proxy >/dev/null
+cat >>"$WORK/conf/alluxio-site.properties" <<CONF
+alluxio.proxy.s3.signature.verification.enabled=true
+alluxio.proxy.s3.credentials=$USER_NAME:s3cret
+CONF
+expect "proxy restarts with verification" "$SRC/bin/alluxio-start.sh" proxy
+export AWS_SECRET_ACCESS_KEY=s3cret
+expect "signed: aws s3 mb" "${AWS[@]}" s3 mb s3://signed
+expect "signed: aws s3 cp up (multipart)" "${AWS[@]}" s3 cp "$WORK/big.bin" "s3://signed/a b/big.bin" --only-show-errors
+expect "signed: aws s3 cp up" "${AWS[@]}" s3 cp "$WORK/small.bin" "s3://signed/x+y=z.bin" --only-show-errors
+out=$("${AWS[@]}" s3 ls --recursive s3://signed 2>&1)
+expect "signed: aws s3 ls ($out)" grep -q "x+y=z.bin" <<<"$out"
+"${AWS[@]}" s3 cp "s3://signed/a b/big.bin" "$WORK/signed.down" --only-show-errors
+expect "signed: aws download matches" cmp -s "$WORK/big.bin" "$WORK/signed.down"
+url=$("${AWS[@]}" s3 presign "s3://signed/x+y=z.bin" --expires-in 300)
+expect "signed: presigned URL" cmp -s "$WORK/small.bin" <(curl -sf --noproxy '*' "$url")
+out=$(AWS_SECRET_ACCESS_KEY=wrong "${AWS[@]}" s3 ls s3://signed 2>&1)
+expect "wrong secret: SignatureDoesNotMatch ($out)" grep -q "SignatureDoesNotMatch" <<<"$out"
+out=$(curl -s --noproxy '*' "$ENDPOINT/signed/x+y=z.bin")
+expect "unsigned: AccessDenied" grep -q "<Code>AccessDenied</Code>" <<<"$out"
+sed -i "s/^secret_key = .*/secret_key = s3cret/" "$WORK/s3cfg"
+expect "signed: s3cmd put" "${S3CMD[@]}" put -q "$WORK/small.bin" "s3://signed/s3cmd file.bin"
+expect "signed: s3cmd ls" grep -q "s3cmd file.bin" <("${S3CMD[@]}" ls s3://signed)
+expect "signed: s3cmd get" "${S3CMD[@]}" get -q --force "s3://signed/s3cmd file.bin" "$WORK/s3cmd.small"
+expect "signed: s3cmd data" cmp -s "$WORK/small.bin" "$WORK/s3cmd.small"
+sed -i "s/^secret_access_key = .*/secret_access_key = s3cret/" "$WORK/rclone.conf"
+expect "signed: rclone copyto (multipart)" "${RCLONE[@]}" copyto "$WORK/big.bin" "gw:signed/r/big 1.bin"
+out=$("${RCLONE[@]}" lsf -R gw:signed 2>&1)
+expect "signed: rclone lsf ($out)" grep -q "^r/big 1.bin$" <<<"$out"
+expect "signed: rclone cat" test "$("${RCLONE[@]}" cat "gw:signed/r/big 1.bin" | md5sum | cut -d' ' -f1)" == "$big_md5"
+expect "signed: boto3" /usr/bin/python3 -c "
+import boto3, sys
+from botocore.config import Config
+s3 = boto3.client('s3', endpoint_url='$ENDPOINT', region_name='us-east-1',
+                  config=Config(s3={'addressing_style': 'path'}, retries={'max_attempts': 1}))
+s3.put_object(Bucket='signed', Key='boto/k', Body=b'v', Metadata={'m': '1'}, Tagging='t=1')
+assert s3.get_object(Bucket='signed', Key='boto/k', Range='bytes=0-0')['Body'].read() == b'v'
+assert [c['Key'] for c in s3.list_objects_v2(Bucket='signed', Prefix='boto/', MaxKeys=1)['Contents']] == ['boto/k']
+s3.delete_objects(Bucket='signed', Delete={'Objects': [{'Key': 'boto/k'}]})
+"
+expect "signed: aws s3 rb --force" "${AWS[@]}" s3 rb --force s3://signed
+
 echo "s3_test: $PASSED passed, $FAILED failed"
 ((FAILED == 0))
