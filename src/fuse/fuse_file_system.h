@@ -15,17 +15,21 @@
 //   staged      a local copy (anonymous file in Options::staging_dir) holds the file and takes
 //               writes at any offset, appends and truncation; commit writes it to a new Alluxio
 //               file next to the old one and renames it over the old one
-// A non-sequential write, a read of a file being written, or a truncation moves a file to
-// `staged` (a sequential writer is completed first, then copied). Flush (every close(2)) and fsync
-// commit: the sequential stream is completed, a dirty staging copy is written back; later writes
-// through the same handle go on in `staged`. So a file is complete and visible to every client
-// when close(2) returns. Renaming or deleting a file open for writing commits or detaches it first.
+// A non-sequential write or a truncation moves a file to `staged` (a sequential writer is
+// completed first, then copied); a read of a file being written completes it first (`clean`).
+// Read-only handles read from a pool of streams without the handle's mutex. Flush (every close(2))
+// and fsync commit: the sequential stream is completed, a dirty staging copy is written back; later
+// writes through the same handle go on in `staged`. So a file is complete and visible to every
+// client when close(2) returns. Renaming or deleting a file open for writing commits or detaches it
+// first.
 //
 // Kernel caching: open() of a complete file compares it (id, length, mtime) with what the last
 // open saw; unchanged files keep the kernel's page cache (keep_cache), changed ones drop it and
 // their cached attributes (the invalidator), as do files this mount commits.
 //
-// Thread-safety: thread-safe. Each OpenFile has its own mutex; registry_mu_ is a leaf lock.
+// Thread-safety: thread-safe. Lock order: an OpenFile's mutex, then registry_mu_ (a leaf: nothing
+// is locked and no RPC is made while holding it). No RPC is made under an OpenFile's stream-pool
+// lock either.
 #pragma once
 
 #include <sys/stat.h>
