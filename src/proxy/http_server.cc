@@ -7,6 +7,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -34,6 +35,8 @@ namespace {
 // Bodies this small are read and dropped when a handler answers without reading them, so the
 // connection can be kept; larger ones close it.
 constexpr uint64_t kMaxDrain = 4 << 20;
+// How long a connection may wait for its next request.
+constexpr int kIdleTimeoutMs = 60000;
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -249,6 +252,11 @@ struct HttpServer::Impl {
   void Serve(tcp::socket& socket) {
     boost::beast::flat_buffer buffer;
     for (;;) {
+      // An idle keep-alive connection is closed after kIdleTimeoutMs (it holds a thread).
+      if (buffer.size() == 0) {
+        pollfd p{socket.native_handle(), POLLIN, 0};
+        if (::poll(&p, 1, kIdleTimeoutMs) <= 0) break;
+      }
       http::request_parser<http::buffer_body> parser;
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());
       parser.header_limit(64 << 10);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // HttpServer: a small blocking HTTP/1.1 server (Boost.Beast parser, one thread per connection,
-// keep-alive, Expect: 100-continue) that streams request and response bodies through the
-// BodyReader/ResponseWriter of proxy/http.h. Beast stays inside http_server.cc.
+// keep-alive with a 60 s idle timeout, Expect: 100-continue) that streams request and response
+// bodies through the BodyReader/ResponseWriter of proxy/http.h. Beast stays inside http_server.cc.
 //
 // Thread-safety: Start/Stop from one thread; the handler runs on connection threads
 // concurrently and must be thread-safe.

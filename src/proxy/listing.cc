@@ -108,10 +108,15 @@ Status ListingWalker::Walk(const std::string& dir, const std::string& base,
     Status s = list_(dir, start, batch_, &batch);
     if (s.code() == StatusCode::kNotFound && !base.empty()) return Status();  // removed meanwhile
     RETURN_IF_ERROR(s);
-    more = static_cast<int64_t>(batch.size()) >= batch_;
+    // A master that predates start_from/limit returns the whole directory: take it as the last
+    // batch (and skip what is before `start`).
+    const std::string from_here = start;
+    more = static_cast<int64_t>(batch.size()) == batch_ &&
+           (batch.empty() || batch.front().name() >= from_here);
     if (!batch.empty()) start = batch.back().name() + std::string(1, '\0');  // after the last
     for (::alluxio::grpc::FileInfo& f : batch) {
       const std::string name = f.name();
+      if (name < from_here) continue;
       if (base.empty() && name == skip_) continue;
       if (name.compare(0, name_prefix.size(), name_prefix) != 0) {
         if (name > name_prefix) {  // past every name with the prefix

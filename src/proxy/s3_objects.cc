@@ -343,14 +343,25 @@ Status S3Handler::Ops::PutObject() {
 
 Status S3Handler::Ops::GetObject(bool head) {
   const std::string path = ObjectPath();
-  Result<FileInfo> st = fs_->GetStatus(key_.back() == '/' ? path.substr(0, path.size() - 1) : path);
+  const bool folder_key = key_.back() == '/';
+  // A GET of a file opens it at once: the open's status serves for the headers too (one metadata
+  // call per GET). HEAD, folders and failed opens ask for the status.
+  std::unique_ptr<client::FileInStream> in;
+  Result<FileInfo> st = InternalError("unset");
+  if (!head && !folder_key) {
+    Result<std::unique_ptr<client::FileInStream>> opened = fs_->Open(path);
+    if (opened.ok()) {
+      in = std::move(*opened);
+      st = in->info();
+    }
+  }
+  if (!in) st = fs_->GetStatus(folder_key ? path.substr(0, path.size() - 1) : path);
   if (!st.ok()) {
     if (st.status().code() == StatusCode::kNotFound) {
       if (auto e = CheckBucket()) return SendError(*e);
     }
     return SendError(ErrorFromStatus(st.status(), key_, false));
   }
-  const bool folder_key = key_.back() == '/';
   if (st->folder() != folder_key || (folder_key && !IsFolderObject(*st))) {
     return SendError(S3Error::NoSuchKey(key_));
   }
@@ -418,10 +429,13 @@ Status S3Handler::Ops::GetObject(bool head) {
     RETURN_IF_ERROR(resp_->Begin(status, h, length));
     return Status();
   }
-  Result<std::unique_ptr<client::FileInStream>> in = fs_->Open(path);
-  if (!in.ok()) return SendError(ErrorFromStatus(in.status(), key_, false));
+  if (!in) {
+    Result<std::unique_ptr<client::FileInStream>> opened = fs_->Open(path);
+    if (!opened.ok()) return SendError(ErrorFromStatus(opened.status(), key_, false));
+    in = std::move(*opened);
+  }
   if (first > 0) {
-    Status s = (*in)->Seek(first);
+    Status s = in->Seek(first);
     if (!s.ok()) return SendError(ErrorFromStatus(s, key_, false));
   }
   // Read the first chunk before answering, so that an unreadable object gets an error response.
@@ -430,7 +444,7 @@ Status S3Handler::Ops::GetObject(bool head) {
   bool started = false;
   while (left > 0) {
     size_t want = static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(buf.size())));
-    Result<size_t> n = (*in)->Read(buf.data(), want);
+    Result<size_t> n = in->Read(buf.data(), want);
     if (!n.ok() || *n == 0) {
       Status s = n.ok() ? DataLossError(fmt::format("{} ended early", path)) : n.status();
       if (!started) return SendError(ErrorFromStatus(s, key_, false));
