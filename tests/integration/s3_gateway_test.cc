@@ -9,9 +9,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <regex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -435,6 +439,59 @@ TEST_F(S3GatewayTest, AccessKeyNamesTheUserAndSignaturesAreVerifiedWhenEnabled) 
   EXPECT_EQ(wrong.status, 403);
   EXPECT_EQ(wrong.Xml("Code"), "SignatureDoesNotMatch");
   EXPECT_EQ(signed_req("bobsecret", "mallory").Xml("Code"), "InvalidAccessKeyId");
+}
+
+// A page of a 100,000-key bucket costs about one page of listing, wherever it starts. A
+// measurement, not a check; run by hand:
+//   build/bin/s3_gateway_test --gtest_also_run_disabled_tests --gtest_filter=*HundredThousand*
+TEST_F(S3GatewayTest, DISABLED_PagesOfAHundredThousandKeyBucket) {
+  ASSERT_EQ(Req("PUT", "/huge").status, 200);
+  constexpr int kKeys = 100000;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < kKeys; i += 8) {
+        client::fsopts::CreateFilePOptions o;
+        o.set_write_type(::alluxio::grpc::MUST_CACHE);
+        std::string path = fmt::format("/huge/k{:06}", i);
+        ASSERT_TRUE(cluster_->client()->CreateFile(path, o).ok());
+        ASSERT_TRUE(cluster_->client()->CompleteFile(path).ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto secs = [](auto since) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+  };
+  std::printf("created %d keys in %.1f s\n", kKeys, secs(t0));
+  for (const std::string& q :
+       {std::string("/huge?list-type=2"), std::string("/huge?list-type=2&start-after=k050000"),
+        std::string("/huge?list-type=2&start-after=k099000"),
+        std::string("/huge?marker=k050000&max-keys=10"),
+        std::string("/huge?list-type=2&delimiter=%2F&prefix=k0500")}) {
+    const auto t1 = std::chrono::steady_clock::now();
+    Response r = Req("GET", q);
+    ASSERT_EQ(r.status, 200);
+    std::printf("%-48s %4d keys, truncated %-5s %.1f ms\n", q.c_str(), r.Count("Contents"),
+                r.Xml("IsTruncated").c_str(), secs(t1) * 1000);
+  }
+  // Every page in order, 1,000 keys each.
+  const auto t2 = std::chrono::steady_clock::now();
+  int pages = 0, keys = 0;
+  std::string token;
+  for (;;) {
+    std::string q = "/huge?list-type=2";
+    if (!token.empty()) q += "&continuation-token=" + proxy::UriEncode(token);
+    Response r = Req("GET", q);
+    ASSERT_EQ(r.status, 200);
+    ++pages;
+    keys += r.Count("Contents");
+    if (r.Xml("IsTruncated") != "true") break;
+    token = r.Xml("NextContinuationToken");
+  }
+  EXPECT_EQ(keys, kKeys);
+  std::printf("listed all %d keys in %d pages in %.2f s\n", keys, pages, secs(t2));
 }
 
 }  // namespace
