@@ -418,7 +418,10 @@ Status S3Handler::Ops::ListObjects(bool v2) {
   if (auto e = CheckBucket()) return SendError(*e);
 
   ListingPage page(prefix, delimiter, start_after, max_keys);
-  if (max_keys > 0) {
+  // Nothing under the hidden folder is listed, whatever the prefix.
+  const std::string hidden = std::string(kInternalDir) + "/";
+  const bool hidden_prefix = prefix.compare(0, hidden.size(), hidden) == 0;
+  if (max_keys > 0 && !hidden_prefix) {
     auto list = [this](const std::string& dir, const std::string& start_from, int64_t limit,
                        std::vector<FileInfo>* out) {
       fsopts::ListStatusPOptions o;

@@ -342,6 +342,8 @@ TEST_F(S3GatewayTest, MultipartUploadConcatenatesPartsWithS3ETag) {
   EXPECT_EQ(uploads.Count("Upload"), 1);
   EXPECT_EQ(uploads.Xml("UploadId"), id);
   EXPECT_EQ(Req("GET", "/m?list-type=2").Count("Contents"), 0) << "parts are hidden";
+  EXPECT_EQ(Req("GET", "/m?list-type=2&prefix=.alluxio_s3_api%2F").Count("Contents"), 0);
+  EXPECT_EQ(Req("GET", "/m/.alluxio_s3_api/multipart/" + id + "/1").Xml("Code"), "InvalidArgument");
   // Wrong ETag, bad order.
   auto complete = [&](const std::string& e1, int n1, const std::string& e2, int n2) {
     return Req("POST", "/m/big?uploadId=" + id,
