@@ -20,6 +20,7 @@
 #include "master/service/journal_master_service.h"
 #include "master/service/meta_master_service.h"
 #include "rpc/server.h"
+#include "ufs/under_file_system.h"
 
 namespace alluxio::master {
 
@@ -41,6 +42,9 @@ MasterProcess::MasterProcess(conf::Configuration conf) : conf_(std::move(conf)) 
 MasterProcess::~MasterProcess() { Stop(); }
 
 Result<std::unique_ptr<MasterProcess>> MasterProcess::Create(const conf::Configuration& conf) {
+  // Every UFS this process opens (root, mounts, backups) gets the configured UFS keys
+  // (alluxio.underfs.s3.endpoint, s3a.accessKeyId, ...) unless its mount options say otherwise.
+  ufs::SetDefaultUfsOptions(ufs::UfsOptionsFromConfiguration(conf));
   std::unique_ptr<MasterProcess> p(new MasterProcess(conf));
   ASSIGN_OR_RETURN(std::string type, conf.GetEnum(k::kMasterJournalType));
   if (type != "UFS" && type != "EMBEDDED") {

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The UnderFileSystem contract, run against every implementation: LocalUfs (with plain paths and
-// with file:// URIs, each test in a fresh temporary directory) and MemoryUfs (each test on a fresh
-// authority). An implementation that passes behaves the same for the master and workers.
+// with file:// URIs, each test in a fresh temporary directory), MemoryUfs (each test on a fresh
+// authority) and S3Ufs (against s3rver on loopback, each test in a fresh bucket). An
+// implementation that passes behaves the same for the master and workers. What an object store
+// cannot do (modes and owners, reading a file that was replaced after open) is checked only where
+// the capabilities promise it.
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -19,6 +22,8 @@
 
 #include "ufs/local/local_ufs.h"
 #include "ufs/memory/memory_ufs.h"
+#include "ufs/s3/s3_ufs.h"
+#include "ufs/testing/s3rver.h"
 #include "ufs/testing/status_assertions.h"
 #include "ufs/under_file_system.h"
 
@@ -70,6 +75,38 @@ class MemoryTarget final : public Target {
 
  private:
   std::shared_ptr<MemoryUfs> ufs_;
+  std::string root_;
+};
+
+// One s3rver per test process (started on first use, killed at exit), one bucket per test.
+testing::S3rver& SharedS3rver() {
+  static testing::S3rver server;
+  static const Status started = server.Start();
+  EXPECT_TRUE(started.ok()) << started.ToString();
+  return server;
+}
+
+class S3Target final : public Target {
+ public:
+  S3Target() {
+    static std::atomic<int> next{0};
+    std::string bucket = "contract-" + std::to_string(next++);
+    UfsOptions o = {{"alluxio.underfs.s3.endpoint", SharedS3rver().endpoint()},
+                    {"s3a.accessKeyId", "S3RVER"},
+                    {"s3a.secretKey", "S3RVER"}};
+    auto ufs = S3Ufs::FromUri("s3://" + bucket + "/", o);
+    EXPECT_TRUE(ufs.ok()) << ufs.status().ToString();
+    if (!ufs.ok()) return;
+    ufs_ = std::move(*ufs);
+    EXPECT_TRUE(ufs_->client()->CreateBucket(bucket).ok());
+    root_ = "s3://" + bucket + "/test-root";
+    EXPECT_TRUE(ufs_->Mkdirs(root_, /*parents=*/true, CreateOptions{}).ok());
+  }
+  UnderFileSystem* ufs() override { return ufs_.get(); }
+  const std::string& root() const override { return root_; }
+
+ private:
+  std::shared_ptr<S3Ufs> ufs_;
   std::string root_;
 };
 
@@ -126,6 +163,12 @@ class UfsContractTest : public ::testing::TestWithParam<ContractParam> {
 
 using NameList = std::vector<std::string>;
 
+// Modes and owners are kept only where the UFS says so (not by object stores).
+#define SKIP_UNLESS_PERMISSIONS()                                   \
+  if (!ufs_->capabilities().supports_permissions) {                 \
+    GTEST_SKIP() << GetParam().name << " keeps no modes or owners"; \
+  }
+
 TEST_P(UfsContractTest, RootIsAnEmptyDirectory) {
   auto st = ufs_->GetStatus(root_);
   ASSERT_TRUE(IsOk(st));
@@ -142,9 +185,11 @@ TEST_P(UfsContractTest, CreateCloseThenOpenReadsContent) {
   EXPECT_FALSE(st->is_directory);
   EXPECT_EQ(st->length, 11);
   EXPECT_GT(st->last_modified_ms, 0);
-  EXPECT_FALSE(st->owner.empty());
-  EXPECT_FALSE(st->group.empty());
-  EXPECT_EQ(st->mode, 0644);
+  if (ufs_->capabilities().supports_permissions) {
+    EXPECT_FALSE(st->owner.empty());
+    EXPECT_FALSE(st->group.empty());
+    EXPECT_EQ(st->mode, 0644);
+  }
   auto content = Read(P("f"));
   ASSERT_TRUE(IsOk(content));
   EXPECT_EQ(*content, "hello world");
@@ -266,6 +311,9 @@ TEST_P(UfsContractTest, CreateReplacesAnExistingFileAtClose) {
 }
 
 TEST_P(UfsContractTest, OpenStreamKeepsReadingTheFileItOpened) {
+  if (!ufs_->capabilities().snapshot_reads) {
+    GTEST_SKIP() << GetParam().name << ": a replaced file fails open streams instead";
+  }
   ASSERT_TRUE(IsOk(Write(P("f"), "first")));
   auto in = ufs_->Open(P("f"));
   ASSERT_TRUE(IsOk(in));
@@ -316,6 +364,7 @@ TEST_P(UfsContractTest, CreateUnderAFileFails) {
 }
 
 TEST_P(UfsContractTest, CreateAppliesMode) {
+  SKIP_UNLESS_PERMISSIONS();
   CreateOptions opts;
   opts.mode = 0600;
   ASSERT_TRUE(IsOk(Write(P("f"), "x", opts)));
@@ -361,6 +410,7 @@ TEST_P(UfsContractTest, MkdirsUnderAFileIsFailedPrecondition) {
 }
 
 TEST_P(UfsContractTest, MkdirsAppliesModeExactly) {
+  SKIP_UNLESS_PERMISSIONS();
   CreateOptions opts;
   opts.mode = 0777;  // not reduced by a umask
   ASSERT_TRUE(IsOk(ufs_->Mkdirs(P("open"), false, opts)));
@@ -371,6 +421,7 @@ TEST_P(UfsContractTest, MkdirsAppliesModeExactly) {
 }
 
 TEST_P(UfsContractTest, MkdirsAddsSearchPermissionWhereReadIsGranted) {
+  SKIP_UNLESS_PERMISSIONS();
   ASSERT_TRUE(IsOk(ufs_->Mkdirs(P("default"), false, {})));  // CreateOptions mode 0644
   EXPECT_EQ(ufs_->GetStatus(P("default"))->mode, 0755);
   CreateOptions opts;
@@ -555,6 +606,7 @@ TEST_P(UfsContractTest, FingerprintChangesWhenContentChanges) {
 }
 
 TEST_P(UfsContractTest, FingerprintChangesWhenModeChanges) {
+  SKIP_UNLESS_PERMISSIONS();
   ASSERT_TRUE(IsOk(Write(P("f"), "abc")));
   std::string before = ufs_->GetStatus(P("f"))->Fingerprint();
   ASSERT_TRUE(IsOk(ufs_->SetMode(P("f"), 0600)));
@@ -562,6 +614,7 @@ TEST_P(UfsContractTest, FingerprintChangesWhenModeChanges) {
 }
 
 TEST_P(UfsContractTest, SetModeIsReflectedInGetStatus) {
+  SKIP_UNLESS_PERMISSIONS();
   ASSERT_TRUE(IsOk(Write(P("f"), "x")));
   ASSERT_TRUE(IsOk(ufs_->Mkdirs(P("d"), false, {})));
   ASSERT_TRUE(IsOk(ufs_->SetMode(P("f"), 0640)));
@@ -574,6 +627,7 @@ TEST_P(UfsContractTest, SetModeIsReflectedInGetStatus) {
 }
 
 TEST_P(UfsContractTest, SetOwnerToTheCurrentOwnerAndGroup) {
+  SKIP_UNLESS_PERMISSIONS();
   ASSERT_TRUE(IsOk(Write(P("f"), "x")));
   auto st = ufs_->GetStatus(P("f"));
   ASSERT_TRUE(IsOk(st));
@@ -601,6 +655,11 @@ TEST_P(UfsContractTest, NamesWithSpacesAndUnicode) {
 }
 
 TEST_P(UfsContractTest, NamesUpTo255BytesWork) {
+  if (GetParam().name == "S3") {
+    // S3 takes 1,024-byte keys, but s3rver keeps each object in a local file named after its
+    // key plus a suffix, which a 255-byte name overflows (HTTP 500).
+    GTEST_SKIP() << "s3rver cannot store a 255-byte name";
+  }
   const std::string file(255, 'f');
   std::string dir;
   while (dir.size() + 2 <= 255) dir += "\xC3\xA9";  // é: 254 bytes of two-byte characters
@@ -661,7 +720,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(ContractParam{"Local", [] { return std::make_unique<LocalTarget>(false); }},
                       ContractParam{"LocalFileUri",
                                     [] { return std::make_unique<LocalTarget>(true); }},
-                      ContractParam{"Memory", [] { return std::make_unique<MemoryTarget>(); }}),
+                      ContractParam{"Memory", [] { return std::make_unique<MemoryTarget>(); }},
+                      ContractParam{"S3", [] { return std::make_unique<S3Target>(); }}),
     [](const ::testing::TestParamInfo<ContractParam>& info) { return info.param.name; });
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "ufs/internal/ufs_uri.h"
 #include "ufs/local/local_ufs.h"
 #include "ufs/memory/memory_ufs.h"
+#include "ufs/s3/s3_ufs.h"
 
 namespace alluxio::ufs {
 namespace {
@@ -39,6 +40,12 @@ class Registry {
     factories_[""] = CreateLocalUfs;
     factories_["file"] = CreateLocalUfs;
     factories_["memory"] = CreateMemoryUfs;
+    factories_["s3"] = [](const std::string& uri,
+                          const UfsOptions& options) -> Result<std::shared_ptr<UnderFileSystem>> {
+      ASSIGN_OR_RETURN(std::shared_ptr<S3Ufs> s3, S3Ufs::FromUri(uri, options));
+      return std::shared_ptr<UnderFileSystem>(std::move(s3));
+    };
+    factories_["s3a"] = factories_["s3"];
   }
 
   void Register(const std::string& scheme, UfsFactory factory) {
@@ -96,7 +103,43 @@ Result<std::shared_ptr<UnderFileSystem>> CreateUnderFileSystem(const std::string
   if (!factory) {
     return InvalidArgumentError(fmt::format("Unsupported UFS scheme '{}' in '{}'", scheme, uri));
   }
-  return factory(uri, options);
+  UfsOptions merged = DefaultUfsOptions();
+  for (const auto& [k, v] : options) merged[k] = v;
+  return factory(uri, merged);
+}
+
+namespace {
+std::mutex& DefaultsMu() {
+  static std::mutex mu;
+  return mu;
+}
+UfsOptions& Defaults() {
+  static UfsOptions* defaults = new UfsOptions();  // never deleted: used until process exit
+  return *defaults;
+}
+}  // namespace
+
+void SetDefaultUfsOptions(UfsOptions options) {
+  std::lock_guard<std::mutex> l(DefaultsMu());
+  Defaults() = std::move(options);
+}
+
+UfsOptions DefaultUfsOptions() {
+  std::lock_guard<std::mutex> l(DefaultsMu());
+  return Defaults();
+}
+
+UfsOptions UfsOptionsFromConfiguration(const conf::Configuration& conf) {
+  UfsOptions out;
+  for (const std::string& name : conf.KeysWithValues()) {
+    if (name.rfind("alluxio.underfs.", 0) == 0 || name.rfind("s3a.", 0) == 0 ||
+        name.rfind("aws.", 0) == 0 || name == "alluxio.tmp.dirs") {
+      out[name] = conf.Get(std::string_view(name));
+    }
+  }
+  // Defaults that matter to a UFS even when unset.
+  if (!out.count("alluxio.tmp.dirs")) out["alluxio.tmp.dirs"] = conf.Get("alluxio.tmp.dirs");
+  return out;
 }
 
 void RegisterUfsFactory(const std::string& scheme, UfsFactory factory) {

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/conf/configuration.h"
 #include "common/result.h"
 
 namespace alluxio::ufs {
@@ -42,6 +43,9 @@ struct UfsCapabilities {
   bool atomic_rename = true;
   bool consistent_listing = true;
   bool supports_permissions = true;
+  // An open stream keeps reading the content it opened after the file is replaced or deleted
+  // (local files; object stores fail the read instead).
+  bool snapshot_reads = true;
 };
 
 // Options given at mount time (`--option k=v`).
@@ -112,7 +116,9 @@ class UnderFileSystem {
 };
 
 // Creates a UFS for `uri` by its scheme: no scheme or "file" -> local; "memory" -> in-memory
-// (shared per authority within the process). InvalidArgument for unknown schemes.
+// (shared per authority within the process); "s3"/"s3a" -> S3 (s3/s3_ufs.h). The options are the
+// process defaults (SetDefaultUfsOptions) overridden by `options`. InvalidArgument for unknown
+// schemes.
 Result<std::shared_ptr<UnderFileSystem>> CreateUnderFileSystem(const std::string& uri,
                                                                const UfsOptions& options);
 
@@ -121,6 +127,13 @@ using UfsFactory = std::function<Result<std::shared_ptr<UnderFileSystem>>(
 // Registers a factory for a scheme (later components: s3), replacing any earlier one; schemes
 // are case-insensitive. Thread-safe.
 void RegisterUfsFactory(const std::string& scheme, UfsFactory factory);
+
+// Options every UFS of this process gets unless its mount options say otherwise: the daemons set
+// them from their configuration (alluxio.underfs.*, s3a.*, aws.*). Thread-safe.
+void SetDefaultUfsOptions(UfsOptions options);
+UfsOptions DefaultUfsOptions();
+// The UFS keys of a configuration (alluxio.underfs.*, s3a.*, aws.*, alluxio.tmp.dirs), resolved.
+UfsOptions UfsOptionsFromConfiguration(const conf::Configuration& conf);
 
 // Joins a UFS root URI and a relative suffix ("/data" + "a/b" -> "/data/a/b").
 std::string JoinUfsPath(std::string_view base, std::string_view suffix);

@@ -11,6 +11,7 @@
 #include "common/version.h"
 #include "rpc/master_client.h"
 #include "rpc/server.h"
+#include "ufs/under_file_system.h"
 #include "worker/service/block_worker_service.h"
 #include "worker/sync/block_heartbeat_reporter.h"
 #include "worker/sync/block_master_sync.h"
@@ -62,6 +63,8 @@ WorkerProcess::WorkerProcess(conf::Configuration conf) : conf_(std::move(conf)) 
 WorkerProcess::~WorkerProcess() { Stop(); }
 
 Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Create(const conf::Configuration& conf) {
+  // The UFS keys of the configuration reach every UFS the worker opens (see MasterProcess).
+  ufs::SetDefaultUfsOptions(ufs::UfsOptionsFromConfiguration(conf));
   std::unique_ptr<WorkerProcess> p(new WorkerProcess(conf));
   ASSIGN_OR_RETURN(p->store_options_, StoreOptions::FromConfiguration(conf));
   ASSIGN_OR_RETURN(int64_t port, conf.GetInt(k::kWorkerRpcPort));

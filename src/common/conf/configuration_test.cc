@@ -23,7 +23,8 @@ using ::testing::Not;
 TEST(PropertyKeyTest, RegistryIsConsistent) {
   std::set<std::string> names;
   for (const PropertyKey* key : AllPropertyKeys()) {
-    EXPECT_TRUE(key->name.starts_with("alluxio.")) << key->name;
+    // Alluxio's keys, and the S3A credential keys Alluxio also accepts (s3a.accessKeyId).
+    EXPECT_TRUE(key->name.starts_with("alluxio.") || key->name.starts_with("s3a.")) << key->name;
     EXPECT_TRUE(names.insert(key->name).second) << "duplicate " << key->name;
     EXPECT_FALSE(key->description.empty()) << key->name;
     EXPECT_EQ(FindPropertyKey(key->name), key);

@@ -886,6 +886,51 @@ const PropertyKey& kProxyS3Credentials = Define({
 });
 
 // --- S3 under-store (alluxio.underfs.s3.*, s3a.*) ---
+// Read by the S3 under-store (src/ufs/s3/s3_ufs.h) from the process defaults or mount options.
+const PropertyKey& kUnderfsS3Endpoint = Define({
+    .name = "alluxio.underfs.s3.endpoint",
+    .type = T::kString,
+    .default_value = "",
+    .description = "http://host:port of the S3 service of s3:// under-stores.",
+});
+const PropertyKey& kUnderfsS3Region = Define({
+    .name = "alluxio.underfs.s3.region",
+    .type = T::kString,
+    .default_value = "us-east-1",
+    .description = "Region S3 requests are signed for (AWS Signature V4).",
+});
+const PropertyKey& kUnderfsS3DisableDnsBuckets = Define({
+    .name = "alluxio.underfs.s3.disable.dns.buckets",
+    .type = T::kBool,
+    .default_value = "true",
+    .description = "Path-style requests (<endpoint>/<bucket>/<key>); virtual-host style (false) "
+                   "is not supported by this build.",
+});
+const PropertyKey& kUnderfsS3DefaultMode = Define({
+    .name = "alluxio.underfs.s3.default.mode",
+    .type = T::kString,
+    .default_value = "0700",
+    .description = "Mode reported for S3 entries (S3 keeps none).",
+});
+const PropertyKey& kUnderfsS3StreamingUploadPartitionSize = Define({
+    .name = "alluxio.underfs.s3.streaming.upload.partition.size",
+    .type = T::kBytes,
+    .default_value = "64MB",
+    .description = "Files larger than this are uploaded to S3 in parts of this size (at least "
+                   "5MB).",
+});
+const PropertyKey& kS3aAccessKeyId = Define({
+    .name = "s3a.accessKeyId",
+    .type = T::kString,
+    .default_value = "",
+    .description = "Access key of the S3 under-store (also a mount option).",
+});
+const PropertyKey& kS3aSecretKey = Define({
+    .name = "s3a.secretKey",
+    .type = T::kString,
+    .default_value = "",
+    .description = "Secret key of the S3 under-store (also a mount option).",
+});
 
 }  // namespace keys
 }  // namespace alluxio::conf

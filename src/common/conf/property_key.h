@@ -212,6 +212,13 @@ extern const PropertyKey& kProxyS3SignatureVerificationEnabled;  // ...s3.signat
 extern const PropertyKey& kProxyS3Credentials;                   // alluxio.proxy.s3.credentials
 
 // S3 under-store (alluxio.underfs.s3.*, s3a.*).
+extern const PropertyKey& kUnderfsS3Endpoint;           // alluxio.underfs.s3.endpoint
+extern const PropertyKey& kUnderfsS3Region;             // alluxio.underfs.s3.region
+extern const PropertyKey& kUnderfsS3DisableDnsBuckets;  // ...s3.disable.dns.buckets
+extern const PropertyKey& kUnderfsS3DefaultMode;        // alluxio.underfs.s3.default.mode
+extern const PropertyKey& kUnderfsS3StreamingUploadPartitionSize;
+extern const PropertyKey& kS3aAccessKeyId;  // s3a.accessKeyId
+extern const PropertyKey& kS3aSecretKey;    // s3a.secretKey
 
 }  // namespace keys
 
