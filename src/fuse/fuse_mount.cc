@@ -193,8 +193,8 @@ void SetReadahead(const std::string& mount_point, int64_t bytes) {
 
 }  // namespace
 
-Status CheckFuseDevice() {
-  int fd = ::open("/dev/fuse", O_RDWR | O_CLOEXEC);
+Status CheckFuseDevice(const std::string& device) {
+  int fd = ::open(device.c_str(), O_RDWR | O_CLOEXEC);
   if (fd >= 0) {
     ::close(fd);
     return Status();
@@ -202,13 +202,14 @@ Status CheckFuseDevice() {
   int err = errno;
   if (err == ENOENT) {
     return FailedPreconditionError(
-        "/dev/fuse does not exist: load the fuse kernel module (modprobe fuse), or give the "
-        "container the device (docker run --device /dev/fuse --cap-add SYS_ADMIN)");
+        fmt::format("{} does not exist: load the fuse kernel module (modprobe fuse), or give the "
+                    "container the device (docker run --device /dev/fuse --cap-add SYS_ADMIN)",
+                    device));
   }
   return FailedPreconditionError(
-      fmt::format("Cannot open /dev/fuse: {}. Run as root, or make /dev/fuse accessible "
+      fmt::format("Cannot open {}: {}. Run as root, or make it accessible "
                   "(in a container: --device /dev/fuse --cap-add SYS_ADMIN)",
-                  std::strerror(err)));
+                  device, std::strerror(err)));
 }
 
 Result<std::string> MountedDevice(const std::string& mount_point, std::string* fstype) {

@@ -29,8 +29,8 @@ struct MountConfig {
   int64_t readahead = 4 << 20;
 };
 
-// OK if /dev/fuse can be opened; else FailedPrecondition saying what to do.
-Status CheckFuseDevice();
+// OK if the FUSE device (/dev/fuse) can be opened; else FailedPrecondition saying what to do.
+Status CheckFuseDevice(const std::string& device = "/dev/fuse");
 
 // OK if `mount_point` is an existing directory with nothing mounted on it; else
 // FailedPrecondition (missing, not a directory, already mounted, a dead FUSE mount) with the

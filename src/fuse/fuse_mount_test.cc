@@ -56,5 +56,13 @@ TEST_F(CheckMountPointTest, AMountedDirectoryIsBusy) {
   EXPECT_EQ(MountedDevice(dir_).status().code(), StatusCode::kNotFound);
 }
 
+TEST(CheckFuseDeviceTest, MissingDeviceSaysHowToGetIt) {
+  Status s = CheckFuseDevice("/nonexistent/fuse");
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("/nonexistent/fuse does not exist"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("modprobe fuse"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("--device /dev/fuse"));
+}
+
 }  // namespace
 }  // namespace alluxio::fuse
