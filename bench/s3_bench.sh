@@ -9,7 +9,9 @@
 #   PUT 64 MiB   the median of `rounds` uploads (gateway: alluxio.proxy.s3.writetype, default
 #                CACHE_THROUGH, i.e. worker RAM + the local UFS under /tmp; s3rver: its files)
 #   GET/PUT 4 KiB  ops/s over `small ops` requests on one keep-alive connection
-# and prints the ratios gateway / s3rver (goal: cached GET >= 3x).
+#   cold 64 MiB  s3rver's bucket mounted in Alluxio (S3 under-store), freed before each read: read
+#                with `alluxio fs cat` and through the gateway, against GET from s3rver directly
+# and prints the ratios gateway (or Alluxio) / s3rver (goal: cached GET >= 3x).
 set -u -o pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$(cd "${1:-$SRC/build}" && pwd) || exit 1
@@ -91,6 +93,32 @@ for t in gateway s3rver; do
   R[$t.sget]=$(python3 -c "print($NSMALL / ($t2 - $t1))")
 done
 
+# Cold reads of S3-UFS data: s3rver's bucket mounted in Alluxio as an S3 under-store; every round
+# frees the file first, so each read goes worker <- s3rver. Through the native CLI (fs cat) and
+# through the gateway (the mount point is a bucket), against GET from s3rver directly (above).
+A=$SRC/bin/alluxio
+"$A" fs mount /s3cold s3://bench/ --option "alluxio.underfs.s3.endpoint=http://127.0.0.1:$S3PORT" \
+  --option s3a.accessKeyId=S3RVER --option s3a.secretKey=S3RVER >/dev/null ||
+  { echo "mounting s3rver's bucket failed" >&2; exit 1; }
+GW=(curl -sS --fail --noproxy '*' --aws-sigv4 "aws:amz:us-east-1:s3" --user "${KEY[gateway]}"
+  -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
+cold_cli=$(for i in $(seq "$ROUNDS"); do
+  "$A" fs free /s3cold/big >/dev/null
+  t0=$(date +%s.%N)
+  "$A" fs cat /s3cold/big >/dev/null
+  t1=$(date +%s.%N)
+  python3 -c "print($t1 - $t0)"
+done | median)
+cold_gw=$(for i in $(seq "$ROUNDS"); do
+  "$A" fs free /s3cold/big >/dev/null
+  "${GW[@]}" -o /dev/null -w '%{time_total}\n' "${ENDPOINT[gateway]}/s3cold/big"
+done | median)
+"$A" fs cat /s3cold/big | cmp -s - "$WORK/big" || { echo "cold read returned other bytes" >&2; exit 1; }
+R[gateway.coldcli]=$(python3 -c "print(64 / $cold_cli)")
+R[gateway.coldgw]=$(python3 -c "print(64 / $cold_gw)")
+R[s3rver.coldcli]=${R[s3rver.get]}
+R[s3rver.coldgw]=${R[s3rver.get]}
+
 printf '\n%-22s %12s %12s %8s\n' "" gateway s3rver ratio
 row() { printf '%-22s %12.1f %12.1f %7.2fx\n' "$1" "${R[gateway.$2]}" "${R[s3rver.$2]}" \
   "$(python3 -c "print(${R[gateway.$2]} / ${R[s3rver.$2]})")"; }
@@ -98,4 +126,6 @@ row "GET 64 MiB (MiB/s)" get
 row "PUT 64 MiB (MiB/s)" put
 row "GET 4 KiB (ops/s)" sget
 row "PUT 4 KiB (ops/s)" sput
+row "cold 64 MiB, fs cat" coldcli
+row "cold 64 MiB, gateway" coldgw
 echo "(medians of $ROUNDS rounds; $NSMALL small ops on one connection; writetype $WRITETYPE; curl client)"

@@ -5,8 +5,10 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <thread>
 
@@ -219,8 +221,11 @@ std::string S3Client::UriEncode(std::string_view s, bool keep_slash) {
 
 Result<S3Client::Response> S3Client::ExecuteOnce(const Request& r, bool* retryable) {
   *retryable = false;
-  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+  // One handle per thread, reset per request: its connection cache keeps connections to the
+  // endpoint alive across requests (no TCP handshake per ranged GET).
+  thread_local std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return InternalError("curl_easy_init failed");
+  curl_easy_reset(curl.get());
   std::string url = options_.endpoint;
   while (!url.empty() && url.back() == '/') url.pop_back();
   url += "/" + UriEncode(r.bucket, false);

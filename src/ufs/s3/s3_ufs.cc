@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -120,6 +122,36 @@ class S3InputStream final : public UfsInputStream {
     if (offset < 0) return InvalidArgumentError("Negative offset");
     if (offset >= object_.size) return size_t{0};
     n = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(n), object_.size - offset));
+    std::lock_guard<std::mutex> l(mu_);
+    // Served from the read-ahead buffer when it holds the range.
+    if (offset >= buffer_offset_ &&
+        offset + static_cast<int64_t>(n) <= buffer_offset_ + static_cast<int64_t>(buffer_.size())) {
+      std::memcpy(buf, buffer_.data() + (offset - buffer_offset_), n);
+      next_ = offset + static_cast<int64_t>(n);
+      return n;
+    }
+    // A sequential reader asking for less than kReadAhead gets kReadAhead fetched in one GET.
+    if (offset == next_ && n < kReadAhead) {
+      size_t want = static_cast<size_t>(
+          std::min<int64_t>(static_cast<int64_t>(kReadAhead), object_.size - offset));
+      buffer_.resize(want);
+      ASSIGN_OR_RETURN(size_t got, ReadFully(offset, buffer_.data(), want));
+      buffer_.resize(got);
+      buffer_offset_ = offset;
+      size_t take = std::min(n, got);
+      std::memcpy(buf, buffer_.data(), take);
+      next_ = offset + static_cast<int64_t>(take);
+      return take;
+    }
+    ASSIGN_OR_RETURN(size_t done, ReadFully(offset, buf, n));
+    next_ = offset + static_cast<int64_t>(done);
+    return done;
+  }
+
+ private:
+  static constexpr size_t kReadAhead = 8 << 20;
+
+  Result<size_t> ReadFully(int64_t offset, char* buf, size_t n) {
     size_t done = 0;
     while (done < n) {
       ASSIGN_OR_RETURN(size_t got, client_->GetRange(bucket_, key_, offset + done, buf + done,
@@ -130,10 +162,13 @@ class S3InputStream final : public UfsInputStream {
     return done;
   }
 
- private:
   S3Client* client_;
   std::string bucket_, key_;
   S3Object object_;
+  std::mutex mu_;
+  std::string buffer_;  // GUARDED_BY(mu_): bytes at buffer_offset_, fetched ahead
+  int64_t buffer_offset_ = 0;
+  int64_t next_ = 0;  // GUARDED_BY(mu_): where a sequential reader continues
 };
 
 Result<std::shared_ptr<S3Ufs>> S3Ufs::FromUri(const std::string& uri, const UfsOptions& options) {
