@@ -17,7 +17,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev procps psmisc
   # test-only peers: FUSE baselines (bindfs, rclone mount), fio, S3 clients, nftables for partitions
-  fio bindfs rclone awscli python3-boto3 s3cmd nftables
+  fio bindfs rclone rsync git awscli python3-boto3 s3cmd nftables
 )
 
 missing=()
