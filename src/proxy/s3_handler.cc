@@ -237,9 +237,7 @@ Status S3Handler::Ops::Dispatch() {
     if (m == "GET") return ListBuckets();
     return SendError(S3Error::MethodNotAllowed());
   }
-  if (bucket_.front() == '.' || bucket_.find('/') != std::string::npos) {
-    return SendError(S3Error::InvalidBucketName(bucket_));
-  }
+  if (!internal::IsValidBucket(bucket_)) return SendError(S3Error::InvalidBucketName(bucket_));
   if (key_.empty()) {
     if (m == "PUT") {
       if (HasQuery("tagging") || HasQuery("acl") || HasQuery("versioning") || HasQuery("policy") ||
@@ -273,25 +271,12 @@ Status S3Handler::Ops::Dispatch() {
     if (m == "POST" && HasQuery("delete")) return DeleteObjects();
     return SendError(S3Error::MethodNotAllowed());
   }
-  // Keys map onto paths: no empty, "." or ".." components (a trailing '/' names a folder).
-  {
-    std::string_view k = key_;
-    if (!k.empty() && k.back() == '/') k.remove_suffix(1);
-    bool bad = k.empty();
-    for (size_t start = 0; !bad;) {
-      size_t s = k.find('/', start);
-      std::string_view c = k.substr(start, s - start);
-      if (c.empty() || c == "." || c == "..") bad = true;
-      if (s == std::string_view::npos) break;
-      start = s + 1;
-    }
-    if (bad || k == kInternalDir ||
-        k.substr(0, sizeof(kInternalDir)) == std::string(kInternalDir) + "/") {
-      return SendError(S3Error::InvalidArgument(
-          fmt::format("Object key '{}' cannot be stored (empty, '.' or '..' path components, or "
-                      "reserved)",
-                      key_)));
-    }
+  // Keys map onto paths inside the bucket (internal::IsStorableKey).
+  if (!internal::IsStorableKey(key_)) {
+    return SendError(S3Error::InvalidArgument(
+        fmt::format("Object key '{}' cannot be stored (empty, '.' or '..' path components, or "
+                    "reserved)",
+                    key_)));
   }
   if (m == "PUT") {
     if (HasQuery("uploadId") || HasQuery("partNumber")) return UploadPart();
@@ -373,9 +358,18 @@ Status S3Handler::Ops::DeleteBucket() {
   });
   if (!s.ok()) return SendError(ErrorFromStatus(s, bucket_, true));
   if (!empty) return SendError(S3Error::BucketNotEmpty(bucket_));
-  fsopts::DeletePOptions d;
-  d.set_recursive(true);  // the hidden folder (aborting unfinished uploads, as S3 does)
-  s = fs_->Delete(BucketPath(), d);
+  // The hidden folder first (aborting unfinished uploads, as S3 does), then the bucket without
+  // recursion: an object published meanwhile makes it BucketNotEmpty instead of vanishing.
+  fsopts::DeletePOptions hidden;
+  hidden.set_recursive(true);
+  s = fs_->Delete(InternalPath(), hidden);
+  if (!s.ok() && s.code() != StatusCode::kNotFound) {
+    return SendError(ErrorFromStatus(s, bucket_, true));
+  }
+  s = fs_->Delete(BucketPath(), fsopts::DeletePOptions());
+  if (s.code() == StatusCode::kFailedPrecondition) {
+    return SendError(S3Error::BucketNotEmpty(bucket_));
+  }
   if (!s.ok()) return SendError(ErrorFromStatus(s, bucket_, true));
   return SendEmpty(204);
 }
@@ -416,6 +410,12 @@ Status S3Handler::Ops::ListObjects(bool v2) {
     start_after = Query("marker");
   }
   if (auto e = CheckBucket()) return SendError(*e);
+  // The prefix's directories must stay inside the bucket ("../other/" would list another one).
+  if (size_t slash = prefix.rfind('/');
+      slash != std::string::npos && !internal::IsStorableKey(prefix.substr(0, slash + 1))) {
+    return SendError(S3Error::InvalidArgument(
+        fmt::format("Prefix '{}' has empty, '.' or '..' path components", prefix)));
+  }
 
   ListingPage page(prefix, delimiter, start_after, max_keys);
   // Nothing under the hidden folder is listed, whatever the prefix.

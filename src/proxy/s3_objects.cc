@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "proxy/aws_chunked.h"
 #include "proxy/digest.h"
@@ -261,11 +262,35 @@ std::optional<S3Error> S3Handler::Ops::Publish(const std::string& tmp, const std
                                    "in Alluxio",
                                    key_)};
       }
-      Status d = fs_->Delete(dst, fsopts::DeletePOptions());
-      if (!d.ok() && d.code() != StatusCode::kNotFound) {
+      // Replace: the old object moves aside (hidden) before the new one moves in, and is
+      // deleted only then; if the new one cannot move in, the old one goes back. At no point is
+      // the only copy of either deleted.
+      const std::string aside = TempPath();
+      Status moved = fs_->Rename(dst, aside);
+      if (!moved.ok() && moved.code() != StatusCode::kNotFound) {
         drop_tmp();
-        return ErrorFromStatus(d, key_, false);
+        return ErrorFromStatus(moved, key_, false);
       }
+      s = fs_->Rename(tmp, dst);
+      if (s.ok()) {
+        if (moved.ok()) fs_->Delete(aside, fsopts::DeletePOptions()).IgnoreError();
+        return std::nullopt;
+      }
+      if (moved.ok()) {
+        Status back = fs_->Rename(aside, dst);
+        if (!back.ok()) {
+          // Another writer's object took the key meanwhile: it wins, the old one goes.
+          if (back.code() == StatusCode::kAlreadyExists) {
+            fs_->Delete(aside, fsopts::DeletePOptions()).IgnoreError();
+          } else {
+            spdlog::error("S3 PUT of {}: the previous object is kept at {} ({})", key_, aside,
+                          back.ToString());
+          }
+        }
+      }
+      if (s.code() == StatusCode::kAlreadyExists) continue;  // a concurrent writer: try again
+      drop_tmp();
+      return ErrorFromStatus(s, key_, false);
     } else if (s.code() == StatusCode::kNotFound) {
       fsopts::CreateDirectoryPOptions mk;
       mk.set_recursive(true);
@@ -513,7 +538,7 @@ Status S3Handler::Ops::DeleteObjects() {
   for (const std::string& key : keys) {
     std::string path = BucketPath() + "/" + key;
     Status s;
-    if (key.empty() || key.find("//") != std::string::npos || key.front() == '/') {
+    if (!internal::IsStorableKey(key)) {
       s = InvalidArgumentError("invalid key");
     } else {
       if (path.back() == '/') path.pop_back();
@@ -555,6 +580,9 @@ S3Result<std::pair<std::string, S3Handler::Ops::FileInfo>> S3Handler::Ops::CopyS
     return S3Error::InvalidArgument("Copy Source must mention the source bucket and key");
   }
   std::string bucket = s.substr(0, slash);
+  if (!internal::IsValidBucket(bucket) || !internal::IsStorableKey(s.substr(slash + 1))) {
+    return S3Error::InvalidArgument("Invalid copy source: " + s);
+  }
   for (char& c : bucket) {
     if (c == ':') c = '/';
   }

@@ -37,6 +37,36 @@ inline std::string RandomHex(size_t bytes) {
   return HexEncode(raw);
 }
 
+// Whether `key` (an object key, or the directory part of a prefix) maps onto Alluxio paths inside
+// its bucket: no empty, "." or ".." components (one trailing '/' names a folder) and nothing in
+// the gateway's hidden folder. Every key a request names goes through this, from the URL, the
+// XML of DeleteObjects, x-amz-copy-source or a listing prefix, so none escapes its bucket.
+inline bool IsStorableKey(std::string_view key) {
+  if (!key.empty() && key.back() == '/') key.remove_suffix(1);
+  if (key.empty()) return false;
+  for (size_t start = 0;;) {
+    size_t s = key.find('/', start);
+    std::string_view c = key.substr(start, s == std::string_view::npos ? s : s - start);
+    if (c.empty() || c == "." || c == "..") return false;
+    if (start == 0 && c == kInternalDir) return false;
+    if (s == std::string_view::npos) return true;
+    start = s + 1;
+  }
+}
+
+// Whether a bucket name (':' separating nested Alluxio directories) names directories below the
+// root: each part non-empty and not starting with '.' (no "..", no hidden folders), no '/'.
+inline bool IsValidBucket(std::string_view bucket) {
+  if (bucket.empty() || bucket.find('/') != std::string_view::npos) return false;
+  for (size_t start = 0;;) {
+    size_t s = bucket.find(':', start);
+    std::string_view part = bucket.substr(start, s == std::string_view::npos ? s : s - start);
+    if (part.empty() || part.front() == '.') return false;
+    if (s == std::string_view::npos) return true;
+    start = s + 1;
+  }
+}
+
 // An ETag without its quotes.
 inline std::string Unquote(std::string s) {
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);

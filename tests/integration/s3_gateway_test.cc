@@ -325,6 +325,42 @@ TEST_F(S3GatewayTest, BatchDeleteCopyAndTagging) {
   EXPECT_EQ(Req("DELETE", "/t").status, 204);
 }
 
+// No request reaches outside its bucket or into the gateway's hidden folder, whether the key
+// comes from the URL, the XML of a batch delete, a copy source or a listing prefix; and
+// replacing an object keeps the old one until the new one is in place.
+TEST_F(S3GatewayTest, KeysStayInsideTheirBucket) {
+  ASSERT_EQ(Req("PUT", "/victim").status, 200);
+  ASSERT_EQ(Req("PUT", "/victim/obj", "precious").status, 200);
+  ASSERT_EQ(Req("PUT", "/att").status, 200);
+  ASSERT_EQ(Req("PUT", "/att/x", "x").status, 200);
+  Response del = Req("POST", "/att?delete",
+                     "<Delete><Object><Key>../victim/obj</Key></Object>"
+                     "<Object><Key>.alluxio_s3_api/tmp</Key></Object></Delete>");
+  ASSERT_EQ(del.status, 200) << del.body;
+  EXPECT_EQ(del.Count("Error"), 2) << del.body;
+  EXPECT_EQ(Req("GET", "/victim/obj").body, "precious");
+  Response list = Req("GET", "/att?list-type=2&prefix=../victim/");
+  EXPECT_EQ(list.status, 400) << list.body;
+  EXPECT_EQ(Req("GET", "/att?list-type=2&prefix=x/../.alluxio_s3_api/").status, 400);
+  Response copy = Req("PUT", "/att/stolen", "", {{"x-amz-copy-source", "/att/../victim/obj"}});
+  EXPECT_EQ(copy.status, 400) << copy.body;
+  EXPECT_EQ(Req("GET", "/a:../victim/obj").Xml("Code"), "InvalidBucketName");
+  EXPECT_EQ(Req("GET", "/att:.alluxio_s3_api").Xml("Code"), "InvalidBucketName");
+  // Overwrites: the new content replaces the old one, nothing is left in the hidden folder.
+  for (int i = 0; i < 3; i++) {
+    ASSERT_EQ(Req("PUT", "/att/x", "version " + std::to_string(i)).status, 200);
+  }
+  EXPECT_EQ(Req("GET", "/att/x").body, "version 2");
+  auto hidden = cluster_->client()->ListStatus("/att/.alluxio_s3_api/tmp");
+  if (hidden.ok()) {
+    EXPECT_TRUE(hidden->empty());
+  }
+  // A bucket that is not empty stays (and a delete of an emptied one works).
+  EXPECT_EQ(Req("DELETE", "/att").Xml("Code"), "BucketNotEmpty");
+  EXPECT_EQ(Req("DELETE", "/att/x").status, 204);
+  EXPECT_EQ(Req("DELETE", "/att").status, 204);
+}
+
 TEST_F(S3GatewayTest, MultipartUploadConcatenatesPartsWithS3ETag) {
   ASSERT_EQ(Req("PUT", "/m").status, 200);
   Response init = Req("POST", "/m/big?uploads", "", {{"x-amz-meta-x", "y"}});
