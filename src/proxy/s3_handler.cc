@@ -161,6 +161,14 @@ Result<std::string> S3Handler::Ops::ReadSmallBody(size_t limit) {
     body.append(buf, n);
     if (body.size() > limit) return InvalidArgumentError("request body too large");
   }
+  // A signed request's body must be the one it signed (x-amz-content-sha256), or a captured
+  // request could be replayed with another body.
+  std::string signed_hash = req_->Header("x-amz-content-sha256");
+  if (chunk_signer_.has_value() && signed_hash.size() == 64 &&
+      signed_hash != HexEncode(Sha256(body))) {
+    return InvalidArgumentError(
+        "XAmzContentSHA256Mismatch: the body does not match x-amz-content-sha256");
+  }
   return body;
 }
 
@@ -216,7 +224,13 @@ std::optional<S3Error> S3Handler::Ops::Authenticate() {
     if (!v4.ok()) return S3Error::AccessDenied("only AWS Signature Version 4 is accepted");
     auto it = h_->options_.credentials.find(v4->access_key);
     if (it == h_->options_.credentials.end()) return S3Error::InvalidAccessKeyId();
-    Status s = VerifySigV4(*req_, *v4, it->second);
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    Status s = VerifySigV4(*req_, *v4, it->second, now);
+    if (s.code() == StatusCode::kDeadlineExceeded) {
+      return S3Error{403, "RequestTimeTooSkewed", std::string(s.message())};
+    }
     if (s.code() == StatusCode::kPermissionDenied) return S3Error::SignatureDoesNotMatch();
     if (!s.ok()) return S3Error::AccessDenied(s.message());
     chunk_signer_ = ChunkSigner{it->second, *v4, req_->Header("x-amz-date")};

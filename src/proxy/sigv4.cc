@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 
 #include <fmt/format.h>
@@ -228,6 +229,9 @@ Result<PresignedSigV4> ParsePresignedQuery(
   } catch (...) {
     return InvalidArgumentError("X-Amz-Expires must be a number of seconds");
   }
+  if (p.expires_s < 1 || p.expires_s > 604800) {  // S3's limits: one second to seven days
+    return InvalidArgumentError("X-Amz-Expires must be between 1 and 604800 seconds");
+  }
   return p;
 }
 
@@ -243,9 +247,17 @@ Status VerifyPresignedSigV4(const HttpRequest& req, const PresignedSigV4& p,
 }
 
 Status VerifySigV4(const HttpRequest& req, const SigV4Authorization& auth,
-                   std::string_view secret_key) {
+                   std::string_view secret_key, int64_t now_ms) {
   std::string amz_date = req.Header("x-amz-date");
   if (amz_date.empty()) return InvalidArgumentError("missing x-amz-date");
+  if (now_ms >= 0) {
+    int64_t signed_at = ParseAmzDate(amz_date);
+    if (signed_at < 0) return InvalidArgumentError("malformed x-amz-date");
+    if (std::abs(now_ms / 1000 - signed_at) > 15 * 60) {
+      return DeadlineExceededError(
+          "The difference between the request time and the current time is too large.");
+    }
+  }
   if (amz_date.substr(0, 8) != auth.date) {
     return PermissionDeniedError("x-amz-date does not match the credential scope");
   }

@@ -49,8 +49,10 @@ std::string SignV4(std::string_view secret_key, std::string_view amz_date,
 // matches; PermissionDenied when it does not; InvalidArgument when the request lacks what a V4
 // signature needs. The payload hash is taken from x-amz-content-sha256 as the client signed it;
 // whether the body matches it is checked while the body is read (see S3Handler).
+// With `now_ms` >= 0, a request signed more than 15 minutes before or after it is refused with
+// DeadlineExceeded (S3's RequestTimeTooSkewed), so a captured request cannot be replayed later.
 Status VerifySigV4(const HttpRequest& req, const SigV4Authorization& auth,
-                   std::string_view secret_key);
+                   std::string_view secret_key, int64_t now_ms = -1);
 
 // A presigned URL's signature: the X-Amz-* query parameters.
 struct PresignedSigV4 {

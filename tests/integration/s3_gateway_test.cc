@@ -450,11 +450,19 @@ TEST_F(S3GatewayTest, AccessKeyNamesTheUserAndSignaturesAreVerifiedWhenEnabled) 
   StartProxy({{"alluxio.proxy.s3.signature.verification.enabled", "true"},
               {"alluxio.proxy.s3.credentials", "bob:bobsecret"}});
   EXPECT_EQ(Req("GET", "/").Xml("Code"), "AccessDenied");
-  auto signed_req = [&](const std::string& secret, const std::string& key) {
-    const std::string date = "20240101T000000Z";
+  auto now_date = [] {
+    time_t t = time(nullptr);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char buf[32];
+    strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
+    return std::string(buf);
+  };
+  auto signed_req = [&](const std::string& secret, const std::string& key,
+                        const std::string& date) {
     proxy::SigV4Authorization a;
     a.access_key = key;
-    a.date = "20240101";
+    a.date = date.substr(0, 8);
     a.region = "us-east-1";
     a.service = "s3";
     a.signed_headers = {"host", "x-amz-content-sha256", "x-amz-date"};
@@ -472,11 +480,15 @@ TEST_F(S3GatewayTest, AccessKeyNamesTheUserAndSignaturesAreVerifiedWhenEnabled) 
                              "SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature={}",
                              key, a.scope(), sig)}});
   };
-  EXPECT_EQ(signed_req("bobsecret", "bob").status, 200);
-  Response wrong = signed_req("other", "bob");
+  EXPECT_EQ(signed_req("bobsecret", "bob", now_date()).status, 200);
+  Response wrong = signed_req("other", "bob", now_date());
   EXPECT_EQ(wrong.status, 403);
   EXPECT_EQ(wrong.Xml("Code"), "SignatureDoesNotMatch");
-  EXPECT_EQ(signed_req("bobsecret", "mallory").Xml("Code"), "InvalidAccessKeyId");
+  EXPECT_EQ(signed_req("bobsecret", "mallory", now_date()).Xml("Code"), "InvalidAccessKeyId");
+  // A correctly signed request from long ago (a replay) is refused.
+  Response old = signed_req("bobsecret", "bob", "20240101T000000Z");
+  EXPECT_EQ(old.status, 403);
+  EXPECT_EQ(old.Xml("Code"), "RequestTimeTooSkewed");
 }
 
 // A page of a 100,000-key bucket costs about one page of listing, wherever it starts. A
