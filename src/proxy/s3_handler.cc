@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <iterator>
 #include <random>
 
 #include <fmt/format.h>
@@ -74,14 +75,21 @@ Result<std::unique_ptr<S3Handler>> S3Handler::Create(const conf::Configuration& 
   return std::make_unique<S3Handler>(std::move(o), std::move(factory), std::move(default_user));
 }
 
-Result<client::FileSystem*> S3Handler::ClientFor(const std::string& user) {
+Result<std::shared_ptr<client::FileSystem>> S3Handler::ClientFor(const std::string& user) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = clients_.find(user);
-  if (it != clients_.end()) return it->second.get();
+  if (it != clients_.end()) return it->second;
   ASSIGN_OR_RETURN(std::unique_ptr<client::FileSystem> fs, factory_(user));
-  client::FileSystem* p = fs.get();
-  clients_.emplace(user, std::move(fs));
-  return p;
+  if (clients_.size() >= kMaxClients) {
+    // Evict one at random (a request in flight holds its own reference).
+    thread_local std::mt19937 rng(std::random_device{}());
+    auto victim = clients_.begin();
+    std::advance(victim, std::uniform_int_distribution<size_t>(0, clients_.size() - 1)(rng));
+    clients_.erase(victim);
+  }
+  std::shared_ptr<client::FileSystem> shared = std::move(fs);
+  clients_.emplace(user, shared);
+  return shared;
 }
 
 Status S3Handler::Handle(HttpRequest& req, ResponseWriter& resp) {
@@ -239,9 +247,10 @@ std::optional<S3Error> S3Handler::Ops::Authenticate() {
     user_ = AccessKeyOf(auth);
   }
   if (user_.empty()) user_ = h_->default_user_;
-  Result<client::FileSystem*> fs = h_->ClientFor(user_);
+  Result<std::shared_ptr<client::FileSystem>> fs = h_->ClientFor(user_);
   if (!fs.ok()) return S3Error::InternalError(fs.status().message());
-  fs_ = *fs;
+  fs_owner_ = *fs;
+  fs_ = fs_owner_.get();
   return std::nullopt;
 }
 

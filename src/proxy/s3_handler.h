@@ -79,13 +79,17 @@ class S3Handler {
   struct Call;  // one request being served
   class Ops;
 
-  Result<client::FileSystem*> ClientFor(const std::string& user);
+  // The client of `user` (created on first use). At most kMaxClients are kept: with signature
+  // verification off any access key names a user, so the cache must not grow without bound;
+  // a request in flight keeps its client alive after eviction.
+  Result<std::shared_ptr<client::FileSystem>> ClientFor(const std::string& user);
+  static constexpr size_t kMaxClients = 256;
 
   S3HandlerOptions options_;
   ClientFactory factory_;
   std::string default_user_;
   std::mutex mu_;
-  std::map<std::string, std::unique_ptr<client::FileSystem>> clients_;  // GUARDED_BY(mu_)
+  std::map<std::string, std::shared_ptr<client::FileSystem>> clients_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace alluxio::proxy

@@ -177,6 +177,7 @@ class S3Handler::Ops {
   ResponseWriter* resp_;
   std::string request_id_;
   client::FileSystem* fs_ = nullptr;
+  std::shared_ptr<client::FileSystem> fs_owner_;  // keeps fs_ alive for this request
   std::string user_;
   // Set when a SigV4 Authorization header was verified: what an aws-chunked body's chunk
   // signatures are checked with.
