@@ -422,38 +422,38 @@ Status S3Ufs::KeepParent(const Location& loc) {
   return parent.empty() ? Status() : client_.PutObject(loc.bucket, DirPrefix(parent), "");
 }
 
-Result<std::vector<S3Object>> S3Ufs::ListAll(const Location& dir) {
-  std::vector<S3Object> out;
+Status S3Ufs::ForEachKey(const Location& dir, const std::function<Status(const S3Object&)>& fn) {
   std::string token;
   do {
     ASSIGN_OR_RETURN(S3ListPage page,
                      client_.ListObjects(dir.bucket, DirPrefix(dir.key), "", token));
-    for (S3Object& o : page.objects) out.push_back(std::move(o));
+    for (const S3Object& o : page.objects) RETURN_IF_ERROR(fn(o));
     token = page.next_token;
   } while (!token.empty());
-  return out;
+  return Status();
 }
 
 Status S3Ufs::DeleteDirectory(const std::string& path, bool recursive) {
   ASSIGN_OR_RETURN(Location loc, Locate(path));
   ASSIGN_OR_RETURN(bool file, IsFile(loc));
   if (file) return FailedPreconditionError(fmt::format("{} is a file", path));
-  ASSIGN_OR_RETURN(std::vector<S3Object> all, ListAll(loc));
-  if (all.empty() && !loc.key.empty()) {
+  const std::string marker = DirPrefix(loc.key);
+  ASSIGN_OR_RETURN(S3ListPage first, client_.ListObjects(loc.bucket, marker, "", "", 2));
+  if (first.objects.empty() && !loc.key.empty()) {
     return NotFoundError(fmt::format("{} does not exist", path));
   }
-  const std::string marker = DirPrefix(loc.key);
-  bool has_children =
-      std::any_of(all.begin(), all.end(), [&](const S3Object& o) { return o.key != marker; });
+  bool has_children = std::any_of(first.objects.begin(), first.objects.end(),
+                                  [&](const S3Object& o) { return o.key != marker; });
   if (has_children && !recursive) {
     return FailedPreconditionError(fmt::format("{} is not empty", path));
   }
-  // Deepest keys first, the directory's own marker last: a failure leaves a directory.
-  std::sort(all.begin(), all.end(),
-            [](const S3Object& a, const S3Object& b) { return a.key.size() > b.key.size(); });
   RETURN_IF_ERROR(KeepParent(loc));
-  for (const S3Object& o : all) RETURN_IF_ERROR(client_.DeleteObject(loc.bucket, o.key));
-  return Status();
+  // Page by page (a tree of any size), the directory's own marker last: a failure midway leaves
+  // a directory.
+  RETURN_IF_ERROR(ForEachKey(loc, [&](const S3Object& o) {
+    return o.key == marker ? Status() : client_.DeleteObject(loc.bucket, o.key);
+  }));
+  return loc.key.empty() ? Status() : client_.DeleteObject(loc.bucket, marker);
 }
 
 Status S3Ufs::Rename(const std::string& from, const std::string& to) {
@@ -483,19 +483,18 @@ Status S3Ufs::Rename(const std::string& from, const std::string& to) {
     RETURN_IF_ERROR(KeepParent(src));
     return client_.DeleteObject(src.bucket, src.key);
   }
-  ASSIGN_OR_RETURN(std::vector<S3Object> all, ListAll(src));
-  if (all.empty()) return NotFoundError(fmt::format("{} does not exist", from));
-  // Copy everything, then delete the originals: a failure midway leaves both, never neither.
+  // Copy everything, then delete the originals, page by page: a failure midway leaves both,
+  // never neither.
   const std::string sp = DirPrefix(src.key), dp = DirPrefix(dst.key);
   bool has_marker = false;
-  for (const S3Object& o : all) {
+  RETURN_IF_ERROR(ForEachKey(src, [&](const S3Object& o) {
     has_marker |= o.key == sp;
-    RETURN_IF_ERROR(client_.CopyObject(src.bucket, o.key, dp + o.key.substr(sp.size())));
-  }
+    return client_.CopyObject(src.bucket, o.key, dp + o.key.substr(sp.size()));
+  }));
   if (!has_marker) RETURN_IF_ERROR(client_.PutObject(dst.bucket, dp, ""));
   RETURN_IF_ERROR(KeepParent(src));
-  for (const S3Object& o : all) RETURN_IF_ERROR(client_.DeleteObject(src.bucket, o.key));
-  return Status();
+  return ForEachKey(src,
+                    [&](const S3Object& o) { return client_.DeleteObject(src.bucket, o.key); });
 }
 
 Status S3Ufs::SetMode(const std::string& path, int32_t) {

@@ -21,6 +21,7 @@
 // Thread-safety: thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -63,8 +64,9 @@ class S3Ufs final : public UnderFileSystem {
   // Whether `key` is a directory: its marker or anything below it.
   Result<bool> IsDirectory(const Location& loc);
   Result<bool> IsFile(const Location& loc);
-  // Every key below `dir` (recursive), the marker included.
-  Result<std::vector<S3Object>> ListAll(const Location& dir);
+  // Calls `fn` for every key below `dir` (recursive, the marker included), one listing page at a
+  // time; stops at the first error.
+  Status ForEachKey(const Location& dir, const std::function<Status(const S3Object&)>& fn);
   // Before `loc` is removed: a marker for its parent, so that the parent stays a directory.
   Status KeepParent(const Location& loc);
   UfsStatus FileStatus(const std::string& name, const S3Object& o) const;
