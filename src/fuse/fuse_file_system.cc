@@ -8,8 +8,10 @@
 
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <condition_variable>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -44,7 +46,10 @@ class OpenFile {
   bool writable = false;
   State state = State::kRead;  // GUARDED_BY(mu)
   bool detached = false;       // GUARDED_BY(mu): deleted; nothing is committed
-  client::FileInfo info;       // GUARDED_BY(mu): the complete file, or the created one
+  // GUARDED_BY(mu): sticky. Set when data written through this handle was lost or a commit left
+  // the file needing recovery; every later write, flush, fsync and release returns it.
+  Status error;
+  client::FileInfo info;  // GUARDED_BY(mu): the complete file, or the created one
   // GUARDED_BY(mu): `info` is what the master says (not filled in here after a commit).
   bool info_from_master = false;
   std::unique_ptr<client::FileInStream> in;    // GUARDED_BY(mu)
@@ -89,8 +94,6 @@ std::string ParentOf(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-std::string NameOf(const std::string& path) { return path.substr(path.rfind('/') + 1); }
-
 bool IsUnder(const std::string& path, const std::string& dir) {
   if (path == dir) return true;
   if (dir == "/") return true;
@@ -98,11 +101,16 @@ bool IsUnder(const std::string& path, const std::string& dir) {
          path[dir.size()] == '/';
 }
 
-bool AllDigits(const std::string& s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
+// `s` as a number of type T if it is all digits and in T's range (an owner or group name that
+// is a number: Alluxio keeps what chown was given).
+template <typename T>
+bool ParseId(const std::string& s, T* id) {
+  if (s.empty() || s[0] < '0' || s[0] > '9') return false;
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return false;
+  if (v > static_cast<uint64_t>(std::numeric_limits<T>::max())) return false;
+  *id = static_cast<T>(v);
   return true;
 }
 
@@ -193,8 +201,8 @@ uid_t FuseFileSystem::UidOf(const std::string& owner) {
   char buf[4096];
   if (::getpwnam_r(owner.c_str(), &pw, buf, sizeof(buf), &res) == 0 && res != nullptr) {
     uid = res->pw_uid;
-  } else if (AllDigits(owner)) {
-    uid = static_cast<uid_t>(std::stoul(owner));
+  } else {
+    ParseId(owner, &uid);  // else options_.uid
   }
   uids_.emplace(owner, uid);
   return uid;
@@ -209,8 +217,8 @@ gid_t FuseFileSystem::GidOf(const std::string& group) {
   char buf[4096];
   if (::getgrnam_r(group.c_str(), &gr, buf, sizeof(buf), &res) == 0 && res != nullptr) {
     gid = res->gr_gid;
-  } else if (AllDigits(group)) {
-    gid = static_cast<gid_t>(std::stoul(group));
+  } else {
+    ParseId(group, &gid);  // else options_.gid
   }
   gids_.emplace(group, gid);
   return gid;
@@ -390,19 +398,23 @@ int FuseFileSystem::Unlink(const std::string& path) {
   Status s = fs_->Delete(ap, o);
   if (!s.ok()) return Err(s);
   ForgetVersion(ap);
-  for (const auto& h : HandlesOf(ap, false)) {
+  DetachHandles(ap);
+  return 0;
+}
+
+void FuseFileSystem::DetachHandles(const std::string& alluxio_path) {
+  for (const auto& h : HandlesOf(alluxio_path, false)) {
     std::lock_guard<std::mutex> l(h->mu);
     h->detached = true;
     h->live_size = -1;
     if (h->out != nullptr) {
+      // Cancel deletes the path: the caller has not put another file there yet.
       h->out->Cancel();
       h->out.reset();
       h->state = OpenFile::State::kClean;
       h->info.set_length(0);
-      h->live_size = -1;
     }
   }
-  return 0;
 }
 
 int FuseFileSystem::Rmdir(const std::string& path) {
@@ -418,6 +430,7 @@ int FuseFileSystem::Rename(const std::string& from, const std::string& to, unsig
   std::vector<std::shared_ptr<OpenFile>> moving = HandlesOf(src, true);
   for (const auto& h : moving) {
     std::lock_guard<std::mutex> l(h->mu);
+    if (!h->error.ok()) continue;  // its data is lost already; its owner hears of it
     Status s = FlushLocked(h.get());
     if (!s.ok()) return Err(s);
   }
@@ -430,6 +443,9 @@ int FuseFileSystem::Rename(const std::string& from, const std::string& to, unsig
     Status d = fs_->Delete(dst, o);
     if (!d.ok() && d.code() != StatusCode::kNotFound) return Err(d);
     ForgetVersion(dst);
+    // Handles of the replaced file must not commit their stale contents over the renamed one
+    // later: detach them as unlink does, before the rename puts a file at `dst` again.
+    DetachHandles(dst);
     s = fs_->Rename(src, dst);
   }
   if (!s.ok()) return Err(s);
@@ -526,7 +542,7 @@ std::string FuseFileSystem::MountPathOf(OpenFile* file) {
 // ----------------------------------------------------------------------------------------
 
 int FuseFileSystem::Create(const std::string& path, mode_t mode, uid_t uid, gid_t gid,
-                           OpenFile** file) {
+                           OpenFile** file, int flags) {
   auto f = std::make_unique<OpenFile>();
   f->path = ToAlluxio(path);
   f->writable = true;
@@ -536,11 +552,18 @@ int FuseFileSystem::Create(const std::string& path, mode_t mode, uid_t uid, gid_
   int64_t now = NowMs();
   f->info.set_creation_time_ms(now);
   f->info.set_last_modification_time_ms(now);
+  Status s;
   {
     std::lock_guard<std::mutex> l(f->mu);
-    Status s = StartSequential(f.get(), /*overwrite=*/false);
-    if (!s.ok()) return Err(s);
+    s = StartSequential(f.get(), /*overwrite=*/false);
   }
+  if (s.code() == StatusCode::kAlreadyExists && !(flags & O_EXCL)) {
+    // The kernel asks to create only when it believes the name is free: another client made the
+    // file since (a cached negative entry). open(2) without O_EXCL opens it instead.
+    bool keep_cache = false;
+    return Open(path, flags & ~O_CREAT, file, &keep_cache);
+  }
+  if (!s.ok()) return Err(s);
   Register(std::move(f), file);
   return 0;
 }
@@ -551,6 +574,7 @@ int FuseFileSystem::Open(const std::string& path, int flags, OpenFile** file, bo
   // A file this mount is writing is completed first, so that it can be opened.
   for (const auto& h : HandlesOf(ap, false)) {
     std::lock_guard<std::mutex> l(h->mu);
+    if (!h->error.ok()) continue;  // its data is lost already; its owner hears of it
     Status s = FlushLocked(h.get());
     if (!s.ok()) return Err(s);
   }
@@ -615,6 +639,19 @@ Status FuseFileSystem::StartSequential(OpenFile* file, bool overwrite) {
   return Status();
 }
 
+void FuseFileSystem::LoseWriter(OpenFile* file, const Status& error) {
+  if (file->out != nullptr) {
+    file->out->Cancel();  // deletes the incomplete file (a no-op if the stream did)
+    file->out.reset();
+  }
+  file->state = OpenFile::State::kClean;
+  file->info.set_length(0);
+  file->detached = true;
+  file->live_size = -1;
+  file->error = error;
+  ForgetVersion(file->path);
+}
+
 Status FuseFileSystem::CommitSequential(OpenFile* file) {
   std::unique_ptr<client::FileOutStream> out = std::move(file->out);
   int64_t written = out->bytes_written();
@@ -623,10 +660,10 @@ Status FuseFileSystem::CommitSequential(OpenFile* file) {
   file->live_size = -1;
   ForgetVersion(file->path);
   if (!s.ok()) {
-    // The stream deleted the incomplete file.
-    file->info.set_length(0);
-    file->detached = true;
-    return s.WithContext(fmt::format("complete {}", file->path));
+    // The stream deleted the incomplete file: what was written through this handle is lost.
+    s = s.WithContext(fmt::format("complete {}", file->path));
+    LoseWriter(file, s);
+    return s;
   }
   file->info.set_length(written);
   file->info.set_completed(true);
@@ -677,17 +714,25 @@ Status FuseFileSystem::StartStaging(OpenFile* file) {
   return Status();
 }
 
+Status FuseFileSystem::Fault(std::string_view point) { return fault_ ? fault_(point) : Status(); }
+
 Status FuseFileSystem::CommitStaged(OpenFile* file) {
-  // Write a new file next to the old one, then put it in its place.
-  std::string tmp =
-      fmt::format("{}/.{}.alluxio-fuse-{}", ParentOf(file->path) == "/" ? "" : ParentOf(file->path),
-                  NameOf(file->path), RandomSuffix());
+  // Write the new contents to a hidden file next to the old one (a fixed-length name, so that any
+  // file name fits), move the old file aside, move the new one into place, then delete the old
+  // one. The path is missing only between the two renames, and no step deletes the only copy of
+  // either version.
+  const std::string dir = ParentOf(file->path);
+  auto hidden = [&dir]() {
+    return fmt::format("{}/.alluxio-fuse-{}", dir == "/" ? "" : dir, RandomSuffix());
+  };
+  const std::string tmp = hidden();
   fsopts::CreateFilePOptions o;
   o.set_mode(file->info.mode() & 07777);
   o.set_recursive(false);
+  Status s = Fault("commit.create");
+  if (!s.ok()) return s.WithContext(fmt::format("commit {}", file->path));
   ASSIGN_OR_RETURN(std::unique_ptr<client::FileOutStream> out, fs_->Create(tmp, o));
   std::unique_ptr<char[]> buf(new char[kCopyChunk]);
-  Status s;
   for (int64_t pos = 0; pos < file->staged_size && s.ok();) {
     size_t want = static_cast<size_t>(
         std::min<int64_t>(static_cast<int64_t>(kCopyChunk), file->staged_size - pos));
@@ -703,20 +748,55 @@ Status FuseFileSystem::CommitStaged(OpenFile* file) {
   }
   if (s.ok()) s = out->Close();
   if (!s.ok()) {
-    out->Cancel();
+    out->Cancel();  // deletes `tmp`; the old file and the staging copy are untouched
     return s.WithContext(fmt::format("commit {}", file->path));
+  }
+  Status owned = SetOwnerIfOther(tmp, file->info.owner(), file->info.group());
+  if (!owned.ok()) {
+    spdlog::warn("Could not keep the owner of {}: {}", file->path, owned.ToString());
   }
   fsopts::DeletePOptions del;
   del.set_recursive(false);
-  Status d = fs_->Delete(file->path, del);
-  if (d.ok() || d.code() == StatusCode::kNotFound) d = fs_->Rename(tmp, file->path);
-  if (!d.ok()) {
-    fs_->Delete(tmp, del).IgnoreError();  // best effort: the commit failed anyway
-    return d.WithContext(fmt::format("commit {}", file->path));
+
+  std::string aside = hidden();
+  Status a = Fault("commit.rename_aside");
+  if (a.ok()) a = fs_->Rename(file->path, aside);
+  if (a.code() == StatusCode::kNotFound) {
+    aside.clear();  // deleted by another client: the new contents recreate it
+  } else if (!a.ok()) {
+    // Nothing changed at the path; the staging copy still holds the new contents (still dirty:
+    // the next flush retries).
+    fs_->Delete(tmp, del).IgnoreError();  // a copy of the staging file
+    return a.WithContext(fmt::format("commit {}", file->path));
   }
-  Status owned = SetOwnerIfOther(file->path, file->info.owner(), file->info.group());
-  if (!owned.ok()) {
-    spdlog::warn("Could not keep the owner of {}: {}", file->path, owned.ToString());
+  Status r = Fault("commit.rename_into_place");
+  if (r.ok()) r = fs_->Rename(tmp, file->path);
+  if (!r.ok()) {
+    Status back = aside.empty() ? Status() : Fault("commit.restore");
+    if (back.ok() && !aside.empty()) back = fs_->Rename(aside, file->path);
+    if (back.ok()) {
+      // As before the commit; the staging copy still holds the new contents.
+      fs_->Delete(tmp, del).IgnoreError();  // a copy of the staging file
+      return r.WithContext(fmt::format("commit {}", file->path));
+    }
+    // The path is missing or is another client's file now. Keep both copies for the operator.
+    Status lost = DataLossError(
+        fmt::format("commit {}: {}; the old contents are at {} and the new at {} ({})", file->path,
+                    r.ToString(), aside, tmp, back.ToString()));
+    spdlog::error("{}", lost.ToString());
+    file->error = lost;
+    file->detached = true;
+    file->dirty = false;
+    ForgetVersion(file->path);
+    return lost;
+  }
+  if (!aside.empty()) {
+    Status d = Fault("commit.delete_aside");
+    if (d.ok()) d = fs_->Delete(aside, del);
+    if (!d.ok() && d.code() != StatusCode::kNotFound) {
+      spdlog::warn("Committed {} but could not delete its old contents at {}: {}", file->path,
+                   aside, d.ToString());
+    }
   }
   file->dirty = false;
   file->live_size = -1;  // the master knows the size now
@@ -729,6 +809,7 @@ Status FuseFileSystem::CommitStaged(OpenFile* file) {
 }
 
 Status FuseFileSystem::FlushLocked(OpenFile* file) {
+  if (!file->error.ok()) return file->error;
   if (file->state == OpenFile::State::kSequential) return CommitSequential(file);
   if (file->state == OpenFile::State::kStaged && file->dirty && !file->detached) {
     return CommitStaged(file);
@@ -737,12 +818,19 @@ Status FuseFileSystem::FlushLocked(OpenFile* file) {
 }
 
 Status FuseFileSystem::TruncateLocked(OpenFile* file, int64_t size) {
+  if (!file->error.ok()) return file->error;
   if (file->state == OpenFile::State::kSequential) {
     if (size == file->out->bytes_written()) return Status();
     if (size == 0) {
-      file->out->Cancel();
+      file->out->Cancel();  // deletes the incomplete file
       file->out.reset();
-      return StartSequential(file, /*overwrite=*/true);
+      Status s = StartSequential(file, /*overwrite=*/true);
+      if (!s.ok()) {
+        // The file is gone and no stream replaces it: writes through this handle fail from now.
+        s = s.WithContext(fmt::format("truncate {}", file->path));
+        LoseWriter(file, s);
+      }
+      return s;
     }
     RETURN_IF_ERROR(CommitSequential(file));
   }
@@ -839,15 +927,13 @@ ssize_t FuseFileSystem::Read(OpenFile* file, char* buf, size_t size, off_t offse
 ssize_t FuseFileSystem::Write(OpenFile* file, const char* buf, size_t size, off_t offset) {
   std::lock_guard<std::mutex> l(file->mu);
   if (!file->writable) return -EBADF;
+  if (!file->error.ok()) return Err(file->error);
   if (file->state == OpenFile::State::kSequential) {
     if (offset == file->out->bytes_written()) {
       Status s = file->out->Write(std::string_view(buf, size));
       if (!s.ok()) {
         spdlog::warn("Write of {} failed: {}", file->path, s.ToString());
-        file->out.reset();  // cancelled by the stream
-        file->state = OpenFile::State::kClean;
-        file->detached = true;
-        file->live_size = -1;
+        LoseWriter(file, s.WithContext(fmt::format("write {}", file->path)));
         return Err(s);
       }
       file->live_size = file->out->bytes_written();
@@ -860,8 +946,12 @@ ssize_t FuseFileSystem::Write(OpenFile* file, const char* buf, size_t size, off_
     // Writing a new, empty file from its start needs no copy.
     if (offset == 0 && file->info.length() == 0 && !file->detached) {
       Status s = StartSequential(file, /*overwrite=*/true);
-      if (s.ok()) s = file->out->Write(std::string_view(buf, size));
-      if (!s.ok()) return Err(s);
+      if (!s.ok()) return Err(s);  // nothing changed
+      s = file->out->Write(std::string_view(buf, size));
+      if (!s.ok()) {
+        LoseWriter(file, s.WithContext(fmt::format("write {}", file->path)));
+        return Err(s);
+      }
       file->live_size = file->out->bytes_written();
       return static_cast<ssize_t>(size);
     }
@@ -886,10 +976,12 @@ int FuseFileSystem::Flush(OpenFile* file) {
 int FuseFileSystem::Fsync(OpenFile* file) { return Flush(file); }
 
 int FuseFileSystem::Release(OpenFile* file) {
+  int rc = 0;
   {
     std::lock_guard<std::mutex> l(file->mu);
-    Status s = FlushLocked(file);
+    Status s = FlushLocked(file);  // the sticky error too
     if (!s.ok()) spdlog::error("Closing {} lost its data: {}", file->path, s.ToString());
+    rc = Err(s);
     if (file->out != nullptr) {
       file->out->Cancel();
       file->out.reset();
@@ -907,7 +999,7 @@ int FuseFileSystem::Release(OpenFile* file) {
     keep = std::move(it->second);
     handles_.erase(it);
   }
-  return 0;
+  return rc;
 }
 
 }  // namespace alluxio::fuse

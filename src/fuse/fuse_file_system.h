@@ -13,8 +13,9 @@
 //   sequential  created or truncated: a FileOutStream; writes must be at its end
 //   clean       opened for writing, nothing written yet: reads go to the complete file
 //   staged      a local copy (anonymous file in Options::staging_dir) holds the file and takes
-//               writes at any offset, appends and truncation; commit writes it to a new Alluxio
-//               file next to the old one and renames it over the old one
+//               writes at any offset, appends and truncation; commit writes it to a hidden
+//               Alluxio file next to the old one, renames the old one aside, the new one into
+//               place, then deletes the old one
 // A non-sequential write or a truncation moves a file to `staged` (a sequential writer is
 // completed first, then copied); a read of a file being written completes it first (`clean`).
 // Read-only handles read from a pool of streams without the handle's mutex. Flush (every close(2))
@@ -32,6 +33,7 @@
 // lock either.
 #pragma once
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
@@ -42,6 +44,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "client/api/file_system.h"
@@ -95,15 +98,30 @@ class FuseFileSystem {
 
   // --- Data ---
   // On success *file is a new handle, owned by this object until Release.
-  int Create(const std::string& path, mode_t mode, uid_t uid, gid_t gid, OpenFile** file);
+  // `flags` are open(2)'s: without O_EXCL an existing file (made by another client since the
+  // kernel looked) is opened as Open does, truncated if O_TRUNC; with it, EEXIST.
+  int Create(const std::string& path, mode_t mode, uid_t uid, gid_t gid, OpenFile** file,
+             int flags = O_WRONLY | O_CREAT | O_EXCL);
   int Open(const std::string& path, int flags, OpenFile** file, bool* keep_cache);
   // Returns the bytes read (fewer than `size` only at the end of the file) or -errno.
   ssize_t Read(OpenFile* file, char* buf, size_t size, off_t offset);
   ssize_t Write(OpenFile* file, const char* buf, size_t size, off_t offset);
+  // Flush (close(2)) and Fsync commit the handle's writes (see above). After data written through
+  // a handle was lost (a failed write or commit), every later Write, Flush, Fsync, Truncate and
+  // Release of it fails with that error (EIO when a commit left the old and new contents in
+  // hidden files, named in the log).
   int Flush(OpenFile* file);
   int Fsync(OpenFile* file);
-  // Commits (errors are only logged: close(2) has returned) and frees the handle.
+  // Commits and frees the handle. Errors are logged and returned, but the kernel drops them:
+  // close(2) has returned.
   int Release(OpenFile* file);
+
+  // Tests only: called at named steps of a commit ("commit.create", "commit.rename_aside",
+  // "commit.rename_into_place", "commit.restore", "commit.delete_aside"); a non-OK result fails
+  // that step as if the RPC had. Set before any other call.
+  void SetFaultInjectorForTest(std::function<Status(std::string_view point)> fault) {
+    fault_ = std::move(fault);
+  }
 
  private:
   struct Version {
@@ -124,6 +142,9 @@ class FuseFileSystem {
   std::shared_ptr<OpenFile> Register(std::unique_ptr<OpenFile> file, OpenFile** raw);
   // Handles whose path is `path` or (when `subtree`) under it.
   std::vector<std::shared_ptr<OpenFile>> HandlesOf(const std::string& alluxio_path, bool subtree);
+  // Marks the writable handles of a deleted file detached (their writes are dropped at close) and
+  // cancels their streams. Call before anything else is put at `alluxio_path`.
+  void DetachHandles(const std::string& alluxio_path);
   void Invalidate(const std::string& alluxio_path);
   // Remembers the version an open saw; true if the kernel's cache of it is still valid.
   bool NoteVersion(const std::string& alluxio_path, const client::FileInfo& info);
@@ -131,7 +152,10 @@ class FuseFileSystem {
 
   // Read of a read-only handle, from its stream pool.
   ssize_t ReadShared(OpenFile* file, char* buf, size_t size, off_t offset);
+  Status Fault(std::string_view point);
   // State transitions; REQUIRE file->mu held.
+  // The handle's stream (if any) is cancelled and `error` becomes its sticky error.
+  void LoseWriter(OpenFile* file, const Status& error);
   Status CommitSequential(OpenFile* file);
   Status StartStaging(OpenFile* file);
   Status CommitStaged(OpenFile* file);
@@ -147,6 +171,7 @@ class FuseFileSystem {
   client::FileSystem* const fs_;
   const Options options_;
   std::function<void(const std::string&)> invalidator_;
+  std::function<Status(std::string_view)> fault_;  // tests only
 
   std::mutex registry_mu_;
   std::unordered_map<OpenFile*, std::shared_ptr<OpenFile>> handles_;  // GUARDED_BY(registry_mu_)

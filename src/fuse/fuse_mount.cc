@@ -117,7 +117,7 @@ int OpStatfs(const char*, struct statvfs* st) { return Fs()->StatFs(st); }
 int OpCreate(const char* path, mode_t mode, struct fuse_file_info* fi) {
   OpenFile* file = nullptr;
   const struct fuse_context* c = fuse_get_context();
-  int rc = Fs()->Create(P(path), mode, c->uid, c->gid, &file);
+  int rc = Fs()->Create(P(path), mode, c->uid, c->gid, &file, fi->flags);
   if (rc == 0) fi->fh = reinterpret_cast<uint64_t>(file);
   return rc;
 }

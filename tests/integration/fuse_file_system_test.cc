@@ -8,11 +8,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -334,6 +337,208 @@ TEST_F(FuseFileSystemTest, ReadDirListsTheAlluxioDirectory) {
   struct statvfs sv;
   ASSERT_EQ(fs_->StatFs(&sv), 0);
   EXPECT_GT(sv.f_blocks, 0u);
+}
+
+// Mount-root entries whose names start with ".alluxio-fuse-" (commit temporaries), by content.
+std::map<std::string, std::string> HiddenFiles(MiniCluster* cluster) {
+  std::map<std::string, std::string> out;
+  auto list = cluster->client()->ListStatus("/m");
+  if (!list.ok()) return out;
+  for (const auto& info : *list) {
+    if (info.name().rfind(".alluxio-fuse-", 0) != 0) continue;
+    auto in = cluster->client()->Open(info.path());
+    if (!in.ok()) continue;
+    std::string data(static_cast<size_t>((*in)->length()), '\0');
+    auto n = (*in)->PositionedRead(0, data.data(), data.size());
+    data.resize(n.ok() ? *n : 0);
+    out[info.name()] = data;
+  }
+  return out;
+}
+
+// Issue 1: the commit deleted the old file before renaming the new one into place, and deleted
+// the new one when that rename failed.
+TEST_F(FuseFileSystemTest, CommitKeepsTheOldFileWhenTheNewOneCannotBeRenamedIntoPlace) {
+  CreateFile("/k", "old");
+  bool fail = true;
+  fs_->SetFaultInjectorForTest([&](std::string_view point) {
+    return fail && point == "commit.rename_into_place" ? UnavailableError("injected") : Status();
+  });
+  OpenFile* f = nullptr;
+  bool keep = false;
+  ASSERT_EQ(fs_->Open("/k", O_WRONLY | O_APPEND, &f, &keep), 0);
+  ASSERT_EQ(fs_->Write(f, "new", 3, 3), 3);
+  EXPECT_EQ(fs_->Flush(f), -EIO);
+  EXPECT_EQ(AlluxioRead("/k"), "old");  // put back
+  EXPECT_TRUE(HiddenFiles(cluster_.get()).empty());
+  // The staging copy is still dirty: the next flush commits it.
+  fail = false;
+  EXPECT_EQ(fs_->Flush(f), 0);
+  EXPECT_EQ(AlluxioRead("/k"), "oldnew");
+  EXPECT_EQ(fs_->Release(f), 0);
+  EXPECT_TRUE(HiddenFiles(cluster_.get()).empty());
+}
+
+// Issues 1 and 2: when the old file cannot be put back either, both versions stay (hidden) and
+// the handle fails from then on instead of writing into a detached copy.
+TEST_F(FuseFileSystemTest, CommitThatCannotRestoreKeepsBothVersionsAndFailsTheHandle) {
+  CreateFile("/k", "old");
+  fs_->SetFaultInjectorForTest([](std::string_view point) {
+    return point == "commit.rename_into_place" || point == "commit.restore"
+               ? UnavailableError("injected")
+               : Status();
+  });
+  OpenFile* f = nullptr;
+  bool keep = false;
+  ASSERT_EQ(fs_->Open("/k", O_WRONLY | O_APPEND, &f, &keep), 0);
+  ASSERT_EQ(fs_->Write(f, "new", 3, 3), 3);
+  EXPECT_EQ(fs_->Flush(f), -EIO);
+  std::vector<std::string> contents;
+  for (const auto& [name, data] : HiddenFiles(cluster_.get())) contents.push_back(data);
+  std::sort(contents.begin(), contents.end());
+  EXPECT_EQ(contents, (std::vector<std::string>{"old", "oldnew"}));
+  EXPECT_EQ(fs_->Write(f, "more", 4, 6), -EIO);
+  EXPECT_EQ(fs_->Fsync(f), -EIO);
+  EXPECT_EQ(fs_->Flush(f), -EIO);
+  EXPECT_EQ(fs_->Release(f), -EIO);
+  EXPECT_EQ(HiddenFiles(cluster_.get()).size(), 2u);  // nothing deleted at release
+}
+
+// Issue 1: deleting the old contents after the new ones are in place is best effort.
+TEST_F(FuseFileSystemTest, CommitSucceedsWhenTheOldContentsCannotBeDeleted) {
+  CreateFile("/k", "old");
+  fs_->SetFaultInjectorForTest([](std::string_view point) {
+    return point == "commit.delete_aside" ? UnavailableError("injected") : Status();
+  });
+  OpenFile* f = nullptr;
+  bool keep = false;
+  ASSERT_EQ(fs_->Open("/k", O_WRONLY | O_APPEND, &f, &keep), 0);
+  ASSERT_EQ(fs_->Write(f, "new", 3, 3), 3);
+  EXPECT_EQ(fs_->Release(f), 0);
+  EXPECT_EQ(AlluxioRead("/k"), "oldnew");
+  auto hidden = HiddenFiles(cluster_.get());
+  ASSERT_EQ(hidden.size(), 1u);
+  EXPECT_EQ(hidden.begin()->second, "old");
+}
+
+// Issue 3: the temporary name was the file's name plus 31 bytes, too long for long names.
+TEST_F(FuseFileSystemTest, FilesWithTheLongestNamesCanBeRewritten) {
+  std::string path = "/" + std::string(255, 'n');
+  CreateFile(path, "0123456789");
+  OpenFile* f = nullptr;
+  bool keep = false;
+  ASSERT_EQ(fs_->Open(path, O_RDWR, &f, &keep), 0);
+  ASSERT_EQ(fs_->Write(f, "ab", 2, 4), 2);
+  EXPECT_EQ(fs_->Flush(f), 0);
+  EXPECT_EQ(fs_->Release(f), 0);
+  EXPECT_EQ(AlluxioRead(path), "0123ab6789");
+}
+
+// Issue 2: a failed completion detached the handle; later writes went to a staging copy and
+// close returned 0 although the file was gone.
+TEST_F(FuseFileSystemTest, AFailedCommitFailsLaterWritesAndCloses) {
+  OpenFile* f = nullptr;
+  ASSERT_EQ(fs_->Create("/s", 0644, ::getuid(), ::getgid(), &f), 0);
+  ASSERT_EQ(fs_->Write(f, "abc", 3, 0), 3);
+  client::fsopts::DeletePOptions del;
+  ASSERT_TRUE(cluster_->client()->Delete("/m/s", del).ok());  // another client
+  EXPECT_LT(fs_->Flush(f), 0);
+  EXPECT_LT(fs_->Write(f, "def", 3, 3), 0);
+  EXPECT_LT(fs_->Write(f, "x", 1, 0), 0);
+  EXPECT_LT(fs_->Fsync(f), 0);
+  EXPECT_LT(fs_->Flush(f), 0);
+  EXPECT_LT(fs_->Release(f), 0);
+}
+
+// Issue 4: rename over a file open for writing left its handle attached, so its close wrote the
+// stale contents over the renamed-in file.
+TEST_F(FuseFileSystemTest, RenameOverAFileOpenForWritingDetachesIt) {
+  CreateFile("/staged", "stale");
+  OpenFile* staged = nullptr;
+  bool keep = false;
+  ASSERT_EQ(fs_->Open("/staged", O_WRONLY | O_APPEND, &staged, &keep), 0);
+  ASSERT_EQ(fs_->Write(staged, "!", 1, 5), 1);
+  OpenFile* sequential = nullptr;
+  ASSERT_EQ(fs_->Create("/sequential", 0644, ::getuid(), ::getgid(), &sequential), 0);
+  ASSERT_EQ(fs_->Write(sequential, "stale", 5, 0), 5);
+  CreateFile("/a", "fresh a");
+  CreateFile("/b", "fresh b");
+  ASSERT_EQ(fs_->Rename("/a", "/staged", 0), 0);
+  ASSERT_EQ(fs_->Rename("/b", "/sequential", 0), 0);
+  EXPECT_EQ(fs_->Write(staged, "?", 1, 6), 1);  // as after unlink: written, then dropped
+  EXPECT_EQ(fs_->Flush(staged), 0);
+  EXPECT_EQ(fs_->Release(staged), 0);
+  EXPECT_EQ(fs_->Release(sequential), 0);
+  EXPECT_EQ(AlluxioRead("/staged"), "fresh a");
+  EXPECT_EQ(AlluxioRead("/sequential"), "fresh b");
+}
+
+// Issue 6: ftruncate(0) of a sequential writer cancelled its stream; when the new one could not
+// be created the handle kept a null stream, and the next write crashed.
+TEST_F(FuseFileSystemTest, TruncateToZeroThatCannotRecreateTheFileFailsLaterWrites) {
+  ASSERT_EQ(fs_->Mkdir("/dir", 0755, ::getuid(), ::getgid()), 0);
+  OpenFile* f = nullptr;
+  ASSERT_EQ(fs_->Create("/dir/f", 0644, ::getuid(), ::getgid(), &f), 0);
+  ASSERT_EQ(fs_->Write(f, "abc", 3, 0), 3);
+  client::fsopts::DeletePOptions del;
+  del.set_recursive(true);
+  ASSERT_TRUE(cluster_->client()->Delete("/m/dir", del).ok());  // another client
+  EXPECT_EQ(fs_->Truncate("/dir/f", 0, f), -ENOENT);
+  EXPECT_EQ(fs_->Write(f, "x", 1, 0), -ENOENT);
+  EXPECT_EQ(fs_->Write(f, "y", 1, 1), -ENOENT);
+  EXPECT_EQ(fs_->Flush(f), -ENOENT);
+  EXPECT_EQ(fs_->Release(f), -ENOENT);
+}
+
+// Issue 7: an all-digit owner or group beyond 2^64 (chown through another client) threw out of
+// stoul; beyond uid_t it wrapped around.
+TEST_F(FuseFileSystemTest, NumericOwnersOutOfRangeShowTheMountsOwner) {
+  CreateFile("/u", "x");
+  for (const char* id : {"18446744073709551616", "99999999999999999999999", "4294967296"}) {
+    client::fsopts::SetAttributePOptions o;
+    o.set_owner(id);
+    o.set_group(id);
+    ASSERT_TRUE(cluster_->client()->SetAttribute("/m/u", o).ok()) << id;
+    struct stat st;
+    ASSERT_EQ(fs_->GetAttr("/u", &st, nullptr), 0) << id;
+    EXPECT_EQ(st.st_uid, ::getuid()) << id;
+    EXPECT_EQ(st.st_gid, ::getgid()) << id;
+  }
+  client::fsopts::SetAttributePOptions o;
+  o.set_owner("4242");
+  o.set_group("4343");
+  ASSERT_TRUE(cluster_->client()->SetAttribute("/m/u", o).ok());
+  struct stat st;
+  ASSERT_EQ(fs_->GetAttr("/u", &st, nullptr), 0);
+  EXPECT_EQ(st.st_uid, 4242u);
+  EXPECT_EQ(st.st_gid, 4343u);
+}
+
+// Issue 11: create without O_EXCL of a file another client made (the kernel had a negative
+// entry) returned EEXIST instead of opening it.
+TEST_F(FuseFileSystemTest, CreateWithoutExclOpensAFileAnotherClientMade) {
+  auto other = [&](const std::string& data) {
+    client::fsopts::CreateFilePOptions o;
+    o.set_overwrite(true);
+    auto out = cluster_->client()->Create("/m/e", o);
+    ASSERT_TRUE(out.ok());
+    ASSERT_TRUE((*out)->Write(data).ok());
+    ASSERT_TRUE((*out)->Close().ok());
+  };
+  other("theirs");
+  OpenFile* f = nullptr;
+  EXPECT_EQ(fs_->Create("/e", 0644, ::getuid(), ::getgid(), &f, O_WRONLY | O_CREAT | O_EXCL),
+            -EEXIST);
+  ASSERT_EQ(fs_->Create("/e", 0644, ::getuid(), ::getgid(), &f, O_RDWR | O_CREAT), 0);
+  EXPECT_EQ(ReadAll(f), "theirs");
+  ASSERT_EQ(fs_->Write(f, "THE", 3, 0), 3);
+  ASSERT_EQ(fs_->Release(f), 0);
+  EXPECT_EQ(AlluxioRead("/e"), "THEirs");
+  other("theirs again");
+  ASSERT_EQ(fs_->Create("/e", 0644, ::getuid(), ::getgid(), &f, O_WRONLY | O_CREAT | O_TRUNC), 0);
+  ASSERT_EQ(fs_->Write(f, "mine", 4, 0), 4);
+  ASSERT_EQ(fs_->Release(f), 0);
+  EXPECT_EQ(AlluxioRead("/e"), "mine");
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
 # (sha256), 2000 small files, git init and commits, fio sequential write/read and random read,
 # append, overwrite, random writes and truncation, concurrent readers, 8 threads of mixed
 # operations checked against a model, rename and delete of trees,
-# permissions (as nobody), errno cases, a change through another client, umount while idle,
+# permissions (as nobody), errno cases, a change through another client, create(2) of a name
+# another client made since the kernel saw it missing, rewriting a 255-byte name, umount while idle,
 # umount (refused) and umount -f while busy, and the messages for a missing or busy mount point.
 #   fuse_test.sh <source dir> <binary dir>
 set -u -o pipefail
@@ -304,7 +305,24 @@ expect "not mounted after umount" bash -c "! awk -v mp='$MNT' '\$5 == mp {f=1} E
 expect "no process left after umount" test -z "$(ls "$WORK"/run/alluxio-fuse-*.pid 2>/dev/null)"
 expect "data stays in Alluxio" test "$(T "$A" fs cat /app.txt)" == replaced
 
-expect "mount again" T "$F" mount -o allow_other,auto_unmount "$MNT" /
+# negative_timeout: the kernel remembers missing names, as in the next check.
+expect "mount again" T "$F" mount -o allow_other,auto_unmount,negative_timeout=600 "$MNT" /
+
+# ---- create(2) of a name another client made since the kernel saw it missing ----------------------
+expect "a name the kernel sees missing" test ! -e "$MNT/late.txt"
+"$A" fs copyFromLocal "$LOCAL/new.txt" /late.txt >/dev/null
+expect "open(O_CREAT|O_TRUNC) of a file another client made since" \
+  T bash -c 'echo mine >"$1"' _ "$MNT/late.txt"
+expect "... replaced its contents" test "$(T "$A" fs cat /late.txt)" == mine
+
+# ---- rewriting a file with a long name (the commit's temporary name is fixed-length) -------------
+# 225 bytes: the longest name the local UFS writes (its own temporary name adds 30 bytes); the
+# commit's temporary name used to add 31.
+long=$MNT/$(printf 'n%.0s' $(seq 1 225))
+expect "create a 225-byte name" T bash -c 'echo first >"$1"' _ "$long"
+expect "append to it" T bash -c 'echo second >>"$1"' _ "$long"
+expect "... both lines there" test "$(T cat "$long")" == $'first\nsecond'
+expect "no commit temporaries left" test -z "$(ls -A "$MNT" | grep '^\.alluxio-fuse-')"
 (cd "$MNT" && exec sleep 600) &
 HOLDER=$!
 deadline=$((SECONDS + 30))
