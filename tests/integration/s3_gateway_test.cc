@@ -429,6 +429,12 @@ TEST_F(S3GatewayTest, AwsChunkedBodiesAreDecoded) {
   Response bad = Req("PUT", "/c/k2", "5\r\nhel", h);
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(Req("HEAD", "/c/k2").status, 404);
+  // An SDK's "folder" PUT: an empty body in aws-chunked framing.
+  std::map<std::string, std::string> folder = h;
+  folder["x-amz-decoded-content-length"] = "0";
+  Response dir = Req("PUT", "/c/folder/", "0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n", folder);
+  EXPECT_EQ(dir.status, 200) << dir.body;
+  EXPECT_TRUE(cluster_->client()->GetStatus("/c/folder").ok());
 }
 
 TEST_F(S3GatewayTest, AccessKeyNamesTheUserAndSignaturesAreVerifiedWhenEnabled) {
