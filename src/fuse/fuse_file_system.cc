@@ -481,18 +481,16 @@ int FuseFileSystem::Chown(const std::string& path, uid_t uid, gid_t gid) {
 
 int FuseFileSystem::Truncate(const std::string& path, off_t size, OpenFile* file) {
   if (size < 0) return -EINVAL;
-  std::shared_ptr<OpenFile> holder;
   std::string ap = ToAlluxio(path);
-  if (file == nullptr) {
-    std::vector<std::shared_ptr<OpenFile>> open = HandlesOf(ap, false);
-    if (!open.empty()) {
-      holder = open.front();
-      file = holder.get();
-    }
-  }
   if (file != nullptr) {
     std::lock_guard<std::mutex> l(file->mu);
     return Err(TruncateLocked(file, size));
+  }
+  // truncate(2) of a file open for writing here goes through one of its handles. A detached
+  // handle (its file deleted or replaced, or its data lost) is not the file at `path` any more.
+  for (const auto& h : HandlesOf(ap, false)) {
+    std::lock_guard<std::mutex> l(h->mu);
+    if (!h->detached) return Err(TruncateLocked(h.get(), size));
   }
   Result<client::FileInfo> info = fs_->GetStatus(ap);
   if (!info.ok()) return Err(info.status());

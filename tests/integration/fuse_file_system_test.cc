@@ -541,5 +541,21 @@ TEST_F(FuseFileSystemTest, CreateWithoutExclOpensAFileAnotherClientMade) {
   EXPECT_EQ(AlluxioRead("/e"), "mine");
 }
 
+// truncate(2) by path went through any handle of the path, also one whose file had been deleted
+// (or whose data was lost), leaving the file now at the path unchanged.
+TEST_F(FuseFileSystemTest, TruncateByPathIgnoresHandlesOfADeletedFile) {
+  CreateFile("/t", "old");
+  OpenFile* f = nullptr;
+  bool keep = false;
+  ASSERT_EQ(fs_->Open("/t", O_WRONLY | O_APPEND, &f, &keep), 0);
+  ASSERT_EQ(fs_->Write(f, "!", 1, 3), 1);
+  ASSERT_EQ(fs_->Unlink("/t"), 0);
+  CreateFile("/t", "0123456789");
+  ASSERT_EQ(fs_->Truncate("/t", 4, nullptr), 0);
+  EXPECT_EQ(AlluxioRead("/t"), "0123");
+  EXPECT_EQ(fs_->Release(f), 0);
+  EXPECT_EQ(AlluxioRead("/t"), "0123");
+}
+
 }  // namespace
 }  // namespace alluxio
