@@ -121,6 +121,31 @@ Status FileInStream::CacheOnWorker(const ::alluxio::grpc::WorkerNetAddress& work
           fmt::format("Cache of block {} on {}", BlockId(index), internal::WorkerKey(worker)));
 }
 
+void FileInStream::PassiveCache(int64_t index, const ::alluxio::grpc::WorkerNetAddress& source) {
+  // As Alluxio: a block read from another host's worker is copied into this host's worker, in
+  // the background (best effort), unless the read type caches nothing.
+  if (!ctx_->options().passive_cache || type_ == ::alluxio::grpc::NO_CACHE ||
+      ctx_->IsLocal(source) || !passively_cached_.insert(index).second) {
+    return;
+  }
+  Result<std::vector<internal::WorkerEntry>> workers = ctx_->Workers(false);
+  if (!workers.ok()) return;
+  for (const internal::WorkerEntry& w : *workers) {
+    if (!w.local) continue;
+    pb::AsyncCacheRequest req;
+    req.set_block_id(BlockId(index));
+    req.set_source_host(source.host());
+    req.set_source_port(source.rpc_port());
+    req.set_length(BlockLength(index));
+    if (info_.persisted()) *req.mutable_open_ufs_block_options() = UfsBlockOptions(index);
+    pb::AsyncCacheResponse resp;
+    ::grpc::ClientContext call;
+    ctx_->PrepareDataCall(&call);
+    ctx_->Worker(w.address)->AsyncCache(&call, req, &resp);  // best effort
+    return;
+  }
+}
+
 Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int64_t offset,
                                                              int64_t max_length) {
   const int64_t block_id = BlockId(index);
@@ -157,7 +182,10 @@ Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int6
       req.set_length(range);
       req.set_promote(promote);
       auto remote = internal::RemoteBlockReader::Open(ctx_.get(), loc.worker_address(), req);
-      if (remote.ok()) return std::unique_ptr<BlockReader>(std::move(*remote));
+      if (remote.ok()) {
+        PassiveCache(index, loc.worker_address());
+        return std::unique_ptr<BlockReader>(std::move(*remote));
+      }
       last = remote.status();
       failed_workers_.insert(key);
     }

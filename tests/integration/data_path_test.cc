@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "alluxio/grpc/block_master.grpc.pb.h"
+#include "alluxio/grpc/block_worker.grpc.pb.h"
 #include "common/block_id.h"
 #include "tests/minicluster/mini_cluster.h"
 #include "tests/minicluster/test_util.h"
@@ -493,6 +494,67 @@ TEST(SafeModeTest, WorkerListIsRefusedUntilTheWaitTimeEnds) {
   auto back = ReadFile(cluster->client(), "/after-safe-mode");
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(*back, data);
+}
+
+// Passive caching (AsyncCache with a source worker, Alluxio's way of copying a block a client
+// read remotely into its local worker): the other worker copies the block from the source with
+// ReadBlock, reports it, and serves it once the source is gone. Requests without a source port or
+// length are refused.
+TEST_F(DataPathTest, AsyncCacheCopiesABlockFromAnotherWorker) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 2;
+  StartCluster(std::move(o));
+  std::string data = RandomBytes(kBlockSize + 1000, 9);
+  ASSERT_TRUE(WriteFile(fs_, "/p/f", data, ::alluxio::grpc::MUST_CACHE).ok());
+  const int holder = HolderOf(cluster_.get(), "/p/f", 0);
+  ASSERT_GE(holder, 0);
+  const int other = 1 - holder;
+  auto st = fs_->GetStatus("/p/f");
+  ASSERT_TRUE(st.ok());
+  const int64_t block = st->block_ids(0);
+  auto stub = ::alluxio::grpc::block::BlockWorker::NewStub(
+      ::grpc::CreateChannel(fmt::format("127.0.0.1:{}", cluster_->worker(other)->rpc_port()),
+                            ::grpc::InsecureChannelCredentials()));
+  ::alluxio::grpc::block::AsyncCacheRequest req;
+  req.set_block_id(block);
+  req.set_source_host("127.0.0.1");
+  {
+    ::grpc::ClientContext ctx;
+    ::alluxio::grpc::block::AsyncCacheResponse resp;
+    EXPECT_EQ(stub->AsyncCache(&ctx, req, &resp).error_code(),
+              ::grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  req.set_source_port(cluster_->worker(holder)->rpc_port());
+  req.set_length(kBlockSize);
+  {
+    ::grpc::ClientContext ctx;
+    ::alluxio::grpc::block::AsyncCacheResponse resp;
+    ASSERT_TRUE(stub->AsyncCache(&ctx, req, &resp).ok());
+  }
+  worker::BlockStore* store = cluster_->worker(other)->block_store();
+  ASSERT_TRUE(WaitFor([&] { return store->HasBlock(block); }, 20000));
+  // The master learns of the copy; with the source gone the block is read from the copy.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto info = fs_->GetBlockInfo(block);
+        return info.ok() && info->locations_size() == 2;
+      },
+      20000));
+  ASSERT_TRUE(cluster_->StopWorker(holder).ok());
+  client::fsopts::OpenFilePOptions no_cache;
+  no_cache.set_read_type(::alluxio::grpc::NO_CACHE);
+  // Block 1 was only on the stopped worker (MUST_CACHE): reading it fails, but block 0 is whole.
+  auto in = fs_->Open("/p/f", no_cache);
+  ASSERT_TRUE(in.ok()) << in.status();
+  std::string first(static_cast<size_t>(kBlockSize), '\0');
+  size_t pos = 0;
+  while (pos < first.size()) {
+    auto n = (*in)->Read(first.data() + pos, first.size() - pos);
+    ASSERT_TRUE(n.ok()) << n.status();
+    ASSERT_GT(*n, 0u);
+    pos += *n;
+  }
+  EXPECT_TRUE(first == data.substr(0, static_cast<size_t>(kBlockSize)));
 }
 
 }  // namespace

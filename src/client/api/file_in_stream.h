@@ -62,6 +62,8 @@ class FileInStream {
   // Asks `worker` to cache block `index` from the UFS: before returning, or (`async`) in the
   // background.
   Status CacheOnWorker(const ::alluxio::grpc::WorkerNetAddress& worker, int64_t index, bool async);
+  // Passive caching: asks this host's worker to copy block `index`, just opened on `source`.
+  void PassiveCache(int64_t index, const ::alluxio::grpc::WorkerNetAddress& source);
   // Opens a reader of block `index` from `offset`, choosing the source. A remote reader covers
   // `max_length` bytes (-1: to the block's end).
   Result<std::unique_ptr<internal::BlockReader>> OpenBlock(int64_t index, int64_t offset,
@@ -93,6 +95,7 @@ class FileInStream {
   int64_t positional_next_ = -1;          // where the last positioned read ended
   std::set<std::string> failed_workers_;  // workers that failed during this stream
   bool refreshed_ = false;                // info_ re-read from the master once
+  std::set<int64_t> passively_cached_;    // blocks this stream asked the local worker to copy
   int64_t prefetched_ = -1;               // last block index the local worker was asked to prefetch
 };
 

@@ -34,6 +34,7 @@ Result<DataOptions> DataOptions::FromConfiguration(const conf::Configuration& co
                    conf.GetDurationMs(k::kUserFilePersistenceInitialWaitTime));
   ASSIGN_OR_RETURN(o.worker_list_refresh_ms, conf.GetDurationMs(k::kUserWorkerListRefreshInterval));
   ASSIGN_OR_RETURN(o.short_circuit, conf.GetBool(k::kUserShortCircuitEnabled));
+  ASSIGN_OR_RETURN(o.passive_cache, conf.GetBool(k::kUserFilePassiveCacheEnabled));
   for (auto [key, name] : {std::pair{&k::kUserStreamingReaderChunkSizeBytes, "reader"},
                            std::pair{&k::kUserStreamingWriterChunkSizeBytes, "writer"}}) {
     ASSIGN_OR_RETURN(int64_t v, conf.GetBytes(*key));

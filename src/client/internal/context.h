@@ -38,6 +38,9 @@ struct DataOptions {
   int64_t persistence_wait_ms = 0;
   int64_t worker_list_refresh_ms = 2 * 60 * 1000;
   bool short_circuit = true;
+  // alluxio.user.file.passive.cache.enabled: a block read from another host's worker is copied
+  // into this host's worker (AsyncCache with the source worker).
+  bool passive_cache = true;
   ::alluxio::grpc::WritePType write_type = ::alluxio::grpc::ASYNC_THROUGH;
   ::alluxio::grpc::ReadPType read_type = ::alluxio::grpc::CACHE;
   bool round_robin_writes = false;  // RoundRobinPolicy instead of LocalFirstPolicy

@@ -499,11 +499,22 @@ Status BlockWorkerService::CreateLocal(
 ::grpc::Status BlockWorkerService::AsyncCache(::grpc::ServerContext*,
                                               const gb::AsyncCacheRequest* req,
                                               gb::AsyncCacheResponse*) {
-  if (!req->has_open_ufs_block_options()) {
-    return rpc::ToGrpcStatus(UnimplementedError(
-        "AsyncCache from another worker is not supported; give open_ufs_block_options"));
-  }
   // Best effort, as in Alluxio: a request that cannot be queued is dropped.
+  if (req->has_source_host() && !req->source_host().empty()) {
+    // Passive caching: a client read the block from the source worker and wants a copy here.
+    if (!req->has_length() || req->length() < 0 || !req->has_source_port()) {
+      return rpc::ToGrpcStatus(
+          InvalidArgumentError("AsyncCache from a worker needs source_port and the block length"));
+    }
+    cacher_->SubmitFromWorker(req->block_id(), req->length(),
+                              fmt::format("{}:{}", req->source_host(), req->source_port()));
+    return ::grpc::Status::OK;
+  }
+  if (!req->has_open_ufs_block_options()) {
+    return rpc::ToGrpcStatus(InvalidArgumentError(
+        "AsyncCache needs a source worker (source_host, source_port, length) or "
+        "open_ufs_block_options"));
+  }
   cacher_->Submit(req->block_id(), req->open_ufs_block_options());
   return ::grpc::Status::OK;
 }

@@ -3,12 +3,19 @@
 
 #include <fcntl.h>
 
+#include <grpcpp/grpcpp.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cstring>
 #include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "alluxio/grpc/block_worker.grpc.pb.h"
+#include "rpc/channel.h"
+#include "rpc/grpc_status.h"
 #include "worker/internal/posix_file.h"
 #include "worker/internal/session.h"
 
@@ -181,6 +188,24 @@ Status UfsBlockCacher::CacheNow(BlockId block_id, const grpc::block::OpenUfsBloc
   RETURN_IF_ERROR(UfsManager::CheckFingerprint(ufs.get(), path, options.ufs_fingerprint()));
   ASSIGN_OR_RETURN(std::unique_ptr<ufs::UfsInputStream> in, ufs->Open(path));
 
+  return Copy(
+      block_id, length,
+      [&](int64_t pos, char* buf, size_t n) -> Result<size_t> {
+        ASSIGN_OR_RETURN(size_t got, in->PRead(options.offset_in_file() + pos, buf, n));
+        if (got < n) {
+          return DataLossError(fmt::format(
+              "UFS file {} ends at {} bytes, inside block {} (expected {} bytes from offset {})",
+              path, options.offset_in_file() + pos + static_cast<int64_t>(got), block_id, length,
+              options.offset_in_file()));
+        }
+        return got;
+      },
+      path);
+}
+
+Status UfsBlockCacher::Copy(BlockId block_id, int64_t length,
+                            const std::function<Result<size_t>(int64_t, char*, size_t)>& read,
+                            const std::string& what) {
   internal::SessionScope session(store_);
   BlockLocationHint hint;
   hint.tier_alias = top_tier_;
@@ -188,7 +213,7 @@ Status UfsBlockCacher::CacheNow(BlockId block_id, const grpc::block::OpenUfsBloc
   if (temp.status().code() == StatusCode::kAlreadyExists) return Status();  // cached meanwhile
   if (!temp.ok()) return temp.status();
   ASSIGN_OR_RETURN(internal::PosixFile file, internal::PosixFile::Open(*temp, O_WRONLY));
-  const size_t piece = static_cast<size_t>(std::min(length, piece_bytes_));
+  const size_t piece = static_cast<size_t>(std::max<int64_t>(std::min(length, piece_bytes_), 1));
   std::unique_ptr<char[]> bufs[2] = {std::make_unique_for_overwrite<char[]>(piece),
                                      std::make_unique_for_overwrite<char[]>(piece)};
   {
@@ -196,12 +221,10 @@ Status UfsBlockCacher::CacheNow(BlockId block_id, const grpc::block::OpenUfsBloc
     for (int64_t pos = 0, i = 0; pos < length; ++i) {
       char* buf = bufs[i % 2].get();
       size_t n = static_cast<size_t>(std::min(length - pos, piece_bytes_));
-      ASSIGN_OR_RETURN(size_t got, in->PRead(options.offset_in_file() + pos, buf, n));
+      ASSIGN_OR_RETURN(size_t got, read(pos, buf, n));
       if (got < n) {
-        return DataLossError(fmt::format(
-            "UFS file {} ends at {} bytes, inside block {} (expected {} bytes from offset {})",
-            path, options.offset_in_file() + pos + static_cast<int64_t>(got), block_id, length,
-            options.offset_in_file()));
+        return DataLossError(fmt::format("{} ended inside block {} at offset {} (of {})", what,
+                                         block_id, pos + static_cast<int64_t>(got), length));
       }
       RETURN_IF_ERROR(writer.Write(pos, std::string_view(buf, n)));
       pos += static_cast<int64_t>(n);
@@ -211,6 +234,75 @@ Status UfsBlockCacher::CacheNow(BlockId block_id, const grpc::block::OpenUfsBloc
   RETURN_IF_ERROR(file.Close());
   // On any early return above the session's end aborts the temp block.
   return store_->CommitBlock(session.id(), block_id);
+}
+
+bool UfsBlockCacher::SubmitFromWorker(BlockId block_id, int64_t length, const std::string& source) {
+  if (length < 0 || store_->HasBlock(block_id) || !TryClaim(block_id, Claimant::kBackground)) {
+    return false;
+  }
+  bool queued = pool_->TrySubmit([this, block_id, length, source] {
+    Status s = CacheFromWorker(block_id, length, source);
+    Release(block_id);
+    if (!s.ok()) {
+      spdlog::warn("Failed to cache block {} from worker {}: {}", block_id, source, s.ToString());
+    }
+  });
+  if (!queued) Release(block_id);
+  return queued;
+}
+
+Status UfsBlockCacher::CacheFromWorker(BlockId block_id, int64_t length,
+                                       const std::string& source) {
+  if (store_->HasBlock(block_id)) return Status();
+  if (length < 0) return InvalidArgumentError(fmt::format("Invalid block size {}", length));
+  auto stub = grpc::block::BlockWorker::NewStub(rpc::CreateChannel(source));
+  ::grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
+  auto stream = stub->ReadBlock(&ctx);
+  grpc::block::ReadRequest req;
+  req.set_block_id(block_id);
+  req.set_offset(0);
+  req.set_length(length);
+  req.set_chunk_size(1 << 20);
+  const std::string what = fmt::format("the stream of block {} from worker {}", block_id, source);
+  if (!stream->Write(req)) {
+    return rpc::FromGrpcStatus(stream->Finish()).WithContext(what);
+  }
+  std::string pending;
+  size_t pending_at = 0;
+  bool ended = false;
+  Status s = Copy(
+      block_id, length,
+      [&](int64_t, char* buf, size_t n) -> Result<size_t> {
+        size_t done = 0;
+        while (done < n) {
+          if (pending_at == pending.size()) {
+            grpc::block::ReadResponse resp;
+            if (!stream->Read(&resp)) {
+              ended = true;
+              Status st = rpc::FromGrpcStatus(stream->Finish());
+              if (!st.ok()) return st.WithContext(what);
+              return done;
+            }
+            pending = std::move(*resp.mutable_chunk()->mutable_data());
+            pending_at = 0;
+            continue;
+          }
+          size_t take = std::min(n - done, pending.size() - pending_at);
+          std::memcpy(buf + done, pending.data() + pending_at, take);
+          pending_at += take;
+          done += take;
+        }
+        return done;
+      },
+      what);
+  if (!ended) {
+    if (!s.ok()) ctx.TryCancel();
+    stream->WritesDone();
+    Status fin = rpc::FromGrpcStatus(stream->Finish());
+    if (s.ok() && !fin.ok()) s = fin.WithContext(what);
+  }
+  return s;
 }
 
 }  // namespace alluxio::worker

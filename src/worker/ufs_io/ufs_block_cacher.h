@@ -20,6 +20,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -68,6 +69,13 @@ class UfsBlockCacher {
   Status CacheWaiting(BlockId block_id, const grpc::block::OpenUfsBlockOptions& options,
                       std::chrono::system_clock::time_point deadline);
 
+  // Passive caching (AsyncCache with a source worker): queues a background copy of the block
+  // (`length` bytes) read from the worker at `source` ("host:port") with ReadBlock. Same claims
+  // and queue as Submit; false when not needed or not possible now.
+  bool SubmitFromWorker(BlockId block_id, int64_t length, const std::string& source);
+  // The copy itself, on the calling thread (the caller holds no claim).
+  Status CacheFromWorker(BlockId block_id, int64_t length, const std::string& source);
+
   // Callers blocked in CacheWaiting right now (for tests).
   int waiting() const;
 
@@ -77,6 +85,12 @@ class UfsBlockCacher {
   void Stop();
 
  private:
+  // Writes `length` bytes into a new block of the top tier, reading them with `read`
+  // (block-relative position, buffer, size -> bytes read) one piece behind the writes.
+  Status Copy(BlockId block_id, int64_t length,
+              const std::function<Result<size_t>(int64_t, char*, size_t)>& read,
+              const std::string& what);
+
   BlockStore* const store_;
   UfsManager* const ufs_;
   const std::string top_tier_;
