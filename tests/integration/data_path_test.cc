@@ -557,5 +557,21 @@ TEST_F(DataPathTest, AsyncCacheCopiesABlockFromAnotherWorker) {
   EXPECT_TRUE(first == data.substr(0, static_cast<size_t>(kBlockSize)));
 }
 
+// The longest file name (255 bytes) is written through to the local UFS: the worker's
+// temporary UFS name stays within NAME_MAX.
+TEST_F(DataPathTest, LongestNamesAreWrittenThrough) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  StartCluster(std::move(o));
+  const std::string name(255, 'n');
+  std::string data = RandomBytes(1000, 3);
+  Status s = WriteFile(fs_, "/long/" + name, data, ::alluxio::grpc::CACHE_THROUGH);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_TRUE(std::filesystem::exists(cluster_->ufs_root() + "/long/" + name));
+  auto back = ReadFile(fs_, "/long/" + name);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, data);
+}
+
 }  // namespace
 }  // namespace alluxio

@@ -316,10 +316,10 @@ expect "open(O_CREAT|O_TRUNC) of a file another client made since" \
 expect "... replaced its contents" test "$(T "$A" fs cat /late.txt)" == mine
 
 # ---- rewriting a file with a long name (the commit's temporary name is fixed-length) -------------
-# 225 bytes: the longest name the local UFS writes (its own temporary name adds 30 bytes); the
-# commit's temporary name used to add 31.
-long=$MNT/$(printf 'n%.0s' $(seq 1 225))
-expect "create a 225-byte name" T bash -c 'echo first >"$1"' _ "$long"
+# 255 bytes, the longest name there is: the commit's temporary name used to add 31 bytes, and the
+# worker's temporary UFS name 30.
+long=$MNT/$(printf 'n%.0s' $(seq 1 255))
+expect "create a 255-byte name" T bash -c 'echo first >"$1"' _ "$long"
 expect "append to it" T bash -c 'echo second >>"$1"' _ "$long"
 expect "... both lines there" test "$(T cat "$long")" == $'first\nsecond'
 expect "no commit temporaries left" test -z "$(ls -A "$MNT" | grep '^\.alluxio-fuse-')"

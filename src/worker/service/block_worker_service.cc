@@ -78,8 +78,12 @@ class ClaimGuard {
 
 std::string UfsTempName(const std::string& name) {
   thread_local std::mt19937_64 rng(std::random_device{}());
-  // The local UFS hides names of this shape from listings (an in-progress write).
-  return fmt::format(".{}.alluxio.{:016x}.tmp", name, rng());
+  // The local UFS hides names of this shape from listings (an in-progress write). The name is
+  // cut short so that the whole stays within NAME_MAX (255 bytes) for the longest names.
+  constexpr size_t kOverhead = 1 + 9 + 16 + 4;  // ".", ".alluxio.", the token, ".tmp"
+  std::string_view base(name);
+  if (base.size() > 255 - kOverhead) base = base.substr(0, 255 - kOverhead);
+  return fmt::format(".{}.alluxio.{:016x}.tmp", base, rng());
 }
 
 // The bytes of a slice made by ::grpc::Slice(n), to fill before it is sent. Such a slice is gRPC's
