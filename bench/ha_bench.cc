@@ -289,9 +289,9 @@ int main(int argc, char** argv) {
     } else if (a == "--persist") {
       o.persist = true;
     } else {
-      std::fprintf(
-          stderr,
-          "usage: ha_bench [--rounds=20] [--threads=16] [--seconds=3] [--election_ms=300] [--persist]\n");
+      std::fprintf(stderr,
+                   "usage: ha_bench [--rounds=20] [--threads=16] [--seconds=3] [--election_ms=300] "
+                   "[--persist]\n");
       return 2;
     }
   }

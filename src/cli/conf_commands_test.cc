@@ -124,8 +124,9 @@ TEST_F(ConfCommandsTest, GetConfUnitConvertsDurations) {
 TEST_F(ConfCommandsTest, GetConfUnitOnValueThatIsNoQuantityFails) {
   EXPECT_EQ(GetConf({"--unit", "MB", "alluxio.master.journal.type"}), 1);
   EXPECT_THAT(out_.str(), StartsWith("usage: getConf"));
-  EXPECT_THAT(err_.str(),
-              StartsWith("alluxio.master.journal.type value 'EMBEDDED' cannot be converted to MB\n"));
+  EXPECT_THAT(
+      err_.str(),
+      StartsWith("alluxio.master.journal.type value 'EMBEDDED' cannot be converted to MB\n"));
   EXPECT_EQ(GetConf({"--unit", "S", "alluxio.user.block.size.bytes.default"}), 1);
   EXPECT_THAT(err_.str(), HasSubstr("value '64MB' cannot be converted to S"));
 }
