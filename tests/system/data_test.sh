@@ -9,25 +9,13 @@ set -u -o pipefail
 # shellcheck source=tests/system/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SRC=$(cd "${1:?usage: data_test.sh <source dir> <binary dir>}" && pwd)
-BUILD=$(cd "${2:?usage: data_test.sh <source dir> <binary dir>}" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/alluxio-data-test-XXXXXX") || exit 1
-RAM=$(mktemp -d /dev/shm/alluxio-data-test-XXXXXX) || exit 1
-mkdir -p "$WORK/conf"
-export ALLUXIO_HOME=$SRC ALLUXIO_BIN_DIR=$BUILD/bin ALLUXIO_CONF_DIR=$WORK/conf
-unset ALLUXIO_LOGS_DIR ALLUXIO_MASTER_HOSTNAME ALLUXIO_MASTER_MOUNT_TABLE_ROOT_UFS
-A=$SRC/bin/alluxio
+init_system_test data-test "$@"
 FAILED=0
 
 finish() {
-  "$SRC/bin/alluxio-stop.sh" local >/dev/null 2>&1
-  for p in "$WORK"/run/*.pid; do [[ -f "$p" ]] && kill -9 "$(cat "$p")" 2>/dev/null; done
-  if (( FAILED > 0 )); then
-    echo "Kept $WORK (logs in $WORK/logs)"
-  else
-    rm -rf "$WORK"
-  fi
-  rm -rf "$RAM"
+  "$STOP" local >/dev/null 2>&1
+  kill_pid_files "$WORK"
+  remove_work
 }
 trap finish EXIT
 

@@ -12,17 +12,11 @@ set -u -o pipefail
 # shellcheck source=tests/system/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SRC=$(cd "${1:?usage: fuse_test.sh <source dir> <binary dir>}" && pwd)
-BUILD=$(cd "${2:?usage: fuse_test.sh <source dir> <binary dir>}" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/alluxio-fuse-test-XXXXXX") || exit 1
-RAM=$(mktemp -d /dev/shm/alluxio-fuse-test-XXXXXX) || exit 1
+init_system_test fuse-test "$@"
 chmod 755 "$WORK"  # nobody must reach the mount point for the permission checks
 MNT=$WORK/mnt
 LOCAL=$WORK/local
-mkdir -p "$WORK/conf" "$MNT" "$LOCAL" "$WORK/staging"
-export ALLUXIO_HOME=$SRC ALLUXIO_BIN_DIR=$BUILD/bin ALLUXIO_CONF_DIR=$WORK/conf
-unset ALLUXIO_LOGS_DIR ALLUXIO_MASTER_HOSTNAME ALLUXIO_MASTER_MOUNT_TABLE_ROOT_UFS
-A=$SRC/bin/alluxio
+mkdir -p "$MNT" "$LOCAL" "$WORK/staging"
 F=$SRC/bin/alluxio-fuse
 FAILED=0
 HOLDER=""
@@ -36,16 +30,11 @@ finish() {
   [[ -n "$HOLDER" ]] && kill "$HOLDER" 2>/dev/null
   mounted "$MNT" && { fusermount3 -uz "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null; }
   for p in "$WORK"/run/alluxio-fuse-*.pid; do [[ -f "$p" ]] && kill -9 "$(cat "$p")" 2>/dev/null; done
-  "$SRC/bin/alluxio-stop.sh" worker >/dev/null 2>&1
-  "$SRC/bin/alluxio-stop.sh" master >/dev/null 2>&1
-  for p in "$WORK"/run/*.pid; do [[ -f "$p" ]] && kill -9 "$(cat "$p")" 2>/dev/null; done
-  if ((FAILED > 0)); then
-    echo "Kept $WORK (logs in $WORK/logs)"
-    tail -n 20 "$WORK/logs/fuse.log" 2>/dev/null
-  else
-    rm -rf "$WORK"
-  fi
-  rm -rf "$RAM"
+  "$STOP" worker >/dev/null 2>&1
+  "$STOP" master >/dev/null 2>&1
+  kill_pid_files "$WORK"
+  ((FAILED > 0)) && tail -n 20 "$WORK/logs/fuse.log" 2>/dev/null
+  remove_work
 }
 trap finish EXIT
 

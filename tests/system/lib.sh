@@ -4,6 +4,44 @@
 PASSED=${PASSED:-0}
 FAILED=${FAILED:-0}
 
+# init_system_test NAME SRC_DIR BUILD_DIR: the common start of a system test. Sets SRC and BUILD
+# (absolute), a temporary WORK dir (with WORK/conf) and RAM dir (in /dev/shm) named after NAME, the
+# environment the scripts read (ALLUXIO_HOME, ALLUXIO_BIN_DIR, ALLUXIO_CONF_DIR=WORK/conf; the
+# machine's own overrides unset), and A, START, STOP for bin/alluxio, alluxio-start.sh and
+# alluxio-stop.sh.
+init_system_test() {
+  local name=$1
+  SRC=$(cd "${2:?usage: $name.sh <source dir> <binary dir>}" && pwd) || exit 2
+  BUILD=$(cd "${3:?usage: $name.sh <source dir> <binary dir>}" && pwd) || exit 2
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/alluxio-$name-XXXXXX") || exit 1
+  RAM=$(mktemp -d "/dev/shm/alluxio-$name-XXXXXX") || exit 1
+  mkdir -p "$WORK/conf"
+  export ALLUXIO_HOME=$SRC ALLUXIO_BIN_DIR=$BUILD/bin ALLUXIO_CONF_DIR=$WORK/conf
+  unset ALLUXIO_LOGS_DIR ALLUXIO_MASTER_HOSTNAME ALLUXIO_MASTER_MOUNT_TABLE_ROOT_UFS
+  A=$SRC/bin/alluxio
+  START=$SRC/bin/alluxio-start.sh
+  STOP=$SRC/bin/alluxio-stop.sh
+}
+
+# kill_pid_files DIR...: kill -9 of every process with a pid file in DIR/run (leftovers).
+kill_pid_files() {
+  local d p
+  for d in "$@"; do
+    for p in "$d"/run/*.pid; do [[ -f "$p" ]] && kill -9 "$(cat "$p")" 2>/dev/null; done
+  done
+}
+
+# remove_work [KEEP]: deletes WORK unless a check failed or KEEP is 1 (then says where it is);
+# deletes RAM in any case.
+remove_work() {
+  if ((FAILED > 0)) || [[ "${1:-}" == 1 ]]; then
+    echo "Kept $WORK (logs in $WORK/logs)"
+  else
+    rm -rf "$WORK"
+  fi
+  rm -rf "$RAM"
+}
+
 # A TCP port free on 127.0.0.1 right now.
 pick_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

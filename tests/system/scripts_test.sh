@@ -13,18 +13,10 @@ set -u -o pipefail
 # shellcheck source=tests/system/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SRC=$(cd "${1:?usage: scripts_test.sh <source dir> <binary dir>}" && pwd)
-BUILD=$(cd "${2:?usage: scripts_test.sh <source dir> <binary dir>}" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/alluxio-scripts-test-XXXXXX") || exit 1
-RAM=$(mktemp -d /dev/shm/alluxio-scripts-test-XXXXXX) || exit 1
+init_system_test scripts-test "$@"
 WORK2=$WORK/other
 CACHE=$WORK/cache
-mkdir -p "$WORK/conf" "$WORK/t" "$WORK2/conf"
-export ALLUXIO_HOME=$SRC ALLUXIO_BIN_DIR=$BUILD/bin ALLUXIO_CONF_DIR=$WORK/conf
-unset ALLUXIO_LOGS_DIR ALLUXIO_MASTER_HOSTNAME ALLUXIO_MASTER_MOUNT_TABLE_ROOT_UFS
-A=$SRC/bin/alluxio
-START=$SRC/bin/alluxio-start.sh
-STOP=$SRC/bin/alluxio-stop.sh
+mkdir -p "$WORK/t" "$WORK2/conf"
 HOST=$(hostname)
 FQDN=$(hostname -f 2>/dev/null || hostname)
 PASSED=0
@@ -33,13 +25,8 @@ FAILED=0
 finish() {
   "$STOP" local >/dev/null 2>&1
   ALLUXIO_CONF_DIR=$WORK2/conf "$STOP" local >/dev/null 2>&1
-  for p in "$WORK"/run/*.pid "$WORK2"/run/*.pid; do [[ -f "$p" ]] && kill -9 "$(cat "$p")" 2>/dev/null; done
-  if ((FAILED > 0)) || [[ "${SCRIPTS_TEST_KEEP:-}" == 1 ]]; then
-    echo "Kept $WORK (logs in $WORK/logs)"
-  else
-    rm -rf "$WORK"
-  fi
-  rm -rf "$RAM"
+  kill_pid_files "$WORK" "$WORK2"
+  remove_work "${SCRIPTS_TEST_KEEP:-}"
 }
 trap finish EXIT
 

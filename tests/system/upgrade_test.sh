@@ -17,30 +17,17 @@ set -u -o pipefail
 # shellcheck source=tests/system/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SRC=$(cd "${1:?usage: upgrade_test.sh <source dir> <binary dir>}" && pwd)
-BUILD=$(cd "${2:?usage: upgrade_test.sh <source dir> <binary dir>}" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/alluxio-upgrade-test-XXXXXX") || exit 1
-RAM=$(mktemp -d /dev/shm/alluxio-upgrade-test-XXXXXX) || exit 1
+init_system_test upgrade-test "$@"
 CACHE=$WORK/cache
 MOUNTED=$WORK/other-ufs
-mkdir -p "$WORK/conf" "$MOUNTED/logs"
-export ALLUXIO_HOME=$SRC ALLUXIO_BIN_DIR=$BUILD/bin ALLUXIO_CONF_DIR=$WORK/conf
-unset ALLUXIO_LOGS_DIR ALLUXIO_MASTER_HOSTNAME ALLUXIO_MASTER_MOUNT_TABLE_ROOT_UFS
-A=$SRC/bin/alluxio
-START=$SRC/bin/alluxio-start.sh
-STOP=$SRC/bin/alluxio-stop.sh
+mkdir -p "$MOUNTED/logs"
 FAILED=0
 PASSED=0
 
 finish() {
   "$STOP" all >/dev/null 2>&1
-  for p in "$WORK"/run/*.pid; do [[ -f "$p" ]] && kill -9 "$(cat "$p")" 2>/dev/null; done
-  if ((FAILED > 0)) || [[ "${UPGRADE_TEST_KEEP:-}" == 1 ]]; then
-    echo "Kept $WORK (logs in $WORK/logs)"
-  else
-    rm -rf "$WORK"
-  fi
-  rm -rf "$RAM"
+  kill_pid_files "$WORK"
+  remove_work "${UPGRADE_TEST_KEEP:-}"
 }
 trap finish EXIT
 
