@@ -175,6 +175,39 @@ std::string_view BackupStateName(BackupState state) {
   return "None";
 }
 
+grpc::meta::BackupPStatus BackupStatusToProto(const BackupStatus& s) {
+  grpc::meta::BackupPStatus p;
+  p.set_backup_id(s.id);
+  p.set_backup_state(static_cast<grpc::meta::BackupState>(static_cast<int>(s.state)));
+  p.set_backup_host(s.host);
+  if (!s.uri.empty()) p.set_backup_uri(s.uri);
+  p.set_entry_count(s.entry_count);
+  if (s.state == BackupState::kFailed) p.set_backup_error(s.error.ToString());
+  return p;
+}
+
+BackupStatus BackupStatusFromProto(const grpc::meta::BackupPStatus& p) {
+  BackupStatus s;
+  s.id = p.backup_id();
+  s.state = static_cast<BackupState>(p.backup_state());
+  s.host = p.backup_host();
+  s.uri = p.backup_uri();
+  s.entry_count = p.entry_count();
+  if (s.state == BackupState::kFailed) {
+    const std::string& text = p.backup_error();
+    s.error = UnknownError(text.empty() ? "Backup failed" : text);
+    for (int c = 1; c <= 16; ++c) {
+      auto code = static_cast<StatusCode>(c);
+      std::string prefix = std::string(StatusCodeName(code)) + ": ";
+      if (text.rfind(prefix, 0) == 0) {
+        s.error = Status(code, text.substr(prefix.size()));
+        break;
+      }
+    }
+  }
+  return s;
+}
+
 Result<BackupManagerOptions> BackupManagerOptions::FromConfiguration(
     const conf::Configuration& conf, const std::string& hostname) {
   BackupManagerOptions o;

@@ -44,6 +44,7 @@
 #include <thread>
 #include <vector>
 
+#include "alluxio/grpc/meta_master.pb.h"
 #include "common/conf/configuration.h"
 #include "journal/backup/backup_format.h"
 #include "journal/journal.h"
@@ -70,6 +71,11 @@ struct BackupStatus {
   int64_t entry_count = 0;
   Status error;  // when kFailed
 };
+
+// BackupStatus <-> BackupPStatus (GetBackupStatus replies and delegation reports). The error
+// travels as Status::ToString() text ("FAILED_PRECONDITION: ...") and comes back with its code.
+grpc::meta::BackupPStatus BackupStatusToProto(const BackupStatus& status);
+BackupStatus BackupStatusFromProto(const grpc::meta::BackupPStatus& proto);
 
 struct BackupRequest {
   // A path in the root UFS (or on the local disk with `local`); empty: the configured directory.

@@ -29,17 +29,6 @@ int64_t NowMs() {
       .count();
 }
 
-meta::BackupPStatus ToProto(const BackupStatus& s) {
-  meta::BackupPStatus p;
-  p.set_backup_id(s.id);
-  p.set_backup_state(static_cast<meta::BackupState>(static_cast<int>(s.state)));
-  p.set_backup_host(s.host);
-  if (!s.uri.empty()) p.set_backup_uri(s.uri);
-  p.set_entry_count(s.entry_count);
-  if (s.state == BackupState::kFailed) p.set_backup_error(s.error.ToString());
-  return p;
-}
-
 DelegatedBackup FromProto(const meta::DelegatedBackupRequest& p) {
   DelegatedBackup d;
   d.id = p.backup_id();
@@ -168,7 +157,7 @@ bool BackupWorkerRole::Connect(const std::string& address) {
     DelegatedBackup d = FromProto(m.request());
     auto report = [link](const BackupStatus& s) {
       meta::BackupWorkerMessage msg;
-      *msg.mutable_status() = ToProto(s);
+      *msg.mutable_status() = BackupStatusToProto(s);
       return link->Write(msg);
     };
     std::unique_lock<std::mutex> l(mu_);

@@ -29,19 +29,6 @@ namespace alluxio::master {
   return ::grpc::Status::OK;
 }
 
-namespace {
-
-void ToProto(const BackupStatus& s, grpc::meta::BackupPStatus* out) {
-  out->set_backup_id(s.id);
-  out->set_backup_state(static_cast<grpc::meta::BackupState>(static_cast<int>(s.state)));
-  out->set_backup_host(s.host);
-  if (!s.uri.empty()) out->set_backup_uri(s.uri);
-  out->set_entry_count(s.entry_count);
-  if (s.state == BackupState::kFailed) out->set_backup_error(s.error.ToString());
-}
-
-}  // namespace
-
 ::grpc::Status MetaMasterService::Backup(::grpc::ServerContext*,
                                          const grpc::meta::BackupPRequest* req,
                                          grpc::meta::BackupPStatus* resp) {
@@ -57,7 +44,7 @@ void ToProto(const BackupStatus& s, grpc::meta::BackupPStatus* out) {
   if (!s.ok()) return rpc::ToGrpcStatus(s.status());
   // A synchronous backup that failed fails the call, as in Alluxio.
   if (!r.run_async && s->state == BackupState::kFailed) return rpc::ToGrpcStatus(s->error);
-  ToProto(*s, resp);
+  *resp = BackupStatusToProto(*s);
   return ::grpc::Status::OK;
 }
 
@@ -68,23 +55,9 @@ void ToProto(const BackupStatus& s, grpc::meta::BackupPStatus* out) {
   if (m == nullptr) return rpc::ToGrpcStatus(UnavailableError("The master is not started"));
   Result<BackupStatus> s = m->GetStatus(req->backup_id());
   if (!s.ok()) return rpc::ToGrpcStatus(s.status());
-  ToProto(*s, resp);
+  *resp = BackupStatusToProto(*s);
   return ::grpc::Status::OK;
 }
-
-namespace {
-
-// "FAILED_PRECONDITION: text" (Status::ToString, as the standby sends it) back into a Status.
-Status ParseStatus(const std::string& text) {
-  for (int c = 1; c <= 16; ++c) {
-    auto code = static_cast<StatusCode>(c);
-    std::string prefix = std::string(StatusCodeName(code)) + ": ";
-    if (text.rfind(prefix, 0) == 0) return Status(code, text.substr(prefix.size()));
-  }
-  return UnknownError(text.empty() ? "Backup failed" : text);
-}
-
-}  // namespace
 
 ::grpc::Status BackupMessagingService::Connect(
     ::grpc::ServerContext*,
@@ -130,15 +103,7 @@ Status ParseStatus(const std::string& text) {
   });
   while (stream->Read(&msg)) {
     if (!msg.has_status()) continue;
-    const grpc::meta::BackupPStatus& p = msg.status();
-    BackupStatus s;
-    s.id = p.backup_id();
-    s.state = static_cast<BackupState>(p.backup_state());
-    s.host = p.backup_host();
-    s.uri = p.backup_uri();
-    s.entry_count = p.entry_count();
-    if (s.state == BackupState::kFailed) s.error = ParseStatus(p.backup_error());
-    m->OnDelegateStatus(id, s);
+    m->OnDelegateStatus(id, BackupStatusFromProto(msg.status()));
   }
   {
     std::lock_guard<std::mutex> l(link->mu);

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -375,11 +376,9 @@ Status S3Client::PutObjectFromFile(const std::string& bucket, const std::string&
   r.bucket = bucket;
   r.key = key;
   r.upload_file = path;
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return InternalError(fmt::format("Cannot read {}", path));
-  std::fseek(f, 0, SEEK_END);
-  r.upload_size = std::ftell(f);
-  std::fclose(f);
+  std::error_code ec;
+  r.upload_size = static_cast<int64_t>(std::filesystem::file_size(path, ec));
+  if (ec) return InternalError(fmt::format("Cannot read {}: {}", path, ec.message()));
   return Execute(r).status();
 }
 

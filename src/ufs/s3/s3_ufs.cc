@@ -29,21 +29,6 @@ std::string Get(const UfsOptions& o, std::initializer_list<const char*> names,
   return fallback;
 }
 
-// "64MB" -> bytes (the forms Alluxio's configuration accepts for this key).
-Result<int64_t> ParseSize(const std::string& s) {
-  size_t i = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-  if (i == 0) return InvalidArgumentError(fmt::format("Invalid size '{}'", s));
-  int64_t n = std::atoll(s.substr(0, i).c_str());
-  std::string unit = s.substr(i);
-  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (unit.empty() || unit == "B") return n;
-  if (unit == "KB" || unit == "K") return n << 10;
-  if (unit == "MB" || unit == "M") return n << 20;
-  if (unit == "GB" || unit == "G") return n << 30;
-  return InvalidArgumentError(fmt::format("Invalid size '{}'", s));
-}
-
 std::string Parent(const std::string& key) {
   size_t slash = key.rfind('/');
   return slash == std::string::npos ? "" : key.substr(0, slash);
@@ -196,9 +181,9 @@ Result<std::shared_ptr<S3Ufs>> S3Ufs::FromUri(const std::string& uri, const UfsO
   if (c.access_key.empty() != c.secret_key.empty()) {
     return InvalidArgumentError("S3 credentials need both s3a.accessKeyId and s3a.secretKey");
   }
-  ASSIGN_OR_RETURN(
-      int64_t part,
-      ParseSize(Get(options, {"alluxio.underfs.s3.streaming.upload.partition.size"}, "64MB")));
+  ASSIGN_OR_RETURN(int64_t part,
+                   conf::ParseBytes(Get(
+                       options, {"alluxio.underfs.s3.streaming.upload.partition.size"}, "64MB")));
   if (part < (5 << 20)) {
     return InvalidArgumentError(
         fmt::format("alluxio.underfs.s3.streaming.upload.partition.size must be at least 5MB (S3's "
