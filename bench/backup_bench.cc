@@ -3,13 +3,15 @@
 // that run during the backup (issue 4 goals: >= 1M files/s each way, no write stalled > 100 ms).
 //
 //   build/bin/backup_bench [--files N] [--dir /tmp/x] [--journal_dir /dev/shm/y]
+//                          [--journal UFS|EMBEDDED]
 //
 // The namespace (N files in directories of 1000) is built by applying journal entries directly
 // (fast setup), on a FileSystemMaster over an in-memory journal and a memory root UFS. The backup
 // is written to a local directory (gzip level 1) while one thread creates directories; every
 // mkdir's latency is recorded. The restore reads the backup into a fresh master over a real
 // LocalJournal in --journal_dir (tmpfs by default, so the figure is CPU, not the disk) and
-// journals it there as a checkpoint, as `alluxio-start.sh -i` does.
+// journals it there as a checkpoint, as `alluxio-start.sh -i` does; with --journal EMBEDDED, into
+// a one-node embedded (Raft) journal, the default journal type.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -23,9 +25,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "env/testing/free_port.h"
 #include "journal/local/journal_layout.h"
 #include "journal/local/local_journal.h"
 #include "journal/memory/memory_journal.h"
+#include "journal/raft/raft_journal.h"
 #include "master/backup/backup_manager.h"
 #include "master/file/file_system_master.h"
 
@@ -52,11 +56,17 @@ int main(int argc, char** argv) {
   int64_t files = 1'000'000;
   std::string dir = "/tmp/alluxio_backup_bench";
   std::string journal_dir = "/dev/shm/alluxio_backup_bench_journal";
+  std::string journal_type = "UFS";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--files") files = std::atoll(argv[i + 1]);
     if (a == "--dir") dir = argv[i + 1];
     if (a == "--journal_dir") journal_dir = argv[i + 1];
+    if (a == "--journal") journal_type = argv[i + 1];
+  }
+  if (journal_type != "UFS" && journal_type != "EMBEDDED") {
+    fmt::print(stderr, "--journal must be UFS or EMBEDDED\n");
+    return 1;
   }
   spdlog::set_level(spdlog::level::warn);
   std::filesystem::remove_all(dir);
@@ -158,15 +168,32 @@ int main(int argc, char** argv) {
       std::filesystem::file_size(path) / 1e6, nlat, nlat ? latencies_us.back() / 1000.0 : 0.0,
       nlat ? latencies_us[nlat * 999 / 1000] / 1000.0 : 0.0, over_ms(10), over_ms(100));
 
-  if (!journal::FormatLocalJournal(env::Env::Default(), journal_dir).ok()) return 6;
-  journal::LocalJournalOptions jo;
-  jo.folder = journal_dir;
-  journal::LocalJournal j2(jo);
-  auto m2 = NewMaster(&j2);
-  if (!j2.Start(m2.get()).ok()) return 6;
+  std::unique_ptr<journal::Journal> j2;
+  if (journal_type == "UFS") {
+    if (!journal::FormatLocalJournal(env::Env::Default(), journal_dir).ok()) return 6;
+    journal::LocalJournalOptions jo;
+    jo.folder = journal_dir;
+    j2 = std::make_unique<journal::LocalJournal>(jo);
+  } else {
+    std::filesystem::create_directories(journal_dir);
+    journal::RaftJournalOptions ro;
+    ro.folder = journal_dir;
+    ro.local_address = "127.0.0.1:" + std::to_string(env::testing::PickFreePort());
+    ro.addresses = {ro.local_address};
+    j2 = std::make_unique<journal::RaftJournal>(ro);
+  }
+  auto m2 = NewMaster(j2.get());
+  if (!j2->Start(m2.get()).ok()) return 6;
+  if (auto* raft = dynamic_cast<journal::RaftJournal*>(j2.get())) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!raft->IsPrimary()) {
+      if (std::chrono::steady_clock::now() > deadline) return 6;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
   spdlog::set_level(spdlog::level::info);  // the restore logs its two phases
   auto t3 = std::chrono::steady_clock::now();
-  auto n = master::RestoreFromBackup(st->uri, bo.root_ufs, {}, m2.get(), &j2);
+  auto n = master::RestoreFromBackup(st->uri, bo.root_ufs, {}, m2.get(), j2.get());
   auto t4 = std::chrono::steady_clock::now();
   spdlog::set_level(spdlog::level::warn);
   if (!n.ok()) {
@@ -176,7 +203,7 @@ int main(int argc, char** argv) {
   double restore_s = Secs(t4 - t3);
   fmt::print("restore: {} entries in {:.2f} s = {:.2f} M entries/s ({} inodes)\n", *n, restore_s,
              *n / restore_s / 1e6, m2->inode_count());
-  if (!j2.Stop().ok()) return 9;
+  if (!j2->Stop().ok()) return 9;
   std::filesystem::remove_all(dir);
   std::filesystem::remove_all(journal_dir);
   return 0;

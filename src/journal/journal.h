@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string_view>
 
 #include "alluxio/journal/journal.pb.h"
 #include "common/result.h"
@@ -55,6 +56,23 @@ class Journaled {
   // Captures the state consistently. Blocks writers only for a moment. `journal` is the journal
   // whose next sequence number the snapshot records (read while writers are blocked).
   virtual std::unique_ptr<StateSnapshot> Snapshot(class Journal* journal) = 0;
+};
+
+// Makes a state restored outside the journal durable (alluxio-start.sh -i into an empty journal)
+// without serializing it again: while the restore applies the backup's entries to the state, it
+// hands their framed records to Add (the record format of journal/local/record_format.h, which
+// backups share); once the whole backup proved valid, Commit journals them in one step. An
+// importer destroyed without a successful Commit leaves the journal as it was.
+// Thread-safety: externally synchronised (Add may run on another thread than the state's Apply).
+class StateImporter {
+ public:
+  virtual ~StateImporter() = default;
+  // Stages one record (8-byte record header, payload). Nothing is visible before Commit.
+  virtual Status Add(std::string_view header, std::string_view payload) = 0;
+  // Makes every staged record durable, together with `marker` (an entry the state already holds:
+  // its cluster id), which gets the journal's first sequence number. REQUIRES: the state holds
+  // exactly what was staged, and nothing was appended meanwhile.
+  virtual Status Commit(JournalEntry marker) = 0;
 };
 
 class Journal {
@@ -98,6 +116,13 @@ class Journal {
     Status s = WaitForDurable(*sn);
     if (!s.ok()) return s;
     return Checkpoint();
+  }
+
+  // Starts an import into this journal, which must be empty (FailedPrecondition otherwise).
+  // Journals without a faster path return null: the caller then applies and uses
+  // CommitImportedState.
+  virtual Result<std::unique_ptr<StateImporter>> BeginImport() {
+    return std::unique_ptr<StateImporter>();
   }
 };
 

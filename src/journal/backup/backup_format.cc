@@ -275,7 +275,8 @@ Status BackupWriter::Finish() {
 }
 
 Status ReadBackup(env::SequentialFile* file, const std::string& name,
-                  const std::function<Status(const JournalEntry&)>& fn, BackupInfo* info) {
+                  const std::function<Status(JournalEntry&)>& fn, BackupInfo* info,
+                  const RecordTap& on_record) {
   auto corrupt = [&](const std::string& why) {
     return DataLossError("Backup " + name + " is corrupt: " + why);
   };
@@ -357,6 +358,7 @@ Status ReadBackup(env::SequentialFile* file, const std::string& name,
       return corrupt("unparsable entry at offset " + std::to_string(reader.record_offset()));
     }
     hash_record(reader.payload());
+    if (on_record) RETURN_IF_ERROR(on_record(frame, reader.payload()));
     if (fn) RETURN_IF_ERROR(fn(entry));
     got.entry_count++;
   }

@@ -88,9 +88,16 @@ class BackupWriter final : public EntrySink {
 //     does not match, bytes after the end; DataLoss "Unrecognized journal entry" for an intact
 //     entry with no known payload;
 //   - an I/O error from `file`, or fn's error, as is.
-// fn sees entries before the end is verified: a caller must be able to undo what fn did when the
-// result is not OK (the master applies into memory only, and journals after verification).
+// fn may move the entry away (it is parsed into afresh). fn sees entries before the end is
+// verified: a caller must be able to undo what fn did when the result is not OK (the master applies
+// into memory only, and journals after verification).
+//
+// `on_record`, if set, sees each entry's framed record (8-byte record header, payload) just
+// before fn sees the entry: the bytes a checkpoint holds for it (a restore copies them instead of
+// serializing the state again). The views are valid only during the call.
+using RecordTap = std::function<Status(std::string_view header, std::string_view payload)>;
 Status ReadBackup(env::SequentialFile* file, const std::string& name,
-                  const std::function<Status(const JournalEntry&)>& fn, BackupInfo* info);
+                  const std::function<Status(JournalEntry&)>& fn, BackupInfo* info,
+                  const RecordTap& on_record = nullptr);
 
 }  // namespace alluxio::journal

@@ -43,6 +43,14 @@ Status CheckpointWriter::Write(const JournalEntry& entry) {
   return Status::OK();
 }
 
+Status CheckpointWriter::WriteRecord(std::string_view header, std::string_view payload) {
+  buffer_.append(header);
+  buffer_.append(payload);
+  count_++;
+  if (buffer_.size() >= kWriteBufferBytes) return FlushBuffer();
+  return Status::OK();
+}
+
 Status CheckpointWriter::Finish() {
   AppendTrailerRecord(&buffer_, static_cast<uint64_t>(count_), sequence_number_);
   RETURN_IF_ERROR(FlushBuffer());

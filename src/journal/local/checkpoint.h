@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "env/env.h"
 #include "journal/journal.h"
@@ -30,6 +31,10 @@ class CheckpointWriter final : public EntrySink {
 
   // Appends one entry. Its sequence_number field is written as is and ignored on reading.
   Status Write(const JournalEntry& entry) override;
+  // Appends one record already framed elsewhere (a backup holds the same records): its 8-byte
+  // header and its payload, a serialized JournalEntry, written as they are. The caller has
+  // verified both (ReadBackup does).
+  Status WriteRecord(std::string_view header, std::string_view payload);
   // Writes the trailer, fdatasyncs and closes. The file is a valid checkpoint only after this.
   Status Finish();
 

@@ -296,6 +296,74 @@ Status LocalJournal::Checkpoint() {
   return WriteCheckpoint();
 }
 
+class LocalJournal::Importer final : public StateImporter {
+ public:
+  Importer(LocalJournal* journal, std::string tmp, std::unique_ptr<CheckpointWriter> writer)
+      : journal_(journal), tmp_(std::move(tmp)), writer_(std::move(writer)) {}
+  ~Importer() override {
+    if (committed_) return;
+    writer_.reset();  // closes the file
+    if (journal_->env_->FileExists(tmp_)) journal_->env_->RemoveFile(tmp_).IgnoreError();
+  }
+
+  Status Add(std::string_view header, std::string_view payload) override {
+    return writer_->WriteRecord(header, payload);
+  }
+
+  Status Commit(JournalEntry marker) override {
+    if (committed_) return FailedPreconditionError("the import was committed already");
+    {
+      std::lock_guard<std::mutex> ck(journal_->checkpoint_mu_);
+      if (journal_->NextSequenceNumber() != 0) {
+        return FailedPreconditionError("Journal " + journal_->paths_.folder +
+                                       " received entries during the import");
+      }
+      RETURN_IF_ERROR(writer_->Finish());
+      spdlog::info("Imported {} entries into checkpoint {}", writer_->entry_count(), tmp_);
+      RETURN_IF_ERROR(journal_->InstallCheckpoint(tmp_, 1));
+      committed_ = true;
+    }
+    ASSIGN_OR_RETURN(SequenceNumber sn, journal_->Append(std::move(marker)));
+    return journal_->WaitForDurable(sn);
+  }
+
+ private:
+  LocalJournal* const journal_;
+  const std::string tmp_;
+  std::unique_ptr<CheckpointWriter> writer_;
+  bool committed_ = false;
+};
+
+Result<std::unique_ptr<StateImporter>> LocalJournal::BeginImport() {
+  std::lock_guard<std::mutex> ck(checkpoint_mu_);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!failure_.ok()) return failure_;
+    if (!running_) return FailedPreconditionError("Journal " + paths_.folder + " is not started");
+    if (next_sn_ != 0 || last_checkpoint_end_ != 0) {
+      return FailedPreconditionError("Journal " + paths_.folder +
+                                     " is not empty: a state can only be imported into an "
+                                     "empty journal");
+    }
+  }
+  const std::string tmp =
+      paths_.tmp() + "/" + RangeName(0, 1) + ".import." + std::to_string(env_->NowMillis());
+  ASSIGN_OR_RETURN(std::unique_ptr<CheckpointWriter> writer,
+                   CheckpointWriter::Create(env_, tmp, 1));
+  return std::unique_ptr<StateImporter>(new Importer(this, tmp, std::move(writer)));
+}
+
+Status LocalJournal::InstallCheckpoint(const std::string& tmp, SequenceNumber end) {
+  const std::string name = RangeName(0, end);
+  RETURN_IF_ERROR(env_->RenameFile(tmp, paths_.checkpoints() + "/" + name));
+  RETURN_IF_ERROR(env_->SyncDir(paths_.checkpoints()));
+  last_checkpoint_end_ = end;
+  std::lock_guard<std::mutex> l(mu_);
+  checkpoints_taken_++;
+  entries_since_checkpoint_ = next_sn_ - end;
+  return Status::OK();
+}
+
 Status LocalJournal::WriteCheckpoint() {
   std::unique_ptr<StateSnapshot> snapshot = state_->Snapshot(this);
   const SequenceNumber end = snapshot->next_sequence_number();
@@ -311,8 +379,7 @@ Status LocalJournal::WriteCheckpoint() {
     RETURN_IF_ERROR(snapshot->WriteTo(writer.get()));
     RETURN_IF_ERROR(writer->Finish());
     entries = writer->entry_count();
-    RETURN_IF_ERROR(env_->RenameFile(tmp, paths_.checkpoints() + "/" + name));
-    return env_->SyncDir(paths_.checkpoints());
+    return InstallCheckpoint(tmp, end);
   }();
   if (!s.ok()) {
     if (env_->FileExists(tmp)) {
@@ -320,12 +387,6 @@ Status LocalJournal::WriteCheckpoint() {
       env_->RemoveFile(tmp).IgnoreError();
     }
     return s.WithContext("Failed to write checkpoint " + name + " of journal " + paths_.folder);
-  }
-  last_checkpoint_end_ = end;
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    checkpoints_taken_++;
-    entries_since_checkpoint_ = next_sn_ - end;
   }
   spdlog::info("Wrote checkpoint {}/{} ({} entries)", paths_.checkpoints(), name, entries);
   CollectGarbage();

@@ -90,6 +90,11 @@ class LocalJournal final : public Journal {
   // OK without writing when no entry was appended since the last checkpoint. Calls
   // Journaled::Snapshot, so the caller must not hold the state lock.
   Status Checkpoint() override;
+  // Stages the records as a checkpoint file in the journal's .tmp folder; Commit completes it,
+  // moves it into place as the checkpoint of everything below sequence number 1, then journals
+  // the marker as entry 0 (a crash in between leaves the imported state and an empty log, which
+  // restarts at 1).
+  Result<std::unique_ptr<StateImporter>> BeginImport() override;
 
   // For tests and metrics.
   int64_t EntriesSinceCheckpoint() const;
@@ -109,6 +114,10 @@ class LocalJournal final : public Journal {
   // Enters the failed state (first failure wins) and notifies everyone.
   void Fail(const Status& cause);
   Status WriteCheckpoint();
+  class Importer;
+  // Moves the complete checkpoint `tmp` into place as the one below `end` (after it was written
+  // by an importer). REQUIRES: checkpoint_mu_ held.
+  Status InstallCheckpoint(const std::string& tmp, SequenceNumber end);
   // Deletes old checkpoints, segments no kept checkpoint needs, and .tmp files.
   // REQUIRES: checkpoint_mu_ held (no checkpoint in progress).
   void CollectGarbage();

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <string>
@@ -52,6 +53,61 @@ class LocalJournalTest : public ::testing::Test {
   std::unique_ptr<MapJournaled> state_;
   std::unique_ptr<LocalJournal> journal_;
 };
+
+// A restore from a backup imports the backup's records as the journal's first checkpoint; the
+// next entry gets sequence number 1 and everything survives a restart.
+TEST_F(LocalJournalTest, ImportedStateBecomesTheFirstCheckpoint) {
+  ASSERT_TRUE(Restart().ok());
+  Status s = ImportPuts(journal_.get(), state_.get(), "c1", 0, 1000);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(journal_->NextSequenceNumber(), 1);
+  EXPECT_EQ(Children(checkpoints()), std::vector<std::string>{"0x0-0x1"});
+  EXPECT_TRUE(Children(folder_.path() + "/.tmp").empty());
+  PutAndWait("k1000", "v1000");
+  // Only an empty journal imports.
+  EXPECT_EQ(journal_->BeginImport().status().code(), StatusCode::kFailedPrecondition);
+
+  ASSERT_TRUE(Restart().ok());
+  std::map<std::string, std::string> expected;
+  for (int k = 0; k <= 1000; k++) expected["k" + std::to_string(k)] = "v" + std::to_string(k);
+  expected["cluster_id"] = "c1";
+  EXPECT_EQ(state_->contents(), expected);
+  EXPECT_EQ(journal_->NextSequenceNumber(), 2);
+}
+
+// An import that is never committed (the backup proved corrupt) leaves no trace.
+TEST_F(LocalJournalTest, UncommittedImportLeavesTheJournalEmpty) {
+  ASSERT_TRUE(Restart().ok());
+  ASSERT_TRUE(ImportPuts(journal_.get(), state_.get(), "c1", 0, 100, /*commit=*/false).ok());
+  EXPECT_TRUE(Children(folder_.path() + "/.tmp").empty());
+  EXPECT_TRUE(Children(checkpoints()).empty());
+  ASSERT_TRUE(Restart().ok());
+  EXPECT_TRUE(state_->contents().empty());
+  EXPECT_EQ(journal_->NextSequenceNumber(), 0);
+  // A second attempt works.
+  ASSERT_TRUE(ImportPuts(journal_.get(), state_.get(), "c2", 0, 10).ok());
+  ASSERT_TRUE(Restart().ok());
+  EXPECT_EQ(state_->contents().at("cluster_id"), "c2");
+  EXPECT_EQ(state_->contents().size(), 11u);
+}
+
+// A crash after the imported checkpoint is in place but before the marker entry is durable
+// leaves the imported state and an empty log: the journal restarts at sequence number 1.
+TEST_F(LocalJournalTest, CrashBeforeTheImportMarkerKeepsTheImportedState) {
+  ASSERT_TRUE(Restart().ok());
+  ASSERT_TRUE(ImportPuts(journal_.get(), state_.get(), "c1", 0, 10).ok());
+  journal_.reset();
+  // Undo the marker: the open segment holds only entry 0.
+  for (const std::string& name : Children(logs())) {
+    std::filesystem::resize_file(logs() + "/" + name, 32);  // the file header only
+  }
+  ASSERT_TRUE(Restart().ok());
+  EXPECT_EQ(state_->contents().size(), 11u);
+  EXPECT_EQ(journal_->NextSequenceNumber(), 1);
+  PutAndWait("x", "y");
+  ASSERT_TRUE(Restart().ok());
+  EXPECT_EQ(state_->contents().at("x"), "y");
+}
 
 TEST_F(LocalJournalTest, UnformattedFolderIsRefused) {
   TempFolder other;

@@ -11,12 +11,14 @@
 #include <csignal>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <utility>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <uv.h>
 #include <xxhash.h>
+#include <zlib.h>
 
 extern "C" {
 #include <raft.h>
@@ -26,6 +28,7 @@ extern "C" {
 #include "env/env.h"
 #include "env/string_file.h"
 #include "journal/local/checkpoint.h"
+#include "journal/local/record_format.h"
 
 namespace alluxio::journal {
 
@@ -819,6 +822,156 @@ Status RaftJournal::Checkpoint() {
       "This master stopped being the primary before the embedded journal checkpoint finished");
 }
 
+Status RaftJournal::ApplyImportedRecords(const proto::journal::ImportedRecordsEntry& chunk) {
+  constexpr int64_t kMaxChunkBytes = 64 << 20;
+  if (chunk.length() < 0 || chunk.length() > kMaxChunkBytes) {
+    return DataLossError(
+        fmt::format("a chunk of imported records claims {} bytes", chunk.length()));
+  }
+  std::string records(static_cast<size_t>(chunk.length()), '\0');
+  uLongf got = static_cast<uLongf>(records.size());
+  if (uncompress(reinterpret_cast<Bytef*>(records.data()), &got,
+                 reinterpret_cast<const Bytef*>(chunk.zlib_records().data()),
+                 static_cast<uLong>(chunk.zlib_records().size())) != Z_OK ||
+      got != records.size()) {
+    return DataLossError("a chunk of imported records does not decompress");
+  }
+  env::StringSequentialFile file(records);
+  RecordReader reader(&file, 0);
+  JournalEntry entry;
+  while (true) {
+    ASSIGN_OR_RETURN(RecordReader::Outcome outcome, reader.Next());
+    if (outcome == RecordReader::Outcome::kEof) return Status::OK();
+    if (outcome != RecordReader::Outcome::kRecord ||
+        ParseEntry(reader.payload(), &entry) != EntryParse::kOk) {
+      return DataLossError(fmt::format("a chunk of imported records is damaged at offset {}",
+                                       reader.record_offset()));
+    }
+    RETURN_IF_ERROR(state_->Apply(entry));
+  }
+}
+
+class RaftJournal::Importer final : public StateImporter {
+ public:
+  // Records per chunk, before compression (about 1 MiB after: a Raft log segment is 8 MiB).
+  static constexpr size_t kChunkBytes = 4 << 20;
+
+  Importer(RaftJournal* journal, std::string path, std::unique_ptr<env::WritableFile> file)
+      : journal_(journal), path_(std::move(path)), file_(std::move(file)) {}
+  ~Importer() override {
+    file_.reset();
+    env::Env::Default()->RemoveFile(path_).IgnoreError();
+  }
+
+  // The staging file holds chunks: u32 length | that many bytes of a serialized
+  // ImportedRecordsEntry. Called on the restore's reader thread, so compression overlaps with
+  // the state's Apply.
+  Status Add(std::string_view header, std::string_view payload) override {
+    chunk_.append(header);
+    chunk_.append(payload);
+    return chunk_.size() >= kChunkBytes ? FlushChunk() : Status::OK();
+  }
+
+  Status Commit(JournalEntry marker) override {
+    RETURN_IF_ERROR(FlushChunk());
+    RETURN_IF_ERROR(file_->Close());
+    file_.reset();
+    if (journal_->NextSequenceNumber() != 0) {
+      return FailedPreconditionError(
+          "The embedded journal is not empty: a state can only be imported into an empty journal");
+    }
+    ASSIGN_OR_RETURN(SequenceNumber last, journal_->Append(std::move(marker)));
+    ASSIGN_OR_RETURN(std::unique_ptr<env::SequentialFile> in,
+                     env::Env::Default()->NewSequentialFile(path_));
+    std::string scratch;
+    int64_t chunks = 0;
+    std::deque<SequenceNumber> in_flight;  // bounds what waits in memory for Raft
+    while (true) {
+      ASSIGN_OR_RETURN(std::string_view got, ReadExactly(in.get(), 4, &scratch));
+      if (got.empty()) break;
+      const uint32_t len = DecodeFixed32(got.data());
+      ASSIGN_OR_RETURN(got, ReadExactly(in.get(), len, &scratch));
+      if (got.size() != len) return DataLossError("the import staging file " + path_ + " is short");
+      JournalEntry e;
+      if (!e.mutable_imported_records()->ParseFromArray(got.data(), static_cast<int>(got.size()))) {
+        return DataLossError("the import staging file " + path_ + " is damaged");
+      }
+      ASSIGN_OR_RETURN(last, journal_->Append(std::move(e)));
+      chunks++;
+      in_flight.push_back(last);
+      if (in_flight.size() > 32) {
+        RETURN_IF_ERROR(journal_->WaitForDurable(in_flight.front()));
+        in_flight.pop_front();
+      }
+    }
+    RETURN_IF_ERROR(journal_->WaitForDurable(last));
+    spdlog::info("Embedded journal: the imported state is committed ({} chunks)", chunks);
+    return Status::OK();
+  }
+
+ private:
+  Status FlushChunk() {
+    if (chunk_.empty()) return Status::OK();
+    uLongf size = compressBound(static_cast<uLong>(chunk_.size()));
+    compressed_.resize(size);
+    if (compress2(reinterpret_cast<Bytef*>(compressed_.data()), &size,
+                  reinterpret_cast<const Bytef*>(chunk_.data()), static_cast<uLong>(chunk_.size()),
+                  1) != Z_OK) {
+      return InternalError("zlib failed to compress imported records");
+    }
+    compressed_.resize(size);
+    proto::journal::ImportedRecordsEntry entry;
+    entry.set_length(static_cast<int64_t>(chunk_.size()));
+    entry.set_zlib_records(std::move(compressed_));
+    std::string out;
+    PutFixed32(&out, static_cast<uint32_t>(entry.ByteSizeLong()));
+    entry.AppendToString(&out);
+    RETURN_IF_ERROR(file_->Append(out));
+    chunk_.clear();
+    compressed_.clear();
+    return Status::OK();
+  }
+  // Reads n bytes (fewer only at the end of the file).
+  static Result<std::string_view> ReadExactly(env::SequentialFile* in, size_t n,
+                                              std::string* scratch) {
+    scratch->resize(n);
+    size_t have = 0;
+    while (have < n) {
+      ASSIGN_OR_RETURN(std::string_view got, in->Read(n - have, scratch->data() + have));
+      if (got.empty()) break;
+      if (got.data() != scratch->data() + have)
+        std::memcpy(scratch->data() + have, got.data(), got.size());
+      have += got.size();
+    }
+    return std::string_view(scratch->data(), have);
+  }
+
+  RaftJournal* const journal_;
+  const std::string path_;
+  std::unique_ptr<env::WritableFile> file_;
+  std::string chunk_;
+  std::string compressed_;
+};
+
+Result<std::unique_ptr<StateImporter>> RaftJournal::BeginImport() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!writable_) {
+      return FailedPreconditionError(
+          "Only the primary master imports a state into the embedded "
+          "journal");
+    }
+    if (next_sn_ != 0) {
+      return FailedPreconditionError(
+          "The embedded journal is not empty: a state can only be imported into an empty journal");
+    }
+  }
+  std::string path = options_.folder + "/import.tmp";
+  ASSIGN_OR_RETURN(std::unique_ptr<env::WritableFile> file,
+                   env::Env::Default()->NewWritableFile(path));
+  return std::unique_ptr<StateImporter>(new Importer(this, std::move(path), std::move(file)));
+}
+
 Status RaftJournal::CommitImportedState(Journaled* state, JournalEntry /*marker*/) {
   // Appends each entry of a snapshot of the state; waits now and then so that the queue of
   // entries not yet handed to Raft stays bounded.
@@ -987,7 +1140,8 @@ Status RaftJournal::ApplyCommand(const char* data, size_t len) {
       pre_applied = sn < next_sn_;
     }
     if (!pre_applied) {
-      Status s = state_->Apply(e);
+      Status s =
+          e.has_imported_records() ? ApplyImportedRecords(e.imported_records()) : state_->Apply(e);
       if (!s.ok()) {
         return Status(s.code(), fmt::format("Embedded journal: committed entry {} cannot be "
                                             "applied: {}",

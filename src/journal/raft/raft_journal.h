@@ -113,6 +113,10 @@ class RaftJournal final : public Journal {
   // Appends every entry of `state` (the primary already holds them: pre-applied), so that the
   // standbys, which start empty, apply them too; returns once all are committed.
   Status CommitImportedState(Journaled* state, JournalEntry marker) override;
+  // Stages the records in <folder>/import.tmp; Commit (primary only) journals the marker, then
+  // the records in chunks of about 1 MiB (`imported_records` entries, which every other master
+  // unpacks and applies), and waits until all are committed.
+  Result<std::unique_ptr<StateImporter>> BeginImport() override;
 
   // Whether this node is the primary (leader, caught up, writable).
   bool IsPrimary() const;
@@ -152,6 +156,9 @@ class RaftJournal final : public Journal {
   // Called on the loop thread (through NodeCallbacks, the C callbacks).
   friend struct NodeCallbacks;
   Status ApplyCommand(const char* data, size_t len);
+  // Applies the records of an `imported_records` entry to the state.
+  Status ApplyImportedRecords(const ::alluxio::proto::journal::ImportedRecordsEntry& chunk);
+  class Importer;
   Status RestoreSnapshot(const char* data, size_t len);
 
   const RaftJournalOptions options_;

@@ -270,6 +270,37 @@ TEST(RaftJournalTest, WipedFollowerCatchesUpFromASnapshot) {
   EXPECT_TRUE(q.fatal().empty()) << q.fatal();
 }
 
+// A state imported on the primary (a restore from a backup) reaches every standby, survives
+// restarts, and is followed by ordinary entries; only an empty journal's primary imports.
+TEST(RaftJournalTest, ImportedStateReachesEveryMaster) {
+  Quorum q(3);
+  for (int i = 0; i < 3; i++) ASSERT_TRUE(q.Start(i).ok());
+  int p = q.WaitForPrimary();
+  ASSERT_GE(p, 0);
+  int standby = (p + 1) % 3;
+  EXPECT_EQ(q.journal(standby)->BeginImport().status().code(), StatusCode::kFailedPrecondition);
+  // 300,000 puts: more than one compressed chunk.
+  constexpr int kPuts = 300'000;
+  Status s = ImportPuts(q.journal(p), q.state(p), "c1", 0, kPuts);
+  ASSERT_TRUE(s.ok()) << s;
+  std::map<std::string, std::string> expected = Expected(0, kPuts);
+  expected["cluster_id"] = "c1";
+  EXPECT_EQ(q.state(p)->contents(), expected);
+  for (int i = 0; i < 3; i++) {
+    EXPECT_TRUE(WaitFor([&] { return q.state(i)->contents() == expected; })) << "node " << i;
+  }
+  EXPECT_EQ(q.journal(p)->BeginImport().status().code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(q.PutAnywhere("k" + std::to_string(kPuts), "after").ok());
+  expected["k" + std::to_string(kPuts)] = "after";
+  // A standby restarted with an empty state rebuilds it from its log.
+  q.Stop(standby);
+  q.ResetState(standby);
+  ASSERT_TRUE(q.Start(standby).ok());
+  EXPECT_TRUE(WaitFor([&] { return q.state(standby)->contents() == expected; }));
+  EXPECT_FALSE(std::filesystem::exists(q.Folder(p) + "/import.tmp"));
+  EXPECT_TRUE(q.fatal().empty()) << q.fatal();
+}
+
 TEST(RaftJournalTest, CheckpointThenRestartRestoresTheSnapshot) {
   Quorum q(1);
   ASSERT_TRUE(q.Start(0).ok());

@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "journal/local/record_format.h"
+
 namespace alluxio::journal {
 namespace {
 
@@ -33,6 +35,26 @@ JournalEntry PutEntry(const std::string& key, const std::string& value) {
   entry.mutable_inode_directory()->set_name(key);
   entry.mutable_inode_directory()->set_owner(value);
   return entry;
+}
+
+Status ImportPuts(Journal* journal, MapJournaled* state, const std::string& cluster_id, int from,
+                  int to, bool commit) {
+  ASSIGN_OR_RETURN(std::unique_ptr<StateImporter> importer, journal->BeginImport());
+  if (importer == nullptr) return UnimplementedError("the journal has no importer");
+  JournalEntry marker;
+  marker.mutable_cluster_info()->set_cluster_id(cluster_id);
+  auto add = [&](const JournalEntry& e) -> Status {
+    RETURN_IF_ERROR(state->Apply(e));
+    std::string record;
+    AppendEntryRecord(&record, e);
+    return importer->Add(std::string_view(record).substr(0, kRecordHeaderSize),
+                         std::string_view(record).substr(kRecordHeaderSize));
+  };
+  RETURN_IF_ERROR(add(marker));
+  for (int k = from; k < to; k++) {
+    RETURN_IF_ERROR(add(PutEntry("k" + std::to_string(k), "v" + std::to_string(k))));
+  }
+  return commit ? importer->Commit(std::move(marker)) : Status::OK();
 }
 
 Result<SequenceNumber> MapJournaled::Put(Journal* journal, const std::string& key,

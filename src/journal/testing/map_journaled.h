@@ -24,6 +24,15 @@ namespace alluxio::journal {
 // inode_directory {name = key, owner = value}.
 JournalEntry PutEntry(const std::string& key, const std::string& value);
 
+class MapJournaled;
+
+// Imports "cluster_id" -> `cluster_id` and the puts k<from>..k<to - 1> -> v<from>.. the way a
+// restore from a backup does: applies each entry to `state` and stages its framed record with
+// `journal`'s importer, then (if `commit`) commits with the cluster-info entry as the marker.
+// Returns the first error.
+Status ImportPuts(Journal* journal, MapJournaled* state, const std::string& cluster_id, int from,
+                  int to, bool commit = true);
+
 class MapJournaled final : public Journaled {
  public:
   // Applies the put, then appends it, both under the state lock. Does not wait for durability.

@@ -406,6 +406,16 @@ Result<int64_t> RestoreFromBackup(const std::string& uri, const std::string& roo
   // until the whole backup proved valid, so a bad one leaves the journal empty. Reading
   // (decompression, checksums, parsing) runs on its own thread and hands batches of entries to
   // this one, which applies them: the two halves overlap.
+  // The journal may take the backup's records as they are (no second serialization of the
+  // state): they are staged while read and journaled only after the whole backup is verified.
+  Result<std::unique_ptr<journal::StateImporter>> importer = journal->BeginImport();
+  if (!importer.ok()) return fail(importer.status());
+  journal::RecordTap tap;
+  if (*importer != nullptr) {
+    tap = [&](std::string_view header, std::string_view payload) {
+      return (*importer)->Add(header, payload);
+    };
+  }
   RestorePipe pipe;
   Status read_status;
   std::thread reader([&] {
@@ -413,8 +423,8 @@ Result<int64_t> RestoreFromBackup(const std::string& uri, const std::string& roo
     batch.reserve(RestorePipe::kBatch);
     read_status = journal::ReadBackup(
         &file, loc->uri,
-        [&](const journal::JournalEntry& e) -> Status {
-          batch.push_back(e);
+        [&](journal::JournalEntry& e) -> Status {
+          batch.push_back(std::move(e));
           if (batch.size() == RestorePipe::kBatch) {
             pipe.FreeSpent();
             if (!pipe.Push(std::move(batch))) return CancelledError("restore stopped");
@@ -423,7 +433,7 @@ Result<int64_t> RestoreFromBackup(const std::string& uri, const std::string& roo
           }
           return Status();
         },
-        &info);
+        &info, tap);
     if (read_status.ok() && !batch.empty()) pipe.Push(std::move(batch));
     pipe.Close();
   });
@@ -454,12 +464,14 @@ Result<int64_t> RestoreFromBackup(const std::string& uri, const std::string& roo
     return fail(s);
   }
   auto t1 = std::chrono::steady_clock::now();
-  // Pass 2: make the restored state durable. The local journal writes it as a checkpoint (one
-  // sequential file, no append per entry) after journaling one entry the state already holds (the
-  // cluster id); the embedded journal appends the state's entries, replicated to every master.
+  // Pass 2: make the restored state durable, with one entry the state already holds (the cluster
+  // id). The local journal installs the staged records as its checkpoint; the embedded journal
+  // appends them in chunks, replicated to every master.
   journal::JournalEntry marker;
   marker.mutable_cluster_info()->set_cluster_id(info.cluster_id);
-  s = journal->CommitImportedState(state, std::move(marker));
+  s = *importer != nullptr ? (*importer)->Commit(std::move(marker))
+                           : journal->CommitImportedState(state, std::move(marker));
+  importer->reset();
   if (!s.ok()) {
     return Status(s.code(),
                   fmt::format("Failed to journal the state restored from backup {} (format the "
