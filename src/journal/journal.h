@@ -106,9 +106,8 @@ class Journal {
 
   // Makes `state`, rebuilt outside the journal while the journal is empty (a restore from a
   // backup), durable as if it had been journaled; `marker` is an entry the state already holds
-  // (its cluster id). By default: the marker is journaled, then a checkpoint covers the whole
-  // state (one sequential write). A replicated journal overrides this to append the state's
-  // entries, so that every master gets them.
+  // (its cluster id): the marker is journaled, then a checkpoint covers the whole state. For
+  // journals whose BeginImport returns null (an importer is faster: no second serialization).
   virtual Status CommitImportedState(Journaled* state, JournalEntry marker) {
     (void)state;
     Result<SequenceNumber> sn = Append(std::move(marker));

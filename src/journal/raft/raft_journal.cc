@@ -972,33 +972,6 @@ Result<std::unique_ptr<StateImporter>> RaftJournal::BeginImport() {
   return std::unique_ptr<StateImporter>(new Importer(this, std::move(path), std::move(file)));
 }
 
-Status RaftJournal::CommitImportedState(Journaled* state, JournalEntry /*marker*/) {
-  // Appends each entry of a snapshot of the state; waits now and then so that the queue of
-  // entries not yet handed to Raft stays bounded.
-  class AppendingSink final : public EntrySink {
-   public:
-    explicit AppendingSink(RaftJournal* journal) : journal_(journal) {}
-    Status Write(const JournalEntry& entry) override {
-      ASSIGN_OR_RETURN(last_, journal_->Append(entry));
-      if (++count_ % 100'000 == 0) return journal_->WaitForDurable(last_);
-      return Status::OK();
-    }
-    SequenceNumber last() const { return last_; }
-    int64_t count() const { return count_; }
-
-   private:
-    RaftJournal* const journal_;
-    SequenceNumber last_ = -1;
-    int64_t count_ = 0;
-  };
-  std::unique_ptr<StateSnapshot> snap = state->Snapshot(this);
-  AppendingSink sink(this);
-  RETURN_IF_ERROR(snap->WriteTo(&sink));
-  if (sink.last() >= 0) RETURN_IF_ERROR(WaitForDurable(sink.last()));
-  spdlog::info("Embedded journal: {} entries of the imported state committed", sink.count());
-  return Status::OK();
-}
-
 bool RaftJournal::IsPrimary() const {
   std::lock_guard<std::mutex> l(mu_);
   return writable_;

@@ -110,12 +110,9 @@ class RaftJournal final : public Journal {
   SequenceNumber NextSequenceNumber() const override;
   // Takes a Raft snapshot of the state now and waits for it to be on disk. Leader only.
   Status Checkpoint() override;
-  // Appends every entry of `state` (the primary already holds them: pre-applied), so that the
-  // standbys, which start empty, apply them too; returns once all are committed.
-  Status CommitImportedState(Journaled* state, JournalEntry marker) override;
-  // Stages the records in <folder>/import.tmp; Commit (primary only) journals the marker, then
-  // the records in chunks of about 1 MiB (`imported_records` entries, which every other master
-  // unpacks and applies), and waits until all are committed.
+  // Stages the records in <folder>/import.tmp, zlib-compressed in chunks of 4 MiB; Commit
+  // (primary only) journals the marker, then the chunks (`imported_records` entries, which every
+  // standby unpacks and applies), and waits until all are committed.
   Result<std::unique_ptr<StateImporter>> BeginImport() override;
 
   // Whether this node is the primary (leader, caught up, writable).
