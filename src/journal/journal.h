@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -96,6 +97,15 @@ class Journal {
   // Blocks until every entry up to and including `sn` is durable. An error means durability is
   // unknown (the journal has failed; the master must stop serving).
   virtual Status WaitForDurable(SequenceNumber sn) = 0;
+
+  // Calls done(status) once WaitForDurable(sn) would return `status`, without blocking the
+  // caller: on a journal thread, or right here when the answer is known already. Call it on the
+  // thread that appended `sn` (a replicated journal remembers which primacy that append belongs
+  // to, as WaitForDurable does). done must not block or call back into the journal. Every
+  // callback runs exactly once, at the latest when the journal stops. By default it waits here.
+  virtual void OnDurable(SequenceNumber sn, std::function<void(Status)> done) {
+    done(WaitForDurable(sn));
+  }
 
   // The sequence number the next Append will get.
   // REQUIRES: called under the same lock that serialises Append, for a stable answer.

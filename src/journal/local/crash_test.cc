@@ -113,6 +113,33 @@ TEST(CrashTest, RandomCrashPointsKeepEveryAcknowledgedEntry) {
   }
 }
 
+// A callback waiting for an entry that the failed sync was to make durable gets the failure.
+TEST(CrashTest, SyncFailureFailsPendingOnDurableCallbacks) {
+  FaultInjectingEnv fenv(env::Env::Default());
+  JournalHarness h(&fenv);
+  FatalErrors fatal;
+  fatal.Install(&h.options());
+  ASSERT_TRUE(h.Restart().ok());
+  ASSERT_TRUE(h.PutAndWait("k", "v").ok());
+  fenv.FailNthCall(FaultOp::kSync, 1, InternalError("disk on fire"));
+  auto sn = h.state()->Put(h.journal(), "doomed", "v");
+  ASSERT_TRUE(sn.ok());
+  std::mutex mu;
+  std::vector<Status> got;
+  h.journal()->OnDurable(*sn, [&](Status st) {
+    std::lock_guard<std::mutex> l(mu);
+    got.push_back(st);
+  });
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard<std::mutex> l(mu);
+    return !got.empty();
+  }));
+  EXPECT_EQ(got[0].code(), StatusCode::kInternal);
+  EXPECT_TRUE(Contains(got[0].message(), "disk on fire")) << got[0].ToString();
+  EXPECT_EQ(h.Stop().code(), StatusCode::kInternal);
+  EXPECT_EQ(got.size(), 1u);  // exactly once
+}
+
 TEST(CrashTest, SyncFailureFailsTheJournalForGood) {
   FaultInjectingEnv fenv(env::Env::Default());
   JournalHarness h(&fenv);
@@ -132,6 +159,9 @@ TEST(CrashTest, SyncFailureFailsTheJournalForGood) {
 
   // Later calls fail too; what was durable stays acknowledged.
   EXPECT_EQ(h.journal()->WaitForDurable(*sn).code(), StatusCode::kInternal);
+  Status callback;
+  h.journal()->OnDurable(*sn, [&](Status st) { callback = st; });
+  EXPECT_EQ(callback.code(), StatusCode::kInternal);
   EXPECT_TRUE(h.journal()->WaitForDurable(4).ok());
   EXPECT_EQ(h.journal()->Append(PutEntry("k", "v")).status().code(), StatusCode::kUnavailable);
   EXPECT_FALSE(h.journal()->Checkpoint().ok());

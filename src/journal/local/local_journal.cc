@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "journal/local/local_journal.h"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -141,6 +142,14 @@ Status LocalJournal::Stop() {
   flush_cv_.notify_all();
   checkpoint_cv_.notify_all();
   if (flusher_.joinable()) flusher_.join();  // It flushes everything appended first.
+  {
+    std::vector<std::pair<SequenceNumber, std::function<void(Status)>>> ready;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      TakeResolvedCallbacksLocked(true, &ready);
+    }
+    RunCallbacks(&ready);
+  }
   if (checkpointer_.joinable()) checkpointer_.join();
   // Waits for an on-demand Checkpoint() in progress.
   std::lock_guard<std::mutex> ck(checkpoint_mu_);
@@ -205,6 +214,44 @@ Status LocalJournal::WaitForDurable(SequenceNumber sn) {
   return sn < durable_next_ ? Status::OK() : failure_;
 }
 
+void LocalJournal::OnDurable(SequenceNumber sn, std::function<void(Status)> done) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (sn >= durable_next_ && sn < next_sn_ && failure_.ok() && !stopping_ &&
+        flusher_.joinable()) {
+      callbacks_.emplace_back(sn, std::move(done));
+      if (callbacks_.size() == 1) flush_cv_.notify_one();  // flush now, not at the batch time
+      return;
+    }
+  }
+  done(WaitForDurable(sn));  // known already (durable, failed, or an invalid sequence number)
+}
+
+void LocalJournal::TakeResolvedCallbacksLocked(
+    bool all, std::vector<std::pair<SequenceNumber, std::function<void(Status)>>>* ready) {
+  auto keep = std::partition(callbacks_.begin(), callbacks_.end(),
+                             [&](const auto& c) { return !all && c.first >= durable_next_; });
+  for (auto it = keep; it != callbacks_.end(); ++it) ready->push_back(std::move(*it));
+  callbacks_.erase(keep, callbacks_.end());
+}
+
+void LocalJournal::RunCallbacks(
+    std::vector<std::pair<SequenceNumber, std::function<void(Status)>>>* ready) {
+  if (ready->empty()) return;
+  Status failure;
+  SequenceNumber durable;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    failure = failure_.ok() ? UnavailableError("Journal " + paths_.folder +
+                                               " stopped before the "
+                                               "entry was durable")
+                            : failure_;
+    durable = durable_next_;
+  }
+  for (auto& [sn, done] : *ready) done(sn < durable ? Status::OK() : failure);
+  ready->clear();
+}
+
 SequenceNumber LocalJournal::NextSequenceNumber() const {
   std::lock_guard<std::mutex> l(mu_);
   return next_sn_;
@@ -218,7 +265,10 @@ void LocalJournal::FlusherLoop() {
     while (true) {
       if (!failure_.ok()) return;
       if (!pending_.empty()) {
-        if (stopping_ || waiters_ > 0 || pending_.size() >= kEagerFlushBytes) break;
+        if (stopping_ || waiters_ > 0 || !callbacks_.empty() ||
+            pending_.size() >= kEagerFlushBytes) {
+          break;
+        }
         auto deadline = pending_since_ + batch_time;
         if (std::chrono::steady_clock::now() >= deadline) break;
         flush_cv_.wait_until(l, deadline);
@@ -243,6 +293,13 @@ void LocalJournal::FlusherLoop() {
     l.lock();
     durable_next_ = last + 1;
     durable_cv_.notify_all();
+    if (!callbacks_.empty()) {
+      std::vector<std::pair<SequenceNumber, std::function<void(Status)>>> ready;
+      TakeResolvedCallbacksLocked(false, &ready);
+      l.unlock();
+      RunCallbacks(&ready);
+      l.lock();
+    }
     if (segment_->size() >= static_cast<uint64_t>(options_.log_size_bytes_max)) {
       l.unlock();
       s = Rotate(last + 1);
@@ -282,6 +339,12 @@ void LocalJournal::Fail(const Status& cause) {
   // (barring spurious wake-ups).
   if (options_.on_fatal_error) options_.on_fatal_error(failure);
   durable_cv_.notify_all();
+  std::vector<std::pair<SequenceNumber, std::function<void(Status)>>> ready;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    TakeResolvedCallbacksLocked(true, &ready);
+  }
+  RunCallbacks(&ready);
   flush_cv_.notify_all();
   checkpoint_cv_.notify_all();
 }

@@ -37,6 +37,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "env/env.h"
 #include "journal/journal.h"
@@ -86,6 +87,8 @@ class LocalJournal final : public Journal {
   Result<SequenceNumber> Append(JournalEntry entry) override;
   // InvalidArgument for a sequence number not appended yet.
   Status WaitForDurable(SequenceNumber sn) override;
+  // The flusher runs done after the fsync that makes `sn` durable.
+  void OnDurable(SequenceNumber sn, std::function<void(Status)> done) override;
   SequenceNumber NextSequenceNumber() const override;
   // OK without writing when no entry was appended since the last checkpoint. Calls
   // Journaled::Snapshot, so the caller must not hold the state lock.
@@ -122,6 +125,12 @@ class LocalJournal final : public Journal {
   // REQUIRES: checkpoint_mu_ held (no checkpoint in progress).
   void CollectGarbage();
   bool CheckpointDueLocked() const;  // REQUIRES: mu_ held.
+  // Moves the callbacks whose sequence number is durable (all of them once failed or stopped)
+  // to `ready`. REQUIRES: mu_ held.
+  void TakeResolvedCallbacksLocked(
+      bool all, std::vector<std::pair<SequenceNumber, std::function<void(Status)>>>* ready);
+  // Runs callbacks taken by TakeResolvedCallbacksLocked. REQUIRES: mu_ not held.
+  void RunCallbacks(std::vector<std::pair<SequenceNumber, std::function<void(Status)>>>* ready);
 
   const LocalJournalOptions options_;
   env::Env* const env_;
@@ -153,7 +162,10 @@ class LocalJournal final : public Journal {
   std::string pending_;                    // GUARDED_BY(mu_): framed records to flush.
   SequenceNumber pending_last_sn_ = -1;    // GUARDED_BY(mu_)
   std::chrono::steady_clock::time_point pending_since_;  // GUARDED_BY(mu_)
-  int waiters_ = 0;                       // GUARDED_BY(mu_): threads in WaitForDurable.
+  int waiters_ = 0;  // GUARDED_BY(mu_): threads in WaitForDurable.
+  // OnDurable callbacks waiting for their sequence number; they count as waiters.
+  std::vector<std::pair<SequenceNumber, std::function<void(Status)>>>
+      callbacks_;                         // GUARDED_BY(mu_)
   int64_t entries_since_checkpoint_ = 0;  // GUARDED_BY(mu_)
   int64_t checkpoints_taken_ = 0;         // GUARDED_BY(mu_)
   // The checkpoint thread does not retry a failed checkpoint before this.

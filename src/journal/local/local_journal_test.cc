@@ -54,6 +54,44 @@ class LocalJournalTest : public ::testing::Test {
   std::unique_ptr<LocalJournal> journal_;
 };
 
+// OnDurable: the callback runs once the entry is on disk (a pending callback counts as a waiter:
+// the batch is flushed at once, not after the batch time), inline when the answer is known.
+TEST_F(LocalJournalTest, OnDurableRunsOnceTheEntryIsOnDisk) {
+  options_.flush_batch_time_ms = 600'000;
+  ASSERT_TRUE(Restart().ok());
+  std::mutex mu;
+  std::vector<std::pair<SequenceNumber, Status>> got;
+  for (int k = 0; k < 3; k++) {
+    Result<SequenceNumber> sn = state_->Put(journal_.get(), "k" + std::to_string(k), "v");
+    ASSERT_TRUE(sn.ok());
+    journal_->OnDurable(*sn, [&, sn = *sn](Status st) {
+      std::lock_guard<std::mutex> l(mu);
+      got.emplace_back(sn, st);
+    });
+  }
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard<std::mutex> l(mu);
+    return got.size() == 3;
+  }));
+  for (const auto& [sn, st] : got) EXPECT_TRUE(st.ok()) << sn << ": " << st;
+  EXPECT_GE(journal_->LastDurableSequenceNumber(), 2);
+
+  // Known answers come back on the calling thread.
+  std::thread::id ran_on;
+  Status inline_status;
+  journal_->OnDurable(1, [&](Status st) {
+    ran_on = std::this_thread::get_id();
+    inline_status = st;
+  });
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+  EXPECT_TRUE(inline_status.ok());
+  journal_->OnDurable(99, [&](Status st) { inline_status = st; });
+  EXPECT_EQ(inline_status.code(), StatusCode::kInvalidArgument);
+
+  ASSERT_TRUE(Restart().ok());
+  EXPECT_EQ(state_->contents().size(), 3u);
+}
+
 // A restore from a backup imports the backup's records as the journal's first checkpoint; the
 // next entry gets sequence number 1 and everything survives a restart.
 TEST_F(LocalJournalTest, ImportedStateBecomesTheFirstCheckpoint) {

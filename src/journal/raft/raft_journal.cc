@@ -680,6 +680,14 @@ Status RaftJournal::Stop() {
   }
   if (role_thread_.joinable()) role_thread_.join();
   StopNode();
+  std::thread notifier;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    notifier_exit_ = true;
+    notifier.swap(notifier_);
+    cv_.notify_all();
+  }
+  if (notifier.joinable()) notifier.join();  // it resolves every callback before it exits
   std::lock_guard<std::mutex> l(mu_);
   started_ = false;
   queue_.clear();
@@ -781,6 +789,69 @@ Result<SequenceNumber> RaftJournal::Append(JournalEntry entry) {
   if (queue_.size() == 1 && wake_ != nullptr) uv_async_send(wake_);
   tls_stamp = {this, sn, epoch_};
   return sn;
+}
+
+std::optional<Status> RaftJournal::DurabilityLocked(SequenceNumber sn, uint64_t epoch) const {
+  if (epoch_ == epoch && durable_next_ > sn) return Status::OK();
+  if (epoch_ == epoch + 1 && sn < lost_durable_next_) return Status::OK();
+  if (failed_) return failure_;
+  if (epoch_ != epoch) {
+    return UnavailableError(
+        "The primary master lost its leadership before the entry was committed; the operation "
+        "may not have been applied");
+  }
+  return std::nullopt;
+}
+
+void RaftJournal::OnDurable(SequenceNumber sn, std::function<void(Status)> done) {
+  std::optional<Status> now;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    uint64_t epoch = (tls_stamp.journal == this && tls_stamp.sn == sn) ? tls_stamp.epoch : epoch_;
+    if (epoch == epoch_ && !writable_ && durable_next_ <= sn) {
+      now = failed_ ? failure_
+                    : UnavailableError("The embedded journal is not writable on this master");
+    } else {
+      now = DurabilityLocked(sn, epoch);
+    }
+    if (!now && (!started_ || stopping_)) now = UnavailableError("The embedded journal stopped");
+    if (!now) {
+      callbacks_.push_back({sn, epoch, std::move(done)});
+      if (!notifier_.joinable()) {
+        notifier_exit_ = false;
+        notifier_ = std::thread([this] { NotifierLoop(); });
+      }
+      return;
+    }
+  }
+  done(std::move(*now));
+}
+
+void RaftJournal::NotifierLoop() {
+  std::unique_lock<std::mutex> l(mu_);
+  std::vector<std::pair<std::function<void(Status)>, Status>> ready;
+  while (true) {
+    for (size_t i = 0; i < callbacks_.size();) {
+      std::optional<Status> s = DurabilityLocked(callbacks_[i].sn, callbacks_[i].epoch);
+      if (!s && notifier_exit_) s = UnavailableError("The embedded journal stopped");
+      if (s) {
+        ready.emplace_back(std::move(callbacks_[i].done), std::move(*s));
+        callbacks_[i] = std::move(callbacks_.back());
+        callbacks_.pop_back();
+      } else {
+        i++;
+      }
+    }
+    if (!ready.empty()) {
+      l.unlock();
+      for (auto& [done, status] : ready) done(std::move(status));
+      ready.clear();
+      l.lock();
+      continue;
+    }
+    if (notifier_exit_) return;
+    cv_.wait(l);
+  }
 }
 
 Status RaftJournal::WaitForDurable(SequenceNumber sn) {

@@ -31,6 +31,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -107,6 +108,8 @@ class RaftJournal final : public Journal {
   // Unavailable ("... is not the primary master") unless writable.
   Result<SequenceNumber> Append(JournalEntry entry) override;
   Status WaitForDurable(SequenceNumber sn) override;
+  // A notifier thread (started on first use) runs done once WaitForDurable would return.
+  void OnDurable(SequenceNumber sn, std::function<void(Status)> done) override;
   SequenceNumber NextSequenceNumber() const override;
   // Takes a Raft snapshot of the state now and waits for it to be on disk. Leader only.
   Status Checkpoint() override;
@@ -152,6 +155,10 @@ class RaftJournal final : public Journal {
 
   // Called on the loop thread (through NodeCallbacks, the C callbacks).
   friend struct NodeCallbacks;
+  // WaitForDurable's answer for `sn` appended in primacy `epoch`, or nullopt while it would wait.
+  // REQUIRES: mu_ held.
+  std::optional<Status> DurabilityLocked(SequenceNumber sn, uint64_t epoch) const;
+  void NotifierLoop();  // runs OnDurable callbacks
   Status ApplyCommand(const char* data, size_t len);
   // Applies the records of an `imported_records` entry to the state.
   Status ApplyImportedRecords(const ::alluxio::proto::journal::ImportedRecordsEntry& chunk);
@@ -188,8 +195,16 @@ class RaftJournal final : public Journal {
   std::vector<QuorumMember> quorum_;      // GUARDED_BY(mu_): refreshed by the loop thread
   uv_async_s* wake_ = nullptr;            // GUARDED_BY(mu_): the loop's wake-up handle
   std::vector<std::function<void(Node*)>> tasks_;  // GUARDED_BY(mu_): for the loop thread
-  uint64_t checkpoint_requested_ = 0;              // GUARDED_BY(mu_)
-  uint64_t checkpoint_done_ = 0;                   // GUARDED_BY(mu_)
+  struct DurableCallback {
+    SequenceNumber sn;
+    uint64_t epoch;
+    std::function<void(Status)> done;
+  };
+  std::vector<DurableCallback> callbacks_;  // GUARDED_BY(mu_): OnDurable, not resolved yet
+  bool notifier_exit_ = false;              // GUARDED_BY(mu_)
+  std::thread notifier_;                    // started by the first OnDurable (under mu_)
+  uint64_t checkpoint_requested_ = 0;       // GUARDED_BY(mu_)
+  uint64_t checkpoint_done_ = 0;            // GUARDED_BY(mu_)
 };
 
 }  // namespace alluxio::journal

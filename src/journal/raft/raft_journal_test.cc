@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -171,7 +173,13 @@ TEST(RaftJournalTest, SingleNodeIsPrimaryAndKeepsEverythingAcrossRestarts) {
   ASSERT_EQ(q.WaitForPrimary(), 0);
   EXPECT_EQ(q.state(0)->contents(), Expected(0, 100));
   EXPECT_EQ(q.journal(0)->NextSequenceNumber(), 100);
-  ASSERT_TRUE(q.Put(0, "k100", "v100").ok());
+  // OnDurable on the primary: OK once committed.
+  Result<SequenceNumber> sn = q.state(0)->Put(q.journal(0), "k100", "v100");
+  ASSERT_TRUE(sn.ok());
+  std::atomic<int> ok_callbacks{0};
+  q.journal(0)->OnDurable(*sn, [&](Status st) { ok_callbacks += st.ok() ? 1 : 100; });
+  EXPECT_TRUE(WaitFor([&] { return ok_callbacks.load() != 0; }));
+  EXPECT_EQ(ok_callbacks.load(), 1);
   EXPECT_EQ(q.state(0)->contents(), Expected(0, 101));
   EXPECT_EQ(q.journal(0)->snapshots_restored(), 0);
   EXPECT_TRUE(q.fatal().empty()) << q.fatal();
@@ -361,9 +369,27 @@ TEST(RaftJournalTest, LeaderWithoutQuorumAcknowledgesNothingAndRebuildsItsState)
   int a = (p + 1) % 3, b = (p + 2) % 3;
   q.Stop(a);
   q.Stop(b);
-  // Applied locally, never committed: the waiter is told so once leadership is gone.
-  Status s = q.Put(p, "lost", "1");
+  // Applied locally, never committed: the waiter (and an OnDurable callback) is told so once
+  // leadership is gone.
+  Result<SequenceNumber> lost = q.state(p)->Put(q.journal(p), "lost", "1");
+  ASSERT_TRUE(lost.ok());
+  std::mutex mu;
+  std::vector<Status> callbacks;
+  q.journal(p)->OnDurable(*lost, [&](Status st) {
+    std::lock_guard<std::mutex> l(mu);
+    callbacks.push_back(st);
+  });
+  Status s = q.journal(p)->WaitForDurable(*lost);
   EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s;
+  EXPECT_TRUE(WaitFor([&] {
+    std::lock_guard<std::mutex> l(mu);
+    return !callbacks.empty();
+  }));
+  {
+    std::lock_guard<std::mutex> l(mu);
+    ASSERT_EQ(callbacks.size(), 1u);
+    EXPECT_EQ(callbacks[0].code(), StatusCode::kUnavailable) << callbacks[0];
+  }
   EXPECT_TRUE(WaitFor([&] { return q.journal(p)->rebuilds() == 1; }));
   EXPECT_FALSE(q.journal(p)->IsPrimary());
   EXPECT_EQ(q.primacy_changes(p), 2);  // gained, lost

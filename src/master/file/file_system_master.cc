@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "master/file/file_system_master.h"
 
+#include <cassert>
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -425,7 +427,22 @@ Result<journal::SequenceNumber> FileSystemMaster::ApplyAndJournal(journal::Journ
   return journal_->Append(std::move(entry));
 }
 
+namespace {
+thread_local DeferDurability* tls_deferral = nullptr;
+}  // namespace
+
+DeferDurability::DeferDurability() {
+  assert(tls_deferral == nullptr && "DeferDurability is not nestable");
+  tls_deferral = this;
+}
+
+DeferDurability::~DeferDurability() { tls_deferral = nullptr; }
+
 Status FileSystemMaster::WaitDurable(journal::SequenceNumber sn) {
+  if (tls_deferral != nullptr) {
+    tls_deferral->sn_ = std::max(tls_deferral->sn_, sn);
+    return Status::OK();
+  }
   return journal_->WaitForDurable(sn);
 }
 

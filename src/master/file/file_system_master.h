@@ -92,6 +92,24 @@ struct FileSystemMasterOptions {
   static Result<FileSystemMasterOptions> FromConfiguration(const conf::Configuration& conf);
 };
 
+// While one is alive on a thread, FileSystemMaster operations called on that thread do not wait
+// for their journal entries to be durable: they remember the last sequence number they would have
+// waited for (sn(), -1 for none), and the caller acknowledges its client only once
+// FileSystemMaster::WhenDurable(sn) says so. An RPC server that finishes calls asynchronously
+// uses this to keep no thread blocked in the group commit. Not nestable.
+class DeferDurability {
+ public:
+  DeferDurability();
+  ~DeferDurability();
+  DeferDurability(const DeferDurability&) = delete;
+  DeferDurability& operator=(const DeferDurability&) = delete;
+  journal::SequenceNumber sn() const { return sn_; }
+
+ private:
+  friend class FileSystemMaster;
+  journal::SequenceNumber sn_ = -1;
+};
+
 class FileSystemMaster : public journal::Journaled, public FileBlockIndex {
  public:
   // `journal` (and `block_master`, if not null) must outlive the master. Call
@@ -107,6 +125,12 @@ class FileSystemMaster : public journal::Journaled, public FileBlockIndex {
   Status Initialize();
   // Stops background threads. Idempotent.
   void Stop();
+
+  // Calls done(status) once `sn` (a DeferDurability's sn()) is durable, or the journal says it
+  // never will be; see journal::Journal::OnDurable. Call it on the thread that ran the operation.
+  void WhenDurable(journal::SequenceNumber sn, std::function<void(Status)> done) {
+    journal_->OnDurable(sn, std::move(done));
+  }
 
   // --- Namespace operations (thread-safe; block until durable) ---
   Status CreateDirectory(const OperationContext& ctx, std::string_view path,
@@ -201,7 +225,7 @@ class FileSystemMaster : public journal::Journaled, public FileBlockIndex {
   // REQUIRES: state_mu_ held exclusively.
   Result<journal::SequenceNumber> ApplyAndJournal(journal::JournalEntry entry,
                                                   const OperationContext& ctx);
-  // Waits until `sn` is durable.
+  // Waits until `sn` is durable (or, under a DeferDurability, records it).
   Status WaitDurable(journal::SequenceNumber sn);
   // True (after waiting for durability of everything journaled so far) if the operation already
   // ran: a retry of an acknowledged request.

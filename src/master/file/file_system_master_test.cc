@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <set>
@@ -766,6 +768,100 @@ TEST_F(SnapshotDuringWritesTest, SnapshotIsTheStateAtItsSequenceNumber) {
     EXPECT_EQ(Dump(rebuilt.get()), Dump(replayed.get()));
     EXPECT_EQ(rebuilt->GetMountTable().size(), 2u);
   }
+}
+
+// A MemoryJournal whose durability is held back until Release(): WaitForDurable blocks and
+// OnDurable keeps its callbacks until then.
+class GatedJournal final : public journal::Journal {
+ public:
+  Status Start(journal::Journaled* state) override { return inner_.Start(state); }
+  Status Stop() override { return inner_.Stop(); }
+  Result<journal::SequenceNumber> Append(journal::JournalEntry entry) override {
+    return inner_.Append(std::move(entry));
+  }
+  Status WaitForDurable(journal::SequenceNumber) override {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return open_; });
+    return Status();
+  }
+  void OnDurable(journal::SequenceNumber, std::function<void(Status)> done) override {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (!open_) {
+        held_.push_back(std::move(done));
+        return;
+      }
+    }
+    done(Status());
+  }
+  journal::SequenceNumber NextSequenceNumber() const override {
+    return inner_.NextSequenceNumber();
+  }
+  Status Checkpoint() override { return inner_.Checkpoint(); }
+  void Close() {
+    std::lock_guard<std::mutex> l(mu_);
+    open_ = false;
+  }
+  void Release() {
+    std::vector<std::function<void(Status)>> held;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      open_ = true;
+      held.swap(held_);
+    }
+    cv_.notify_all();
+    for (auto& done : held) done(Status());
+  }
+
+ private:
+  journal::MemoryJournal inner_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = true;                               // GUARDED_BY(mu_)
+  std::vector<std::function<void(Status)>> held_;  // GUARDED_BY(mu_)
+};
+
+// Under a DeferDurability an operation returns as soon as it is applied and journaled, with the
+// sequence number to wait for; WhenDurable tells when the client may be answered.
+TEST(DeferDurabilityTest, OperationsReturnBeforeDurabilityAndWhenDurableTellsWhenItCame) {
+  ufs::MemoryUfs::Shared("fsmdefer");
+  FileSystemMasterOptions o;
+  o.root_ufs = "memory://fsmdefer/";
+  o.superuser = "admin";
+  GatedJournal journal;
+  auto m = FileSystemMaster::Create(o, &journal);
+  ASSERT_TRUE(m.ok());
+  ASSERT_TRUE(journal.Start(m->get()).ok());
+  ASSERT_TRUE((*m)->Initialize().ok());
+  journal.Close();
+
+  journal::SequenceNumber sn;
+  {
+    DeferDurability deferral;
+    ASSERT_TRUE((*m)->CreateDirectory({}, "/a", {}).ok());  // would block without the deferral
+    sn = deferral.sn();
+  }
+  EXPECT_GE(sn, 0);
+  std::atomic<int> answered{0};
+  (*m)->WhenDurable(sn, [&](Status st) { answered += st.ok() ? 1 : 100; });
+  EXPECT_EQ(answered.load(), 0);
+  {
+    DeferDurability deferral;  // a read journals nothing: nothing to wait for
+    ASSERT_TRUE((*m)->GetStatus({}, "/a", {}).ok());
+    EXPECT_EQ(deferral.sn(), -1);
+  }
+  // Without a deferral the same kind of operation waits for the journal.
+  std::atomic<bool> done{false};
+  std::thread blocked([&] {
+    EXPECT_TRUE((*m)->CreateDirectory({}, "/b", {}).ok());
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a blocked call stays blocked
+  EXPECT_FALSE(done.load());
+  journal.Release();
+  blocked.join();
+  EXPECT_EQ(answered.load(), 1);
+  (*m)->Stop();
 }
 
 }  // namespace

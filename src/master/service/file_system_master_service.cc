@@ -10,7 +10,7 @@ namespace alluxio::master {
 using rpc::ToGrpcStatus;
 
 OperationContext MakeOperationContext(
-    const ::grpc::ServerContext* ctx,
+    const ::grpc::ServerContextBase* ctx,
     const ::alluxio::grpc::FileSystemMasterCommonPOptions& common) {
   OperationContext oc;
   const auto& md = ctx->client_metadata();
@@ -23,49 +23,79 @@ OperationContext MakeOperationContext(
   return oc;
 }
 
-::grpc::Status FileSystemMasterService::CreateDirectory(
-    ::grpc::ServerContext* ctx, const grpc::file::CreateDirectoryPRequest* req,
+::grpc::ServerUnaryReactor* FileSystemMasterService::Run(::grpc::CallbackServerContext* ctx,
+                                                         const std::function<Status()>& op) {
+  ::grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  Status status;
+  journal::SequenceNumber sn;
+  {
+    DeferDurability deferral;
+    status = op();
+    sn = deferral.sn();
+  }
+  if (sn < 0) {
+    reactor->Finish(ToGrpcStatus(status));
+  } else {
+    master_->WhenDurable(sn, [reactor, status = std::move(status)](Status durable) {
+      reactor->Finish(ToGrpcStatus(durable.ok() ? status : durable));
+    });
+  }
+  return reactor;
+}
+
+::grpc::ServerUnaryReactor* FileSystemMasterService::CreateDirectory(
+    ::grpc::CallbackServerContext* ctx, const grpc::file::CreateDirectoryPRequest* req,
     grpc::file::CreateDirectoryPResponse*) {
-  return ToGrpcStatus(master_->CreateDirectory(
-      MakeOperationContext(ctx, req->options().common_options()), req->path(), req->options()));
+  return Run(ctx, [&] {
+    return master_->CreateDirectory(MakeOperationContext(ctx, req->options().common_options()),
+                                    req->path(), req->options());
+  });
 }
 
-::grpc::Status FileSystemMasterService::CreateFile(::grpc::ServerContext* ctx,
-                                                   const grpc::file::CreateFilePRequest* req,
-                                                   grpc::file::CreateFilePResponse* resp) {
-  Result<FileInfo> r = master_->CreateFile(
-      MakeOperationContext(ctx, req->options().common_options()), req->path(), req->options());
-  if (!r.ok()) return ToGrpcStatus(r.status());
-  *resp->mutable_file_info() = std::move(*r);
-  return ::grpc::Status::OK;
+::grpc::ServerUnaryReactor* FileSystemMasterService::CreateFile(
+    ::grpc::CallbackServerContext* ctx, const grpc::file::CreateFilePRequest* req,
+    grpc::file::CreateFilePResponse* resp) {
+  return Run(ctx, [&]() -> Status {
+    Result<FileInfo> r = master_->CreateFile(
+        MakeOperationContext(ctx, req->options().common_options()), req->path(), req->options());
+    if (!r.ok()) return r.status();
+    *resp->mutable_file_info() = std::move(*r);
+    return Status();
+  });
 }
 
-::grpc::Status FileSystemMasterService::CompleteFile(::grpc::ServerContext* ctx,
-                                                     const grpc::file::CompleteFilePRequest* req,
-                                                     grpc::file::CompleteFilePResponse*) {
-  return ToGrpcStatus(master_->CompleteFile(
-      MakeOperationContext(ctx, req->options().common_options()), req->path(), req->options()));
+::grpc::ServerUnaryReactor* FileSystemMasterService::CompleteFile(
+    ::grpc::CallbackServerContext* ctx, const grpc::file::CompleteFilePRequest* req,
+    grpc::file::CompleteFilePResponse*) {
+  return Run(ctx, [&] {
+    return master_->CompleteFile(MakeOperationContext(ctx, req->options().common_options()),
+                                 req->path(), req->options());
+  });
 }
 
-::grpc::Status FileSystemMasterService::GetStatus(::grpc::ServerContext* ctx,
-                                                  const grpc::file::GetStatusPRequest* req,
-                                                  grpc::file::GetStatusPResponse* resp) {
-  Result<FileInfo> r = master_->GetStatus(
-      MakeOperationContext(ctx, req->options().common_options()), req->path(), req->options());
-  if (!r.ok()) return ToGrpcStatus(r.status());
-  if (block_master_ != nullptr) block_master_->FillFileBlockInfos(&*r);
-  *resp->mutable_file_info() = std::move(*r);
-  return ::grpc::Status::OK;
+::grpc::ServerUnaryReactor* FileSystemMasterService::GetStatus(
+    ::grpc::CallbackServerContext* ctx, const grpc::file::GetStatusPRequest* req,
+    grpc::file::GetStatusPResponse* resp) {
+  return Run(ctx, [&]() -> Status {
+    Result<FileInfo> r = master_->GetStatus(
+        MakeOperationContext(ctx, req->options().common_options()), req->path(), req->options());
+    if (!r.ok()) return r.status();
+    if (block_master_ != nullptr) block_master_->FillFileBlockInfos(&*r);
+    *resp->mutable_file_info() = std::move(*r);
+    return Status();
+  });
 }
 
-::grpc::Status FileSystemMasterService::Exists(::grpc::ServerContext* ctx,
-                                               const grpc::file::ExistsPRequest* req,
-                                               grpc::file::ExistsPResponse* resp) {
-  Result<bool> r = master_->Exists(MakeOperationContext(ctx, req->options().common_options()),
-                                   req->path(), req->options());
-  if (!r.ok()) return ToGrpcStatus(r.status());
-  resp->set_exists(*r);
-  return ::grpc::Status::OK;
+::grpc::ServerUnaryReactor* FileSystemMasterService::Exists(::grpc::CallbackServerContext* ctx,
+                                                            const grpc::file::ExistsPRequest* req,
+                                                            grpc::file::ExistsPResponse* resp) {
+  return Run(ctx, [&]() -> Status {
+    Result<bool> r = master_->Exists(MakeOperationContext(ctx, req->options().common_options()),
+                                     req->path(), req->options());
+    if (!r.ok()) return r.status();
+    resp->set_exists(*r);
+    return Status();
+  });
 }
 
 ::grpc::Status FileSystemMasterService::ListStatus(
@@ -87,25 +117,31 @@ OperationContext MakeOperationContext(
   return ToGrpcStatus(s);
 }
 
-::grpc::Status FileSystemMasterService::Remove(::grpc::ServerContext* ctx,
-                                               const grpc::file::DeletePRequest* req,
-                                               grpc::file::DeletePResponse*) {
-  return ToGrpcStatus(master_->Delete(MakeOperationContext(ctx, req->options().common_options()),
-                                      req->path(), req->options()));
+::grpc::ServerUnaryReactor* FileSystemMasterService::Remove(::grpc::CallbackServerContext* ctx,
+                                                            const grpc::file::DeletePRequest* req,
+                                                            grpc::file::DeletePResponse*) {
+  return Run(ctx, [&] {
+    return master_->Delete(MakeOperationContext(ctx, req->options().common_options()), req->path(),
+                           req->options());
+  });
 }
 
-::grpc::Status FileSystemMasterService::Rename(::grpc::ServerContext* ctx,
-                                               const grpc::file::RenamePRequest* req,
-                                               grpc::file::RenamePResponse*) {
-  return ToGrpcStatus(master_->Rename(MakeOperationContext(ctx, req->options().common_options()),
-                                      req->path(), req->dst_path(), req->options()));
+::grpc::ServerUnaryReactor* FileSystemMasterService::Rename(::grpc::CallbackServerContext* ctx,
+                                                            const grpc::file::RenamePRequest* req,
+                                                            grpc::file::RenamePResponse*) {
+  return Run(ctx, [&] {
+    return master_->Rename(MakeOperationContext(ctx, req->options().common_options()), req->path(),
+                           req->dst_path(), req->options());
+  });
 }
 
-::grpc::Status FileSystemMasterService::SetAttribute(::grpc::ServerContext* ctx,
-                                                     const grpc::file::SetAttributePRequest* req,
-                                                     grpc::file::SetAttributePResponse*) {
-  return ToGrpcStatus(master_->SetAttribute(
-      MakeOperationContext(ctx, req->options().common_options()), req->path(), req->options()));
+::grpc::ServerUnaryReactor* FileSystemMasterService::SetAttribute(
+    ::grpc::CallbackServerContext* ctx, const grpc::file::SetAttributePRequest* req,
+    grpc::file::SetAttributePResponse*) {
+  return Run(ctx, [&] {
+    return master_->SetAttribute(MakeOperationContext(ctx, req->options().common_options()),
+                                 req->path(), req->options());
+  });
 }
 
 ::grpc::Status FileSystemMasterService::Mount(::grpc::ServerContext* ctx,
@@ -145,13 +181,15 @@ OperationContext MakeOperationContext(
       MakeOperationContext(ctx, req->options().common_options()), req->path(), req->options()));
 }
 
-::grpc::Status FileSystemMasterService::GetFilePath(::grpc::ServerContext*,
-                                                    const grpc::file::GetFilePathPRequest* req,
-                                                    grpc::file::GetFilePathPResponse* resp) {
-  Result<FileInfo> info = master_->GetFileInfo(req->file_id());
-  if (!info.ok()) return ToGrpcStatus(info.status());
-  resp->set_path(info->path());
-  return ::grpc::Status::OK;
+::grpc::ServerUnaryReactor* FileSystemMasterService::GetFilePath(
+    ::grpc::CallbackServerContext* ctx, const grpc::file::GetFilePathPRequest* req,
+    grpc::file::GetFilePathPResponse* resp) {
+  return Run(ctx, [&]() -> Status {
+    Result<FileInfo> info = master_->GetFileInfo(req->file_id());
+    if (!info.ok()) return info.status();
+    resp->set_path(info->path());
+    return Status();
+  });
 }
 
 }  // namespace alluxio::master

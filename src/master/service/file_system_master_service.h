@@ -6,39 +6,60 @@
 // Thread-safety: thread-safe (gRPC calls handlers concurrently).
 #pragma once
 
+#include <functional>
+
 #include "alluxio/grpc/file_system_master.grpc.pb.h"
 #include "master/block/block_master.h"
 #include "master/file/file_system_master.h"
 
 namespace alluxio::master {
 
-class FileSystemMasterService final : public grpc::file::FileSystemMasterClientService::Service {
+// The frequent, in-memory operations (create, complete, getStatus, exists, delete, rename,
+// setAttribute, getFilePath) use gRPC's callback API: they run on the thread that received the
+// call and, instead of blocking it in the journal's group commit (DeferDurability), finish the
+// call from the journal once their entries are durable. No thread per waiting call, no wake-up
+// storm: bench/RESULTS.md. Listing and the operations that may spend long in an under-store
+// (mount, unmount, free, persist) stay on the synchronous API's thread pool.
+using FsmService = grpc::file::FileSystemMasterClientService;
+using FileSystemMasterServiceBase =
+    FsmService::WithCallbackMethod_CreateDirectory<FsmService::WithCallbackMethod_CreateFile<
+        FsmService::WithCallbackMethod_CompleteFile<FsmService::WithCallbackMethod_GetStatus<
+            FsmService::WithCallbackMethod_Exists<FsmService::WithCallbackMethod_Remove<
+                FsmService::WithCallbackMethod_Rename<FsmService::WithCallbackMethod_SetAttribute<
+                    FsmService::WithCallbackMethod_GetFilePath<FsmService::Service>>>>>>>>>;
+
+class FileSystemMasterService final : public FileSystemMasterServiceBase {
  public:
   // Both must outlive the service; without a block master, file infos carry no block locations.
   explicit FileSystemMasterService(FileSystemMaster* master, BlockMaster* block_master = nullptr)
       : master_(master), block_master_(block_master) {}
 
-  ::grpc::Status CreateDirectory(::grpc::ServerContext* ctx,
-                                 const grpc::file::CreateDirectoryPRequest* req,
-                                 grpc::file::CreateDirectoryPResponse* resp) override;
-  ::grpc::Status CreateFile(::grpc::ServerContext* ctx, const grpc::file::CreateFilePRequest* req,
-                            grpc::file::CreateFilePResponse* resp) override;
-  ::grpc::Status CompleteFile(::grpc::ServerContext* ctx,
-                              const grpc::file::CompleteFilePRequest* req,
-                              grpc::file::CompleteFilePResponse* resp) override;
-  ::grpc::Status GetStatus(::grpc::ServerContext* ctx, const grpc::file::GetStatusPRequest* req,
-                           grpc::file::GetStatusPResponse* resp) override;
-  ::grpc::Status Exists(::grpc::ServerContext* ctx, const grpc::file::ExistsPRequest* req,
-                        grpc::file::ExistsPResponse* resp) override;
+  ::grpc::ServerUnaryReactor* CreateDirectory(::grpc::CallbackServerContext* ctx,
+                                              const grpc::file::CreateDirectoryPRequest* req,
+                                              grpc::file::CreateDirectoryPResponse* resp) override;
+  ::grpc::ServerUnaryReactor* CreateFile(::grpc::CallbackServerContext* ctx,
+                                         const grpc::file::CreateFilePRequest* req,
+                                         grpc::file::CreateFilePResponse* resp) override;
+  ::grpc::ServerUnaryReactor* CompleteFile(::grpc::CallbackServerContext* ctx,
+                                           const grpc::file::CompleteFilePRequest* req,
+                                           grpc::file::CompleteFilePResponse* resp) override;
+  ::grpc::ServerUnaryReactor* GetStatus(::grpc::CallbackServerContext* ctx,
+                                        const grpc::file::GetStatusPRequest* req,
+                                        grpc::file::GetStatusPResponse* resp) override;
+  ::grpc::ServerUnaryReactor* Exists(::grpc::CallbackServerContext* ctx,
+                                     const grpc::file::ExistsPRequest* req,
+                                     grpc::file::ExistsPResponse* resp) override;
   ::grpc::Status ListStatus(::grpc::ServerContext* ctx, const grpc::file::ListStatusPRequest* req,
                             ::grpc::ServerWriter<grpc::file::ListStatusPResponse>* writer) override;
-  ::grpc::Status Remove(::grpc::ServerContext* ctx, const grpc::file::DeletePRequest* req,
-                        grpc::file::DeletePResponse* resp) override;
-  ::grpc::Status Rename(::grpc::ServerContext* ctx, const grpc::file::RenamePRequest* req,
-                        grpc::file::RenamePResponse* resp) override;
-  ::grpc::Status SetAttribute(::grpc::ServerContext* ctx,
-                              const grpc::file::SetAttributePRequest* req,
-                              grpc::file::SetAttributePResponse* resp) override;
+  ::grpc::ServerUnaryReactor* Remove(::grpc::CallbackServerContext* ctx,
+                                     const grpc::file::DeletePRequest* req,
+                                     grpc::file::DeletePResponse* resp) override;
+  ::grpc::ServerUnaryReactor* Rename(::grpc::CallbackServerContext* ctx,
+                                     const grpc::file::RenamePRequest* req,
+                                     grpc::file::RenamePResponse* resp) override;
+  ::grpc::ServerUnaryReactor* SetAttribute(::grpc::CallbackServerContext* ctx,
+                                           const grpc::file::SetAttributePRequest* req,
+                                           grpc::file::SetAttributePResponse* resp) override;
   ::grpc::Status Mount(::grpc::ServerContext* ctx, const grpc::file::MountPRequest* req,
                        grpc::file::MountPResponse* resp) override;
   ::grpc::Status Unmount(::grpc::ServerContext* ctx, const grpc::file::UnmountPRequest* req,
@@ -51,17 +72,23 @@ class FileSystemMasterService final : public grpc::file::FileSystemMasterClientS
   ::grpc::Status ScheduleAsyncPersistence(
       ::grpc::ServerContext* ctx, const grpc::file::ScheduleAsyncPersistencePRequest* req,
       grpc::file::ScheduleAsyncPersistencePResponse* resp) override;
-  ::grpc::Status GetFilePath(::grpc::ServerContext* ctx, const grpc::file::GetFilePathPRequest* req,
-                             grpc::file::GetFilePathPResponse* resp) override;
+  ::grpc::ServerUnaryReactor* GetFilePath(::grpc::CallbackServerContext* ctx,
+                                          const grpc::file::GetFilePathPRequest* req,
+                                          grpc::file::GetFilePathPResponse* resp) override;
 
  private:
+  // Runs `op` here under a DeferDurability and finishes the call with its status once what it
+  // journaled is durable (at once when it journaled nothing).
+  ::grpc::ServerUnaryReactor* Run(::grpc::CallbackServerContext* ctx,
+                                  const std::function<Status()>& op);
+
   FileSystemMaster* const master_;
   BlockMaster* const block_master_;
 };
 
 // The caller's identity and operation id, from gRPC metadata and the request's common options.
 OperationContext MakeOperationContext(
-    const ::grpc::ServerContext* ctx,
+    const ::grpc::ServerContextBase* ctx,
     const ::alluxio::grpc::FileSystemMasterCommonPOptions& common);
 
 }  // namespace alluxio::master

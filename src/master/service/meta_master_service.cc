@@ -113,10 +113,10 @@ namespace alluxio::master {
   return ::grpc::Status::OK;
 }
 
-::grpc::Status ServiceVersionService::getServiceVersion(
-    ::grpc::ServerContext*, const grpc::version::GetServiceVersionPRequest* req,
-    grpc::version::GetServiceVersionPResponse* resp) {
-  switch (req->service_type()) {
+namespace {
+::grpc::Status Answer(const grpc::version::GetServiceVersionPRequest& req,
+                      grpc::version::GetServiceVersionPResponse* resp) {
+  switch (req.service_type()) {
     case grpc::version::FILE_SYSTEM_MASTER_CLIENT_SERVICE:
       resp->set_version(kFileSystemMasterClientServiceVersion);
       return ::grpc::Status::OK;
@@ -141,8 +141,17 @@ namespace alluxio::master {
     default:
       return ::grpc::Status(::grpc::StatusCode::NOT_FOUND,
                             fmt::format("Service {} is not found.",
-                                        grpc::version::ServiceType_Name(req->service_type())));
+                                        grpc::version::ServiceType_Name(req.service_type())));
   }
+}
+}  // namespace
+
+::grpc::ServerUnaryReactor* ServiceVersionService::getServiceVersion(
+    ::grpc::CallbackServerContext* ctx, const grpc::version::GetServiceVersionPRequest* req,
+    grpc::version::GetServiceVersionPResponse* resp) {
+  ::grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(Answer(*req, resp));
+  return reactor;
 }
 
 }  // namespace alluxio::master

@@ -56,11 +56,14 @@ inline constexpr int64_t kFileSystemMasterWorkerServiceVersion = 2;
 inline constexpr int64_t kBlockMasterClientServiceVersion = 2;
 inline constexpr int64_t kBlockMasterWorkerServiceVersion = 2;
 
-class ServiceVersionService final : public grpc::version::ServiceVersionClientService::Service {
+// Callback API: answered on the receiving thread (every client's first call; the benchmarks'
+// empty call).
+class ServiceVersionService final
+    : public grpc::version::ServiceVersionClientService::CallbackService {
  public:
-  ::grpc::Status getServiceVersion(::grpc::ServerContext* ctx,
-                                   const grpc::version::GetServiceVersionPRequest* req,
-                                   grpc::version::GetServiceVersionPResponse* resp) override;
+  ::grpc::ServerUnaryReactor* getServiceVersion(
+      ::grpc::CallbackServerContext* ctx, const grpc::version::GetServiceVersionPRequest* req,
+      grpc::version::GetServiceVersionPResponse* resp) override;
 };
 
 }  // namespace alluxio::master
