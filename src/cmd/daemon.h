@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // What every daemon's main does first: accept only -Dkey=value arguments, block SIGTERM/SIGINT in
-// all threads (the main thread waits for them with sigwait), set Alluxio's log pattern, and load
-// the configuration (printing its warnings).
+// all threads (the main thread waits for them with sigwait), set Alluxio's log pattern, turn off
+// abseil's mutex deadlock detection, and load the configuration (printing its warnings).
 // Thread-safety: call once, from main, before starting any thread.
 #pragma once
 
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <absl/synchronization/mutex.h>
 #include <spdlog/spdlog.h>
 
 #include "common/conf/configuration.h"
@@ -35,6 +36,9 @@ inline Result<conf::Configuration> PrepareDaemon(int argc, char** argv, const ch
   sigaddset(sigs, SIGINT);
   pthread_sigmask(SIG_BLOCK, sigs, nullptr);
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S,%e %^%l%$ [%t] %v");
+  // Debian builds abseil with deadlock detection on: every absl::Mutex (gRPC's locks) then keeps a
+  // lock graph, 5-8% of a busy master's CPU (bench/RESULTS.md). Our own locks are std::mutex.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   Result<conf::Configuration> conf = conf::Configuration::Load(lo);
   if (!conf.ok()) {
     spdlog::error("Invalid configuration: {}", conf.status().message());

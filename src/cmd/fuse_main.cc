@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <absl/synchronization/mutex.h>
 #include <spdlog/spdlog.h>
 
 #include "client/api/file_system.h"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S,%e %^%l%$ [%t] %v");
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // as the daemons (daemon.h)
   Result<conf::Configuration> conf = conf::Configuration::Load(lo);
   if (!conf.ok()) {
     spdlog::error("Invalid configuration: {}", conf.status().message());
