@@ -109,7 +109,10 @@ int main(int argc, char** argv) {
   mc.mount_point = mount_point;
   mc.options = options->options;
   mc.debug = conf->GetBool(k::kFuseDebugEnabled).value_or(false);
-  mc.max_threads = static_cast<int>(conf->GetInt(k::kFuseMaxThreads).value_or(64));
+  mc.max_threads = options->max_threads > 0
+                       ? options->max_threads
+                       : static_cast<int>(conf->GetInt(k::kFuseMaxThreads).value_or(64));
+  mc.max_idle_threads = options->max_idle_threads;
   mc.max_write = conf->GetBytes(k::kFuseMaxWriteBytes).value_or(1 << 20);
   mc.readahead = conf->GetBytes(k::kFuseReadaheadBytes).value_or(4 << 20);
   spdlog::info("Mounting Alluxio path {} on {}", alluxio_path, mount_point);

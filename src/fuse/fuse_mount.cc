@@ -327,7 +327,9 @@ Status ServeMount(FuseFileSystem* fs, const MountConfig& config) {
   struct fuse_loop_config* loop = fuse_loop_cfg_create();
   fuse_loop_cfg_set_clone_fd(loop, 0);
   fuse_loop_cfg_set_max_threads(loop, static_cast<unsigned>(config.max_threads));
-  fuse_loop_cfg_set_idle_threads(loop, static_cast<unsigned>(std::min(config.max_threads, 16)));
+  fuse_loop_cfg_set_idle_threads(
+      loop, static_cast<unsigned>(config.max_idle_threads > 0 ? config.max_idle_threads
+                                                              : std::min(config.max_threads, 16)));
   int rc = fuse_loop_mt(f, loop);
   fuse_loop_cfg_destroy(loop);
   fuse_remove_signal_handlers(se);

@@ -25,6 +25,7 @@ struct MountConfig {
   std::vector<std::string> options;  // libfuse -o options (mount_options.h)
   bool debug = false;                // libfuse -d: log every request
   int max_threads = 64;
+  int max_idle_threads = 0;  // 0: min(max_threads, 16)
   int64_t max_write = 1 << 20;
   int64_t readahead = 4 << 20;
 };

@@ -100,6 +100,17 @@ Result<MountOptions> MergeMountOptions(const std::vector<std::string>& layers) {
               fmt::format("Invalid FUSE option {}: {} takes a non-negative number", item, name));
         }
       }
+      if (name == "max_threads" || name == "max_idle_threads") {
+        std::string value(item.substr(name.size() + 1));
+        char* end = nullptr;
+        long n = std::strtol(value.c_str(), &end, 10);
+        if (*end != '\0' || n < 1 || n > 100000) {
+          return InvalidArgumentError(
+              fmt::format("Invalid FUSE option {}: {} takes a positive whole number", item, name));
+        }
+        (name == "max_threads" ? out.max_threads : out.max_idle_threads) = static_cast<int>(n);
+        continue;
+      }
       bool replaced = false;
       for (std::string& existing : out.options) {
         if (NameOf(existing) == name) {

@@ -8,6 +8,8 @@
 // is `name` or `name=value`; a later `name=value` replaces an earlier one in place. Options of
 // libfuse 2 that libfuse 3 rejects (big_writes, nonempty, ...) are dropped with a note, since
 // Alluxio's documentation recommends some of them. Timeouts and sizes must be numbers.
+// max_threads and max_idle_threads are options of libfuse's loop, not of the mount: they are
+// taken out of the list (positive whole numbers) for the loop's configuration.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -32,6 +34,8 @@ Result<FuseCommandLine> ParseFuseCommandLine(const std::vector<std::string>& arg
 struct MountOptions {
   std::vector<std::string> options;  // for libfuse (-o), each `name` or `name=value`
   std::vector<std::string> notes;    // one line per dropped option, saying why
+  int max_threads = 0;               // max_threads=N of the loop; 0: not given
+  int max_idle_threads = 0;          // max_idle_threads=N of the loop; 0: not given
 };
 
 // Merges `layers` (each a comma-separated list; empty items are skipped) as described above.

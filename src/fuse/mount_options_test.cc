@@ -61,6 +61,19 @@ TEST(MergeMountOptionsTest, NumericOptionsMustBeNumbers) {
   EXPECT_FALSE(MergeMountOptions({"attr_timeout=-1"}).ok());
 }
 
+// libfuse's mount refuses the loop's options: they go to the loop's configuration instead.
+TEST(MergeMountOptionsTest, LoopOptionsAreTakenOut) {
+  auto m = MergeMountOptions({"max_threads=8,allow_other", "max_idle_threads=2,max_threads=4"});
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_THAT(m->options, ElementsAre("allow_other"));
+  EXPECT_EQ(m->max_threads, 4);
+  EXPECT_EQ(m->max_idle_threads, 2);
+  EXPECT_EQ(MergeMountOptions({"allow_other"})->max_threads, 0);
+  EXPECT_FALSE(MergeMountOptions({"max_threads=0"}).ok());
+  EXPECT_FALSE(MergeMountOptions({"max_threads=2.5"}).ok());
+  EXPECT_FALSE(MergeMountOptions({"max_idle_threads=lots"}).ok());
+}
+
 TEST(FindOptionTest, FindsValuesAndFlags) {
   std::vector<std::string> o = {"ro", "attr_timeout=5"};
   bool found = false;
