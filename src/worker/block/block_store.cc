@@ -60,8 +60,9 @@ Status BlockStore::RequestSpace(SessionId session_id, BlockId block_id, int64_t 
   return s;
 }
 
-Status BlockStore::CommitBlock(SessionId session_id, BlockId block_id, bool pinned) {
-  Status s = CommitBlockImpl(session_id, block_id, pinned);
+Status BlockStore::CommitBlock(SessionId session_id, BlockId block_id, bool pinned,
+                               const ManifestEntry* written) {
+  Status s = CommitBlockImpl(session_id, block_id, pinned, written);
   Count(s, &counters_.blocks_committed);
   return s;
 }

@@ -58,6 +58,7 @@
 
 #include "common/result.h"
 #include "env/env.h"
+#include "worker/block/block_manifest.h"
 #include "worker/block/block_store_listener.h"
 #include "worker/block/block_types.h"
 #include "worker/block/store_options.h"
@@ -176,7 +177,11 @@ class BlockStore {
   // committed path, fsyncs the dir, records the checksum in the manifest, and releases unused
   // reservation. The file must not be larger than the reservation (FailedPrecondition; the temp
   // block stays). With `pinned`, the block's file id joins the pinned set. Blocks until durable.
-  Status CommitBlock(SessionId session_id, BlockId block_id, bool pinned = false);
+  // `written`: the length and XXH64 (BlockHasher) of what the caller wrote, computed while
+  // writing; the store then checks the file's length instead of reading it back (DataLoss, and
+  // the temp block stays, when the length differs).
+  Status CommitBlock(SessionId session_id, BlockId block_id, bool pinned = false,
+                     const ManifestEntry* written = nullptr);
   // Deletes a temp block of `session_id` and releases its reservation.
   Status AbortBlock(SessionId session_id, BlockId block_id);
 
@@ -230,7 +235,8 @@ class BlockStore {
                                               int64_t initial_bytes) = 0;
   virtual Status RequestSpaceImpl(SessionId session_id, BlockId block_id,
                                   int64_t additional_bytes) = 0;
-  virtual Status CommitBlockImpl(SessionId session_id, BlockId block_id, bool pinned) = 0;
+  virtual Status CommitBlockImpl(SessionId session_id, BlockId block_id, bool pinned,
+                                 const ManifestEntry* written) = 0;
   virtual Status AbortBlockImpl(SessionId session_id, BlockId block_id) = 0;
   virtual Result<LockedBlock> LockBlockImpl(SessionId session_id, BlockId block_id) = 0;
   virtual Status UnlockBlockImpl(LockId lock_id) = 0;

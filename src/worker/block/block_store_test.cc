@@ -117,6 +117,31 @@ TEST_F(BlockStoreTest, CreateWriteCommitLockReadRemove) {
   EXPECT_EQ(c.failed_calls, 3);
 }
 
+// A writer that hashed what it wrote hands the checksum to the commit, which then checks only the
+// length: the recorded checksum is the writer's (VerifyBlock holds the file to it).
+TEST_F(BlockStoreTest, CommitTakesTheWritersChecksum) {
+  OpenMem(1000);
+  Result<std::string> tmp = store_->CreateBlock(kSession, 1, {}, 100);
+  ASSERT_TRUE(tmp.ok());
+  WriteFile(*tmp, "hello block");
+  const ManifestEntry short_claim{5, BlockChecksum("hello")};
+  Status s = store_->CommitBlock(kSession, 1, false, &short_claim);
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("holds 11 bytes but 5 were written"));
+  EXPECT_FALSE(store_->HasBlock(1));  // the temp block stays writable
+  const ManifestEntry right{11, BlockChecksum("hello block")};
+  ASSERT_TRUE(store_->CommitBlock(kSession, 1, false, &right).ok());
+  EXPECT_EQ(*store_->VerifyBlock(1), VerifyOutcome::kVerified);
+
+  // A checksum that does not match the bytes is what the store records: verification catches it.
+  tmp = store_->CreateBlock(kSession, 2, {}, 100);
+  ASSERT_TRUE(tmp.ok());
+  WriteFile(*tmp, "hello block");
+  const ManifestEntry wrong{11, BlockChecksum("hello blocc")};
+  ASSERT_TRUE(store_->CommitBlock(kSession, 2, false, &wrong).ok());
+  EXPECT_EQ(store_->VerifyBlock(2).status().code(), StatusCode::kDataLoss);
+}
+
 TEST_F(BlockStoreTest, TempPathFollowsAlluxio) {
   OpenMem(1000);
   // <tmp>/<sessionId % 1024>/<"%x-%x" of sessionId, blockId>

@@ -527,7 +527,8 @@ Status TieredBlockStore::RequestSpaceImpl(SessionId session_id, BlockId block_id
   return Status::OK();
 }
 
-Status TieredBlockStore::CommitBlockImpl(SessionId session_id, BlockId block_id, bool pinned) {
+Status TieredBlockStore::CommitBlockImpl(SessionId session_id, BlockId block_id, bool pinned,
+                                         const ManifestEntry* written) {
   Dir* dir = nullptr;
   int64_t reserved = 0;
   std::string tmp_path;
@@ -574,8 +575,18 @@ Status TieredBlockStore::CommitBlockImpl(SessionId session_id, BlockId block_id,
   // Stamped before the checksum: a write that races with it changes the mtime, so the first
   // LockBlock verifies the block instead of trusting the checksum.
   Result<FileStamp> stamp = StatFile(tmp_path);
-  Result<ManifestEntry> sum = ChecksumFile(env_, tmp_path);
+  Result<ManifestEntry> sum =
+      written != nullptr ? Result<ManifestEntry>(*written) : ChecksumFile(env_, tmp_path);
   if (!sum.ok()) return revert(sum.status());
+  if (written != nullptr) {
+    // The writer hashed what it wrote; the file must at least hold that many bytes.
+    Result<uint64_t> size = env_->GetFileSize(tmp_path);
+    if (!size.ok()) return revert(size.status());
+    if (static_cast<int64_t>(*size) != written->length) {
+      return revert(DataLossError(
+          fmt::format("the temp file holds {} bytes but {} were written", *size, written->length)));
+    }
+  }
   if (sum->length > reserved) {
     return revert(FailedPreconditionError(fmt::format(
         "the temp file holds {} bytes but only {} bytes were reserved; call RequestSpace before "

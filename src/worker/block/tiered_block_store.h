@@ -56,7 +56,8 @@ class TieredBlockStore final : public BlockStore {
                                       int64_t initial_bytes) override;
   Status RequestSpaceImpl(SessionId session_id, BlockId block_id,
                           int64_t additional_bytes) override;
-  Status CommitBlockImpl(SessionId session_id, BlockId block_id, bool pinned) override;
+  Status CommitBlockImpl(SessionId session_id, BlockId block_id, bool pinned,
+                         const ManifestEntry* written) override;
   Status AbortBlockImpl(SessionId session_id, BlockId block_id) override;
   Result<LockedBlock> LockBlockImpl(SessionId session_id, BlockId block_id) override;
   Status UnlockBlockImpl(LockId lock_id) override;

@@ -280,6 +280,7 @@ Status BlockWorkerService::ReadFromUfs(SessionId session, const gb::ReadRequest&
   };
 
   const int64_t end = offset + length;
+  BlockHasher hasher;  // what is cached, so that the commit need not read the block back
   for (int64_t pos = offset; pos < end;) {
     const size_t n = static_cast<size_t>(std::min(chunk, end - pos));
     ::grpc::Slice data(n);
@@ -293,13 +294,15 @@ Status BlockWorkerService::ReadFromUfs(SessionId session, const gb::ReadRequest&
     if (cache_file.is_open()) {
       Status w = cache_file.PWrite(pos, std::string_view(MutableData(data), n));
       if (!w.ok()) stop_caching(w);
+      hasher.Update(std::string_view(MutableData(data), n));
     }
     if (!WriteChunk(stream, std::move(data))) return CancelledError("The reader went away");
     pos += static_cast<int64_t>(n);
   }
   if (cache_file.is_open()) {
     Status s = cache_file.Close();
-    if (s.ok()) s = store_->CommitBlock(session, id);
+    const ManifestEntry written{length, hasher.Digest()};
+    if (s.ok()) s = store_->CommitBlock(session, id, /*pinned=*/false, &written);
     if (!s.ok()) stop_caching(s);
     // Tell the master now rather than at the next heartbeat, so the reader's next getStatus
     // already sees the copy. A failure is only logged: the heartbeat reports it anyway.
