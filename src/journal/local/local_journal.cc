@@ -242,10 +242,8 @@ void LocalJournal::RunCallbacks(
   SequenceNumber durable;
   {
     std::lock_guard<std::mutex> l(mu_);
-    failure = failure_.ok() ? UnavailableError("Journal " + paths_.folder +
-                                               " stopped before the "
-                                               "entry was durable")
-                            : failure_;
+    std::string why = "Journal " + paths_.folder + " stopped before the entry was durable";
+    failure = failure_.ok() ? UnavailableError(why) : failure_;
     durable = durable_next_;
   }
   for (auto& [sn, done] : *ready) done(sn < durable ? Status::OK() : failure);
