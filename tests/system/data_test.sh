@@ -12,12 +12,7 @@ set -u -o pipefail
 init_system_test data-test "$@"
 FAILED=0
 
-finish() {
-  "$STOP" local >/dev/null 2>&1
-  kill_pid_files "$WORK"
-  remove_work
-}
-trap finish EXIT
+trap finish_local_cluster EXIT
 
 write_cluster_site "$WORK/conf/alluxio-site.properties" "$WORK" "$RAM"
 cat >>"$WORK/conf/alluxio-site.properties" <<CONF

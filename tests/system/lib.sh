@@ -42,6 +42,14 @@ remove_work() {
   rm -rf "$RAM"
 }
 
+# finish_local_cluster: the EXIT trap of a test that runs `alluxio-start.sh local`: stops it,
+# kills leftovers, removes the work dirs (see remove_work).
+finish_local_cluster() {
+  "$STOP" local >/dev/null 2>&1
+  kill_pid_files "$WORK"
+  remove_work
+}
+
 # A TCP port free on 127.0.0.1 right now.
 pick_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
