@@ -3,7 +3,9 @@
 #   bench/fuse_bench.sh [build dir (default: build)] [file MiB (default: 1024)] [small files (2000)]
 # Starts a master and a worker (RAM tier in /dev/shm, MUST_CACHE) in a temp dir, puts the same
 # random file into Alluxio (cached) and into a ramdisk directory, then measures through:
-#   alluxio  our mount (bin/alluxio-fuse)
+#   alluxio  our mount (bin/alluxio-fuse), the file in 64 MiB blocks (read through the daemon)
+#   alluxio-1blk  the same mount and data, the file in one block (kernel passthrough, where the
+#            kernel has it: Linux >= 6.9)
 #   bindfs   bindfs over the ramdisk directory (a generic FUSE baseline)
 #   rclone   rclone mount --vfs-cache-mode full over the same directory
 #   native   the client library without FUSE (`alluxio fs cat`, sequential read only)
@@ -31,11 +33,13 @@ export ALLUXIO_HOME=$SRC ALLUXIO_BIN_DIR=$BUILD/bin ALLUXIO_CONF_DIR=$WORK/conf
 unset ALLUXIO_LOGS_DIR ALLUXIO_MASTER_HOSTNAME ALLUXIO_MASTER_MOUNT_TABLE_ROOT_UFS
 A=$SRC/bin/alluxio
 declare -A MNT=([alluxio]=$WORK/m-alluxio [bindfs]=$WORK/m-bindfs [rclone]=$WORK/m-rclone)
+declare -A FILE=([alluxio]=big.bin [alluxio-1blk]=big1.bin [bindfs]=big.bin [rclone]=big.bin)
+MNT[alluxio-1blk]=${MNT[alluxio]}
 RCLONE_PID=""
 
 mounted() { awk -v mp="$1" '$5 == mp { found = 1 } END { exit !found }' /proc/self/mountinfo; }
 finish() {
-  for m in "${MNT[@]}"; do mounted "$m" && fusermount3 -uz "$m" 2>/dev/null; done
+  for m in "${MNT[@]}"; do mounted "$m" && fusermount3 -uz "$m" 2>/dev/null; done  # one may repeat
   [[ -n "$RCLONE_PID" ]] && kill "$RCLONE_PID" 2>/dev/null
   for p in "$WORK"/run/alluxio-fuse-*.pid; do [[ -f "$p" ]] && kill "$(cat "$p")" 2>/dev/null; done
   "$SRC/bin/alluxio-stop.sh" worker >/dev/null 2>&1
@@ -51,7 +55,7 @@ drop() { sync; echo 3 >/proc/sys/vm/drop_caches; }
 
 write_cluster_site "$WORK/conf/alluxio-site.properties" "$WORK" "$RAM/tier"
 cat >>"$WORK/conf/alluxio-site.properties" <<CONF
-alluxio.worker.ramdisk.size=$((MIB * 2 + 1024))MB
+alluxio.worker.ramdisk.size=$((MIB * 3 + 1024))MB
 alluxio.user.file.writetype.default=MUST_CACHE
 alluxio.fuse.staging.dir=$WORK
 CONF
@@ -62,7 +66,11 @@ echo "Preparing a ${MIB} MiB file in Alluxio (cached) and in $DATA ..."
 head -c $((MIB << 20)) /dev/urandom >"$DATA/big.bin"
 "$A" fs mkdir /bench >/dev/null
 "$A" fs copyFromLocal "$DATA/big.bin" /bench/big.bin >/dev/null || exit 1
-"$A" fs ls /bench/big.bin | grep -q 100% || { echo "the file is not fully cached" >&2; exit 1; }
+"$A" fs copyFromLocal -Dalluxio.user.block.size.bytes.default=$((MIB + 1))MB "$DATA/big.bin" \
+  /bench/big1.bin >/dev/null || exit 1
+for f in big.bin big1.bin; do
+  "$A" fs ls "/bench/$f" | grep -q 100% || { echo "$f is not fully cached" >&2; exit 1; }
+done
 
 for m in "${MNT[@]}"; do mkdir -p "$m"; done
 "$SRC/bin/alluxio-fuse" mount -o allow_other,auto_unmount "${MNT[alluxio]}" /bench >/dev/null || exit 1
@@ -80,17 +88,19 @@ fio_json() {
 }
 
 declare -A SEQ SEQW RAND CREATE STAT
-for name in alluxio bindfs rclone; do
+NAMES=(alluxio alluxio-1blk bindfs rclone)
+for name in "${NAMES[@]}"; do
   m=${MNT[$name]}
-  echo "== $name ($m)"
+  f=$m/${FILE[$name]}
+  echo "== $name ($f)"
   drop
-  SEQ[$name]=$(fio_json --name=seq --filename="$m/big.bin" --rw=read --bs=1M --size=${MIB}M | cut -d' ' -f1)
-  SEQW[$name]=$(fio_json --name=seq --filename="$m/big.bin" --rw=read --bs=1M --size=${MIB}M \
+  SEQ[$name]=$(fio_json --name=seq --filename="$f" --rw=read --bs=1M --size=${MIB}M | cut -d' ' -f1)
+  SEQW[$name]=$(fio_json --name=seq --filename="$f" --rw=read --bs=1M --size=${MIB}M \
     --invalidate=0 | cut -d' ' -f1)
   drop
-  RAND[$name]=$(fio_json --name=rand --filename="$m/big.bin" --rw=randread --bs=4k --size=${MIB}M \
+  RAND[$name]=$(fio_json --name=rand --filename="$f" --rw=randread --bs=4k --size=${MIB}M \
     --runtime=10 --time_based | cut -d' ' -f2)
-  read -r CREATE[$name] STAT[$name] < <(python3 - "$m/small" "$NSMALL" <<'PY'
+  read -r CREATE[$name] STAT[$name] < <(python3 - "$m/small-$name" "$NSMALL" <<'PY'
 import os, subprocess, sys, time
 d, n = sys.argv[1], int(sys.argv[2])
 os.makedirs(d, exist_ok=True)
@@ -125,19 +135,25 @@ echo "== native: seq read ${SEQ[native]} MB/s (alluxio fs cat > /dev/null, best 
 
 ratio() { python3 -c "print('%.2f' % ($1 / $2) if $2 else 'n/a')"; }
 echo
-echo "| | alluxio-fuse | bindfs | rclone (full cache) | native client |"
-echo "|---|---|---|---|---|"
-echo "| seq read MB/s (cold page cache) | ${SEQ[alluxio]} | ${SEQ[bindfs]} | ${SEQ[rclone]} | ${SEQ[native]} |"
-echo "| seq read MB/s (page cache) | ${SEQW[alluxio]} | ${SEQW[bindfs]} | ${SEQW[rclone]} | — |"
-echo "| 4 KiB random read IOPS | ${RAND[alluxio]} | ${RAND[bindfs]} | ${RAND[rclone]} | — |"
-echo "| creates/s (1 KiB files) | ${CREATE[alluxio]} | ${CREATE[bindfs]} | ${CREATE[rclone]} | — |"
-echo "| stats/s | ${STAT[alluxio]} | ${STAT[bindfs]} | ${STAT[rclone]} | — |"
+row() {  # row LABEL ARRAY [native]
+  declare -n R=$2
+  echo "| $1 | ${R[alluxio]} | ${R[alluxio-1blk]} | ${R[bindfs]} | ${R[rclone]} | ${3:-—} |"
+}
+echo "| | alluxio-fuse (64 MiB blocks) | alluxio-fuse (one block) | bindfs | rclone (full cache) | native client |"
+echo "|---|---|---|---|---|---|"
+row "seq read MB/s (cold page cache)" SEQ "${SEQ[native]}"
+row "seq read MB/s (page cache)" SEQW
+row "4 KiB random read IOPS" RAND
+row "creates/s (1 KiB files)" CREATE
+row "stats/s" STAT
 echo
 echo "ratios (alluxio-fuse / peer):"
-for metric in SEQ SEQW RAND CREATE STAT; do
-  declare -n M=$metric
-  printf '  %-6s vs rclone %s, vs bindfs %s' "$metric" "$(ratio "${M[alluxio]}" "${M[rclone]}")" \
-    "$(ratio "${M[alluxio]}" "${M[bindfs]}")"
-  [[ $metric == SEQ ]] && printf ', vs native %s' "$(ratio "${M[alluxio]}" "${M[native]}")"
-  echo
+for ours in alluxio alluxio-1blk; do
+  for metric in SEQ SEQW RAND CREATE STAT; do
+    declare -n M=$metric
+    printf '  %-12s %-6s vs rclone %s, vs bindfs %s' "$ours" "$metric" \
+      "$(ratio "${M[$ours]}" "${M[rclone]}")" "$(ratio "${M[$ours]}" "${M[bindfs]}")"
+    [[ $metric == SEQ ]] && printf ', vs native %s' "$(ratio "${M[$ours]}" "${M[native]}")"
+    echo
+  done
 done

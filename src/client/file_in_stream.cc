@@ -53,6 +53,8 @@ FileInStream::FileInStream(std::shared_ptr<internal::Context> ctx, FileSystem* f
 FileInStream::~FileInStream() { Close().IgnoreError(); }
 
 Status FileInStream::Close() {
+  if (whole_file_) whole_file_->Close().IgnoreError();
+  whole_file_.reset();
   if (reader_) reader_->Close().IgnoreError();
   reader_.reset();
   for (auto& [index, p] : positional_) {
@@ -60,6 +62,32 @@ Status FileInStream::Close() {
   }
   positional_.clear();
   return Status();
+}
+
+Result<int> FileInStream::WholeFileDescriptor() {
+  if (whole_file_ != nullptr) return whole_file_->fd();
+  if (info_.length() <= 0 || NumBlocks() != 1 || !ctx_->options().short_circuit) {
+    return FailedPreconditionError(
+        fmt::format("{} is not a single block that can be read locally", path_));
+  }
+  const int64_t block_id = BlockId(0);
+  for (const auto& fbi : info_.file_block_infos()) {
+    if (fbi.block_info().block_id() != block_id) continue;
+    for (const auto& loc : fbi.block_info().locations()) {
+      if (!ctx_->IsLocal(loc.worker_address())) continue;
+      ASSIGN_OR_RETURN(std::unique_ptr<internal::LocalBlockReader> local,
+                       internal::LocalBlockReader::Open(ctx_.get(), loc.worker_address(), block_id,
+                                                        type_ == ::alluxio::grpc::CACHE_PROMOTE,
+                                                        /*offset=*/0));
+      if (local->length() != info_.length()) {
+        return DataLossError(fmt::format("block {} of {} holds {} bytes, the file {}", block_id,
+                                         path_, local->length(), info_.length()));
+      }
+      whole_file_ = std::move(local);
+      return whole_file_->fd();
+    }
+  }
+  return FailedPreconditionError(fmt::format("{} is not cached on this host's worker", path_));
 }
 
 int64_t FileInStream::BlockLength(int64_t index) const {

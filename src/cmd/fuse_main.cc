@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
   mc.max_idle_threads = options->max_idle_threads;
   mc.max_write = conf->GetBytes(k::kFuseMaxWriteBytes).value_or(1 << 20);
   mc.readahead = conf->GetBytes(k::kFuseReadaheadBytes).value_or(4 << 20);
+  mc.passthrough = conf->GetBool(k::kFusePassthroughEnabled).value_or(true);
   spdlog::info("Mounting Alluxio path {} on {}", alluxio_path, mount_point);
   Status s = fuse::ServeMount(&ffs, mc);
   if (!s.ok()) return Fail(s);

@@ -808,11 +808,19 @@ Status FuseFileSystem::CommitStaged(OpenFile* file) {
 
 Status FuseFileSystem::FlushLocked(OpenFile* file) {
   if (!file->error.ok()) return file->error;
-  if (file->state == OpenFile::State::kSequential) return CommitSequential(file);
-  if (file->state == OpenFile::State::kStaged && file->dirty && !file->detached) {
-    return CommitStaged(file);
+  Status s;
+  if (file->state == OpenFile::State::kSequential) {
+    s = CommitSequential(file);
+  } else if (file->state == OpenFile::State::kStaged && file->dirty && !file->detached) {
+    s = CommitStaged(file);
+  } else {
+    return Status();
   }
-  return Status();
+  // The kernel still holds the attributes of the file as it was created (its times); the
+  // complete file has the master's. Without this, stat before and fstat after a read differ
+  // (tar: "file changed as we read it").
+  if (s.ok()) Invalidate(file->path);
+  return s;
 }
 
 Status FuseFileSystem::TruncateLocked(OpenFile* file, int64_t size) {
@@ -891,6 +899,28 @@ ssize_t FuseFileSystem::ReadShared(OpenFile* file, char* buf, size_t size, off_t
     return Err(n.status());
   }
   return static_cast<ssize_t>(*n);
+}
+
+int64_t FuseFileSystem::FileIdOf(OpenFile* file) {
+  std::lock_guard<std::mutex> l(file->mu);
+  return file->info.file_id();
+}
+
+Result<int> FuseFileSystem::WholeFileDescriptor(OpenFile* file) {
+  if (file->writable) return FailedPreconditionError(file->path + " is open for writing");
+  std::unique_ptr<client::FileInStream> in;
+  {
+    // The handle's first stream always exists, so waiting for an idle one ends.
+    std::unique_lock<std::mutex> l(file->pool_mu);
+    file->pool_cv.wait(l, [&] { return !file->idle.empty(); });
+    in = std::move(file->idle.back());
+    file->idle.pop_back();
+  }
+  Result<int> fd = in->WholeFileDescriptor();  // the stream keeps it until Release
+  std::lock_guard<std::mutex> l(file->pool_mu);
+  file->idle.push_back(std::move(in));
+  file->pool_cv.notify_one();
+  return fd;
 }
 
 ssize_t FuseFileSystem::Read(OpenFile* file, char* buf, size_t size, off_t offset) {

@@ -103,6 +103,11 @@ class FuseFileSystem {
   int Create(const std::string& path, mode_t mode, uid_t uid, gid_t gid, OpenFile** file,
              int flags = O_WRONLY | O_CREAT | O_EXCL);
   int Open(const std::string& path, int flags, OpenFile** file, bool* keep_cache);
+  // For the kernel passthrough: the id of the file a read-only handle reads, and a descriptor of
+  // its whole local copy, valid until Release (FileInStream::WholeFileDescriptor; an error for a
+  // writable handle or a file that is not one block cached on this host).
+  int64_t FileIdOf(OpenFile* file);
+  Result<int> WholeFileDescriptor(OpenFile* file);
   // Returns the bytes read (fewer than `size` only at the end of the file) or -errno.
   ssize_t Read(OpenFile* file, char* buf, size_t size, off_t offset);
   ssize_t Write(OpenFile* file, const char* buf, size_t size, off_t offset);

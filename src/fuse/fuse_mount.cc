@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <fuse3/fuse.h>
+#include <fuse3/fuse_lowlevel.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "fuse/kernel_passthrough.h"
 #include "fuse/mount_options.h"
 
 namespace alluxio::fuse {
@@ -25,6 +27,20 @@ namespace alluxio::fuse {
 namespace {
 
 FuseFileSystem* Fs() { return static_cast<FuseFileSystem*>(fuse_get_context()->private_data); }
+
+// The mount's passthrough bookkeeping and wire hooks (one mount per process).
+std::unique_ptr<KernelPassthrough> g_passthrough;
+
+ssize_t HookedRead(int fd, void* buf, size_t len, void*) {
+  ssize_t n = ::read(fd, buf, len);
+  if (n > 0) g_passthrough->OnRequest(buf, static_cast<size_t>(n));
+  return n;
+}
+
+ssize_t HookedWritev(int fd, struct iovec* iov, int count, void*) {
+  g_passthrough->OnReply(iov, count);
+  return ::writev(fd, iov, count);
+}
 
 OpenFile* Handle(const struct fuse_file_info* fi) {
   return fi == nullptr ? nullptr : reinterpret_cast<OpenFile*>(fi->fh);
@@ -91,10 +107,16 @@ int OpMkdir(const char* path, mode_t mode) {
   const struct fuse_context* c = fuse_get_context();
   return Fs()->Mkdir(P(path), mode, c->uid, c->gid);
 }
-int OpUnlink(const char* path) { return Fs()->Unlink(P(path)); }
+int OpUnlink(const char* path) {
+  int rc = Fs()->Unlink(P(path));
+  if (rc == 0) g_passthrough->Removed(P(path));
+  return rc;
+}
 int OpRmdir(const char* path) { return Fs()->Rmdir(P(path)); }
 int OpRename(const char* from, const char* to, unsigned int flags) {
-  return Fs()->Rename(P(from), P(to), flags);
+  int rc = Fs()->Rename(P(from), P(to), flags);
+  if (rc == 0) g_passthrough->Renamed(P(from), P(to));
+  return rc;
 }
 int OpChmod(const char* path, mode_t mode, struct fuse_file_info* fi) {
   std::string p = PathOr(path, fi);
@@ -114,24 +136,63 @@ int OpUtimens(const char* path, const struct timespec*, struct fuse_file_info* f
 }
 int OpStatfs(const char*, struct statvfs* st) { return Fs()->StatFs(st); }
 
-int OpCreate(const char* path, mode_t mode, struct fuse_file_info* fi) {
-  OpenFile* file = nullptr;
-  const struct fuse_context* c = fuse_get_context();
-  int rc = Fs()->Create(P(path), mode, c->uid, c->gid, &file, fi->flags);
-  if (rc == 0) fi->fh = reinterpret_cast<uint64_t>(file);
-  return rc;
+// A path the kernel reads in passthrough mode cannot be opened otherwise until those opens end.
+int Busy(const std::string& path, const Status& s) {
+  spdlog::info("Open of {} refused: {}", path, s.ToString());
+  return -EBUSY;
 }
 
+int OpCreate(const char* path, mode_t mode, struct fuse_file_info* fi) {
+  const std::string p = P(path);
+  Result<KernelPassthrough::Ticket> ticket = g_passthrough->BeginCached(p);
+  if (!ticket.ok()) return Busy(p, ticket.status());
+  OpenFile* file = nullptr;
+  const struct fuse_context* c = fuse_get_context();
+  int rc = Fs()->Create(p, mode, c->uid, c->gid, &file, fi->flags);
+  if (rc != 0) {
+    g_passthrough->Abort(*ticket);
+    return rc;
+  }
+  fi->fh = reinterpret_cast<uint64_t>(file);
+  g_passthrough->Commit(std::move(*ticket), fi->fh);
+  return 0;
+}
+
+// A read-only open of a file that is one block on this host's worker is answered in passthrough
+// mode (kernel_passthrough.h): the kernel then reads the block file itself.
 int OpOpen(const char* path, struct fuse_file_info* fi) {
   AfterInit();
+  FuseFileSystem* fs = Fs();
+  const std::string p = P(path);
+  const bool read_only = (fi->flags & O_ACCMODE) == O_RDONLY;
+  KernelPassthrough::Ticket ticket;
+  if (!read_only) {
+    Result<KernelPassthrough::Ticket> cached = g_passthrough->BeginCached(p);
+    if (!cached.ok()) return Busy(p, cached.status());
+    ticket = std::move(*cached);
+  }
   OpenFile* file = nullptr;
   bool keep_cache = false;
-  int rc = Fs()->Open(P(path), fi->flags, &file, &keep_cache);
-  if (rc == 0) {
-    fi->fh = reinterpret_cast<uint64_t>(file);
-    fi->keep_cache = keep_cache ? 1 : 0;
+  int rc = fs->Open(p, fi->flags, &file, &keep_cache);
+  if (rc != 0) {
+    g_passthrough->Abort(ticket);
+    return rc;
   }
-  return rc;
+  if (read_only) {
+    Result<KernelPassthrough::Ticket> read = g_passthrough->BeginRead(
+        p, fs->FileIdOf(file), [fs, file] { return fs->WholeFileDescriptor(file); });
+    if (!read.ok()) {
+      fs->Release(file);
+      return Busy(p, read.status());
+    }
+    ticket = std::move(*read);
+  }
+  fi->fh = reinterpret_cast<uint64_t>(file);
+  fi->keep_cache = keep_cache ? 1 : 0;
+  const int backing = ticket.backing_id;
+  g_passthrough->Commit(std::move(ticket), fi->fh);
+  if (backing > 0) KernelPassthrough::SetReplyBacking(backing);
+  return 0;
 }
 
 int OpRead(const char*, char* buf, size_t size, off_t offset, struct fuse_file_info* fi) {
@@ -142,7 +203,11 @@ int OpWrite(const char*, const char* buf, size_t size, off_t offset, struct fuse
 }
 int OpFlush(const char*, struct fuse_file_info* fi) { return Fs()->Flush(Handle(fi)); }
 int OpFsync(const char*, int, struct fuse_file_info* fi) { return Fs()->Fsync(Handle(fi)); }
-int OpRelease(const char*, struct fuse_file_info* fi) { return Fs()->Release(Handle(fi)); }
+int OpRelease(const char*, struct fuse_file_info* fi) {
+  int rc = Fs()->Release(Handle(fi));
+  g_passthrough->Release(fi->fh);
+  return rc;
+}
 
 int64_t g_max_write = 1 << 20;
 
@@ -289,6 +354,7 @@ Status ServeMount(FuseFileSystem* fs, const MountConfig& config) {
   ops.fsync = OpFsync;
   ops.release = OpRelease;
   g_max_write = std::min<int64_t>(std::max<int64_t>(config.max_write, 4096), 1 << 20);
+  g_passthrough = std::make_unique<KernelPassthrough>(config.passthrough);
 
   struct fuse_args args = FUSE_ARGS_INIT(0, nullptr);
   fuse_opt_add_arg(&args, "alluxio-fuse");
@@ -315,6 +381,18 @@ Status ServeMount(FuseFileSystem* fs, const MountConfig& config) {
         fmt::format("Could not mount on {} (see the libfuse message above)", config.mount_point));
   }
   struct fuse_session* se = fuse_get_session(f);
+  // Every request and reply passes the passthrough hooks (same descriptor, plain read/writev).
+  struct fuse_custom_io io;
+  std::memset(&io, 0, sizeof(io));
+  io.read = HookedRead;
+  io.writev = HookedWritev;
+  g_passthrough->SetDeviceFd(fuse_session_fd(se));
+  if (int err = fuse_session_custom_io(se, &io, fuse_session_fd(se)); err != 0) {
+    fuse_unmount(f);
+    fuse_destroy(f);
+    return InternalError(
+        fmt::format("Could not install the FUSE I/O hooks: {}", std::strerror(-err)));
+  }
   if (fuse_set_signal_handlers(se) != 0) {
     fuse_unmount(f);
     fuse_destroy(f);

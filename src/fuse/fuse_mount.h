@@ -28,6 +28,7 @@ struct MountConfig {
   int max_idle_threads = 0;  // 0: min(max_threads, 16)
   int64_t max_write = 1 << 20;
   int64_t readahead = 4 << 20;
+  bool passthrough = true;  // kernel passthrough for files cached whole on this host
 };
 
 // OK if the FUSE device (/dev/fuse) can be opened; else FailedPrecondition saying what to do.

@@ -2,6 +2,8 @@
 // The data path end to end on an in-process cluster (master + real workers on loopback): every
 // write type x read type, file sizes around block boundaries, UFS read-through, free, delete,
 // eviction order, pinning, worker and master restarts, lost workers and worker failures mid-read.
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -179,6 +181,43 @@ TEST_F(DataPathTest, PositionedReadsAndSeeksCrossBlocks) {
   EXPECT_EQ(buf, data.substr(kBlockSize - 3, 10));
   EXPECT_EQ((*in)->position(), kBlockSize + 7);
   EXPECT_FALSE((*in)->Seek(static_cast<int64_t>(data.size()) + 1).ok());
+}
+
+// WholeFileDescriptor (the FUSE mount's kernel passthrough): only a file that is exactly one block
+// cached on this host's worker has one, and reading it gives exactly the file.
+TEST_F(DataPathTest, OneLocalBlockFilesHaveAWholeFileDescriptor) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  StartCluster(std::move(o));
+  const std::string data = RandomBytes(kBlockSize - 5, 11);
+  ASSERT_TRUE(WriteFile(fs_, "/one", data, ::alluxio::grpc::MUST_CACHE).ok());
+  ASSERT_TRUE(WriteFile(fs_, "/two", data + "0123456789", ::alluxio::grpc::MUST_CACHE).ok());
+  ASSERT_TRUE(WriteFile(fs_, "/empty", "", ::alluxio::grpc::MUST_CACHE).ok());
+  ASSERT_TRUE(WriteFile(fs_, "/ufs-only", data, ::alluxio::grpc::THROUGH).ok());
+
+  auto in = fs_->Open("/one");
+  ASSERT_TRUE(in.ok()) << in.status();
+  Result<int> fd = (*in)->WholeFileDescriptor();
+  ASSERT_TRUE(fd.ok()) << fd.status();
+  std::string got(data.size() + 10, '\0');
+  ssize_t n = ::pread(*fd, got.data(), got.size(), 0);
+  ASSERT_EQ(n, static_cast<ssize_t>(data.size()));
+  got.resize(static_cast<size_t>(n));
+  EXPECT_TRUE(got == data);
+  Result<int> again = (*in)->WholeFileDescriptor();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *fd);
+  // The stream still reads as usual next to it.
+  std::string head(4, '\0');
+  ASSERT_EQ(*(*in)->Read(head.data(), 4), 4u);
+  EXPECT_EQ(head, data.substr(0, 4));
+
+  for (const char* path : {"/two", "/empty", "/ufs-only"}) {
+    auto other = fs_->Open(path);
+    ASSERT_TRUE(other.ok()) << other.status();
+    Result<int> none = (*other)->WholeFileDescriptor();
+    EXPECT_EQ(none.status().code(), StatusCode::kFailedPrecondition) << path << none.status();
+  }
 }
 
 TEST_F(DataPathTest, UfsOnlyFilesAreReadThroughAndCached) {

@@ -249,6 +249,9 @@ TEST_F(FuseFileSystemTest, AClosedHandleDoesNotHideANewFileOfTheSamePath) {
 
 TEST_F(FuseFileSystemTest, KeepCacheOnlyWhileTheFileIsUnchanged) {
   CreateFile("/c", "v1");
+  // The commit made the kernel's attributes (the times of the file as created) stale.
+  EXPECT_EQ(invalidated_, std::vector<std::string>{"/c"});
+  invalidated_.clear();
   auto open_keep = [&]() {
     OpenFile* f = nullptr;
     bool keep = false;
@@ -274,7 +277,9 @@ TEST_F(FuseFileSystemTest, KeepCacheOnlyWhileTheFileIsUnchanged) {
   bool keep = true;
   ASSERT_EQ(fs_->Open("/c", O_WRONLY | O_APPEND, &f, &keep), 0);
   ASSERT_EQ(fs_->Write(f, "!", 1, 9), 1);
+  invalidated_.clear();
   ASSERT_EQ(fs_->Release(f), 0);
+  EXPECT_EQ(invalidated_, std::vector<std::string>{"/c"});
   EXPECT_FALSE(open_keep());
 }
 

@@ -97,7 +97,10 @@ chmod 640 "$LOCAL/tree/d/mid"
 
 mkdir -p "$MNT/tarred" "$LOCAL/untarred"
 expect "tar into the mount" T bash -c 'tar -C "$1" -cf - . | tar -C "$2" -xf -' _ "$LOCAL/tree" "$MNT/tarred"
-expect "tar out of the mount" T bash -c 'tar -C "$1" -cf - . | tar -C "$2" -xf -' _ "$MNT/tarred" "$LOCAL/untarred"
+expect "tar out of the mount" T bash -c 'set -o pipefail; tar -C "$1" -cf - . 2>"$3" | tar -C "$2" -xf -' \
+  _ "$MNT/tarred" "$LOCAL/untarred" "$WORK/tar.err"
+expect "tar out of the mount: no file changed as it was read ($(head -c 300 "$WORK/tar.err"))" \
+  test ! -s "$WORK/tar.err"
 expect "tar round trip: same checksums" \
   diff <(cd "$LOCAL/untarred" && find . -type f -exec sha256sum {} + | sort -k2) "$WORK/tree.sums"
 expect "tar round trip: same tree" diff <(cd "$LOCAL/tree" && find . | sort) \
@@ -287,6 +290,54 @@ echo "new content" >"$LOCAL/new.txt"
 "$A" fs rm /shared.txt >/dev/null && "$A" fs copyFromLocal "$LOCAL/new.txt" /shared.txt >/dev/null
 expect "a change by another client is seen at the next open" \
   test "$(cat "$MNT/shared.txt")" == "new content"
+
+# ---- kernel passthrough: a file cached whole on this host is read by the kernel itself ----------
+# On Linux >= 6.9 with CONFIG_FUSE_PASSTHROUGH, as root: a file opened before the FUSE process is
+# stopped (SIGSTOP) still reads in full, which only the kernel reading the block file can do.
+kernel_passthrough() {
+  local v
+  v=$(uname -r | awk -F'[.-]' '{ print $1 * 1000 + $2 }')
+  ((v >= 6009)) && [[ $(id -u) == 0 ]] || return 1
+  [[ -r /proc/config.gz ]] || return 0
+  local config
+  config=$(zcat /proc/config.gz)  # not piped into grep -q: pipefail would see zcat's SIGPIPE
+  grep -q '^CONFIG_FUSE_PASSTHROUGH=y' <<<"$config"
+}
+head -c 3000000 /dev/urandom >"$LOCAL/pt.bin"
+"$A" fs copyFromLocal "$LOCAL/pt.bin" /pt.bin >/dev/null
+fuse_pid=$(cat "$WORK"/run/alluxio-fuse-*.pid)
+read_stopped() {  # reads $1 through the mount with the FUSE process stopped once it is open
+  timeout -s KILL 30 python3 - "$1" "$fuse_pid" <<'PY'
+import hashlib, os, signal, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+os.kill(int(sys.argv[2]), signal.SIGSTOP)
+h, n = hashlib.sha256(), 0
+while chunk := os.read(fd, 1 << 20):
+    h.update(chunk)
+    n += len(chunk)
+print(h.hexdigest(), n)
+PY
+  local rc=$?
+  kill -CONT "$fuse_pid"
+  return $rc
+}
+if kernel_passthrough; then
+  expect "kernel passthrough on (fuse.log)" grep -q "Kernel passthrough on" "$WORK/logs/fuse.log"
+  got=$(read_stopped "$MNT/pt.bin")
+  expect "a one-block cached file reads with the FUSE process stopped ($got)" \
+    test "$got" == "$(sha256sum <"$LOCAL/pt.bin" | cut -d' ' -f1) 3000000"
+  # While a reader holds it in passthrough mode, it cannot be opened for writing; after, it can.
+  exec {held}<"$MNT/pt.bin"
+  expect "no write open while a passthrough reader holds the file" \
+    bash -c "! echo x 2>/dev/null >>'$MNT/pt.bin'"
+  exec {held}<&-
+  expect "a write open once the reader closed" T bash -c 'echo tail >>"$1"' _ "$MNT/pt.bin"
+  expect "... and the file has the new end" test "$(tail -c 5 "$MNT/pt.bin")" == tail
+else
+  echo "SKIP: kernel passthrough (needs Linux >= 6.9 with CONFIG_FUSE_PASSTHROUGH, and root)"
+  expect "passthrough reported unavailable (fuse.log)" \
+    grep -qE "Kernel passthrough (unavailable|off)" "$WORK/logs/fuse.log"
+fi
 
 # ---- unmount -----------------------------------------------------------------------------------------
 expect "umount while idle" T "$F" umount "$MNT"

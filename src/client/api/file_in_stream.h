@@ -26,6 +26,7 @@ namespace alluxio::client {
 namespace internal {
 class Context;
 class BlockReader;
+class LocalBlockReader;
 }  // namespace internal
 
 class FileSystem;
@@ -44,6 +45,13 @@ class FileInStream {
   int64_t position() const { return position_; }
   int64_t length() const { return info_.length(); }
   const ::alluxio::grpc::FileInfo& info() const { return info_; }
+  // When the whole file is one block that this host's worker holds (and short-circuit reads are
+  // on): a read-only descriptor of that block file, owned by the stream and valid until Close; the
+  // worker keeps the block (no eviction, no move) until then. Reads through it see exactly the
+  // file's bytes. FailedPrecondition when the file is empty, has several blocks or is not cached
+  // on this host; other errors when the worker cannot open the block. For callers that hand the
+  // file to another reader, such as the FUSE mount's kernel passthrough.
+  Result<int> WholeFileDescriptor();
   Status Close();
 
  private:
@@ -97,6 +105,7 @@ class FileInStream {
   bool refreshed_ = false;                // info_ re-read from the master once
   std::set<int64_t> passively_cached_;    // blocks this stream asked the local worker to copy
   int64_t prefetched_ = -1;               // last block index the local worker was asked to prefetch
+  std::unique_ptr<internal::LocalBlockReader> whole_file_;  // WholeFileDescriptor's
 };
 
 }  // namespace alluxio::client

@@ -90,6 +90,8 @@ class LocalBlockReader final : public BlockReader {
   bool Seek(int64_t offset) override;
   Status Close() override;
   int64_t length() const { return length_; }
+  // The open block file (read-only); -1 once closed.
+  int fd() const { return fd_; }
 
  private:
   LocalBlockReader() = default;

@@ -831,6 +831,14 @@ const PropertyKey& kFuseMaxThreads = Define({
     .max_value = 100000,
 });
 
+const PropertyKey& kFusePassthroughEnabled = Define({
+    .name = "alluxio.fuse.passthrough.enabled",
+    .type = T::kBool,
+    .default_value = "true",
+    .description = "Let the kernel read files that are one block cached on this host's worker "
+                   "straight from the block file (FUSE passthrough: Linux 6.9 or later, and root).",
+});
+
 // --- S3 gateway (alluxio.proxy.*) ---
 const PropertyKey& kProxyWebPort = Define({
     .name = "alluxio.proxy.web.port",

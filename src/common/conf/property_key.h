@@ -192,15 +192,16 @@ extern const PropertyKey&
     kUserWorkerListRefreshInterval;  // alluxio.user.worker.list.refresh.interval
 
 // FUSE (alluxio.fuse.*).
-extern const PropertyKey& kFuseMountPoint;        // alluxio.fuse.mount.point
-extern const PropertyKey& kFuseMountAlluxioPath;  // alluxio.fuse.mount.alluxio.path
-extern const PropertyKey& kFuseMountOptions;      // alluxio.fuse.mount.options
-extern const PropertyKey& kFuseFsName;            // alluxio.fuse.fs.name
-extern const PropertyKey& kFuseDebugEnabled;      // alluxio.fuse.debug.enabled
-extern const PropertyKey& kFuseMaxWriteBytes;     // alluxio.fuse.maxwrite.bytes
-extern const PropertyKey& kFuseReadaheadBytes;    // alluxio.fuse.readahead.bytes
-extern const PropertyKey& kFuseStagingDir;        // alluxio.fuse.staging.dir
-extern const PropertyKey& kFuseMaxThreads;        // alluxio.fuse.max.threads
+extern const PropertyKey& kFuseMountPoint;          // alluxio.fuse.mount.point
+extern const PropertyKey& kFuseMountAlluxioPath;    // alluxio.fuse.mount.alluxio.path
+extern const PropertyKey& kFuseMountOptions;        // alluxio.fuse.mount.options
+extern const PropertyKey& kFuseFsName;              // alluxio.fuse.fs.name
+extern const PropertyKey& kFuseDebugEnabled;        // alluxio.fuse.debug.enabled
+extern const PropertyKey& kFuseMaxWriteBytes;       // alluxio.fuse.maxwrite.bytes
+extern const PropertyKey& kFuseReadaheadBytes;      // alluxio.fuse.readahead.bytes
+extern const PropertyKey& kFuseStagingDir;          // alluxio.fuse.staging.dir
+extern const PropertyKey& kFuseMaxThreads;          // alluxio.fuse.max.threads
+extern const PropertyKey& kFusePassthroughEnabled;  // alluxio.fuse.passthrough.enabled
 
 // S3 gateway (alluxio.proxy.*).
 extern const PropertyKey& kProxyWebPort;                         // alluxio.proxy.web.port
