@@ -19,6 +19,7 @@
 //                   time until it is registered and serving; baseline: listing + stat of them)
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -58,6 +59,14 @@ double WriteLocal(const std::string& path, int64_t size, const std::string& buff
   }
   ::close(fd);
   return SecondsSince(t0);
+}
+
+// CPU seconds (user + system) this process (master, worker and client) has used so far.
+double CpuSeconds() {
+  struct rusage ru;
+  ::getrusage(RUSAGE_SELF, &ru);
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return secs(ru.ru_utime) + secs(ru.ru_stime);
 }
 
 // Reads the files in order with `buffer`-sized reads; seconds.
@@ -264,11 +273,16 @@ int main(int argc, char** argv) {
     drop_caches();
     double base_c = ReadLocal({ufs_file}, &buffer);
     drop_caches();
+    const double cpu0 = CpuSeconds();
     double cold = ReadAll(fs, "/cold", ::alluxio::grpc::CACHE, &buffer);
+    double cold_cpu = CpuSeconds() - cpu0;
     drop_caches();
     base_c = std::min(base_c, ReadLocal({ufs_file}, &buffer));
     std::printf("cold read (CACHE)    %6.2f GiB/s   UFS file%s %6.2f GiB/s   ratio %.2f\n",
                 Gib(size, cold), drop ? " (disk)" : "       ", Gib(size, base_c), base_c / cold);
+    // Whether the read through the worker is bound by the CPU (2 cores here) or waits: CPU
+    // seconds of the whole process (master, worker, client) per second.
+    std::printf("  cpu: cold read %.2f cores (%.2f s)\n", cold_cpu / cold, cold_cpu);
   }
 
   // 4 KiB random preads
