@@ -204,9 +204,9 @@ int OpWrite(const char*, const char* buf, size_t size, off_t offset, struct fuse
 int OpFlush(const char*, struct fuse_file_info* fi) { return Fs()->Flush(Handle(fi)); }
 int OpFsync(const char*, int, struct fuse_file_info* fi) { return Fs()->Fsync(Handle(fi)); }
 int OpRelease(const char*, struct fuse_file_info* fi) {
-  int rc = Fs()->Release(Handle(fi));
+  // First: once the handle is freed, a concurrent open may get the same address as its handle.
   g_passthrough->Release(fi->fh);
-  return rc;
+  return Fs()->Release(Handle(fi));
 }
 
 int64_t g_max_write = 1 << 20;

@@ -189,7 +189,9 @@ Result<KernelPassthrough::Ticket> KernelPassthrough::BeginCached(const std::stri
 void KernelPassthrough::Commit(Ticket ticket, uint64_t handle) {
   if (ticket.entry == nullptr) return;
   std::lock_guard<std::mutex> l(mu_);
-  handles_[handle] = std::move(ticket);
+  Ticket& slot = handles_[handle];
+  if (slot.entry != nullptr) End(slot);  // a handle never released (cannot happen): not leaked
+  slot = std::move(ticket);
 }
 
 void KernelPassthrough::Abort(const Ticket& ticket) {
