@@ -61,9 +61,6 @@ class ResponseWriter {
 // Percent-decoding ("%2F" -> "/"; '+' stays '+' unless `plus_is_space`, as in query strings).
 // InvalidArgument on a malformed escape.
 Result<std::string> UriDecode(std::string_view s, bool plus_is_space = false);
-// RFC 3986 percent-encoding of everything but unreserved characters (and '/' unless
-// `encode_slash`), as SigV4 and S3's encoding-type=url use it.
-std::string UriEncode(std::string_view s, bool encode_slash = true);
 
 // Decoded query parameters in order of appearance ("a=1&b" -> {("a","1"),("b","")}).
 Result<std::vector<std::pair<std::string, std::string>>> ParseQuery(std::string_view query);

@@ -24,6 +24,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/strings.h"
+
 namespace alluxio::proxy {
 
 namespace asio = boost::asio;
@@ -37,12 +39,6 @@ namespace {
 constexpr uint64_t kMaxDrain = 4 << 20;
 // How long a connection may wait for its next request.
 constexpr int kIdleTimeoutMs = 60000;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // One connection's state shared by its reader and writer.
 struct Exchange {
@@ -273,7 +269,7 @@ struct HttpServer::Impl {
       for (const auto& field : msg) {
         std::string_view v(field.value().data(), field.value().size());
         req.headers.emplace(
-            Lower(std::string_view(field.name_string().data(), field.name_string().size())),
+            AsciiLower(std::string_view(field.name_string().data(), field.name_string().size())),
             std::string(v));
       }
       Exchange x;
@@ -282,7 +278,7 @@ struct HttpServer::Impl {
       x.parser = &parser;
       x.head = req.method == "HEAD";
       x.keep_alive = msg.keep_alive();
-      x.expect_continue = Lower(req.Header("expect")) == "100-continue";
+      x.expect_continue = AsciiLower(req.Header("expect")) == "100-continue";
       BeastBodyReader body(&x);
       BeastResponseWriter writer(&x);
       req.body = &body;

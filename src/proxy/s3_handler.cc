@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/conf/property_key.h"
+#include "common/strings.h"
 #include "proxy/digest.h"
 #include "proxy/listing.h"
 #include "proxy/s3_ops.h"

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "common/strings.h"
 #include "proxy/digest.h"
 #include "proxy/s3_ops.h"
 #include "proxy/s3_xml.h"
@@ -17,7 +18,6 @@ namespace alluxio::proxy {
 namespace fsopts = ::alluxio::grpc::file;
 using internal::kMaxXmlBody;
 using internal::RandomHex;
-using internal::Unquote;
 
 namespace {
 constexpr int kMaxParts = 10000;

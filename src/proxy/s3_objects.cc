@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/strings.h"
 #include "proxy/aws_chunked.h"
 #include "proxy/digest.h"
 #include "proxy/s3_ops.h"
@@ -20,7 +21,6 @@ namespace alluxio::proxy {
 namespace fsopts = ::alluxio::grpc::file;
 using internal::kMaxXmlBody;
 using internal::RandomHex;
-using internal::Unquote;
 
 namespace {
 

@@ -67,12 +67,6 @@ inline bool IsValidBucket(std::string_view bucket) {
   }
 }
 
-// An ETag without its quotes.
-inline std::string Unquote(std::string s) {
-  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
-  return s;
-}
-
 }  // namespace internal
 
 // An S3 error or a value.

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "common/strings.h"
 #include "proxy/digest.h"
 
 namespace alluxio::proxy {

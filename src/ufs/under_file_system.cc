@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ufs/under_file_system.h"
 
-#include <fmt/format.h>
-
 #include <cctype>
 #include <mutex>
 #include <utility>
 
+#include <fmt/format.h>
+
+#include "common/strings.h"
 #include "ufs/internal/ufs_uri.h"
 #include "ufs/local/local_ufs.h"
 #include "ufs/memory/memory_ufs.h"
@@ -68,13 +69,6 @@ class Registry {
 Registry& GlobalRegistry() {
   static Registry* registry = new Registry();  // never deleted: used until process exit
   return *registry;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace
@@ -143,7 +137,7 @@ UfsOptions UfsOptionsFromConfiguration(const conf::Configuration& conf) {
 }
 
 void RegisterUfsFactory(const std::string& scheme, UfsFactory factory) {
-  GlobalRegistry().Register(Lower(scheme), std::move(factory));
+  GlobalRegistry().Register(AsciiLower(scheme), std::move(factory));
 }
 
 std::string JoinUfsPath(std::string_view base, std::string_view suffix) {
@@ -168,7 +162,7 @@ std::string JoinUfsPath(std::string_view base, std::string_view suffix) {
 }
 
 std::string UfsScheme(std::string_view uri) {
-  return Lower(uri.substr(0, internal::SchemeLength(uri)));
+  return AsciiLower(uri.substr(0, internal::SchemeLength(uri)));
 }
 
 }  // namespace alluxio::ufs

@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include "common/conf/property_key.h"
+#include "common/strings.h"
 #include "proxy/digest.h"
 #include "proxy/http.h"
 #include "proxy/proxy_process.h"
@@ -264,7 +265,7 @@ TEST_F(S3GatewayTest, ListingsPageWithPrefixDelimiterAndTokens) {
   std::string token;
   for (int page = 0; page < 10; ++page) {
     std::string q = "/l?list-type=2&max-keys=2";
-    if (!token.empty()) q += "&continuation-token=" + proxy::UriEncode(token);
+    if (!token.empty()) q += "&continuation-token=" + UriEncode(token);
     Response r = Req("GET", q);
     ASSERT_EQ(r.status, 200) << r.body;
     std::regex key("<Key>([^<]*)</Key>");
@@ -538,7 +539,7 @@ TEST_F(S3GatewayTest, DISABLED_PagesOfAHundredThousandKeyBucket) {
   std::string token;
   for (;;) {
     std::string q = "/huge?list-type=2";
-    if (!token.empty()) q += "&continuation-token=" + proxy::UriEncode(token);
+    if (!token.empty()) q += "&continuation-token=" + UriEncode(token);
     Response r = Req("GET", q);
     ASSERT_EQ(r.status, 200);
     ++pages;

@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "common/strings.h"
+
 namespace alluxio::ufs {
 
 namespace {
@@ -27,22 +29,12 @@ void GlobalInit() {
   (void)done;
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ')) {
     s.remove_suffix(1);
   }
   return std::string(s);
-}
-
-std::string Unquote(std::string s) {
-  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') return s.substr(1, s.size() - 2);
-  return s;
 }
 
 std::string XmlDecode(std::string_view s) {
@@ -121,7 +113,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   std::string_view line(data, size * n);
   size_t colon = line.find(':');
   if (colon != std::string_view::npos) {
-    (*headers)[Lower(std::string(line.substr(0, colon)))] = Trim(line.substr(colon + 1));
+    (*headers)[AsciiLower(line.substr(0, colon))] = Trim(line.substr(colon + 1));
   }
   return size * n;
 }
@@ -207,19 +199,6 @@ int64_t ParseS3Time(std::string_view text) {
 
 S3Client::S3Client(S3ClientOptions options) : options_(std::move(options)) { GlobalInit(); }
 
-std::string S3Client::UriEncode(std::string_view s, bool keep_slash) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
-        (keep_slash && c == '/')) {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
 Result<S3Client::Response> S3Client::ExecuteOnce(const Request& r, bool* retryable) {
   *retryable = false;
   // One handle per thread, reset per request: its connection cache keeps connections to the
@@ -229,14 +208,13 @@ Result<S3Client::Response> S3Client::ExecuteOnce(const Request& r, bool* retryab
   curl_easy_reset(curl.get());
   std::string url = options_.endpoint;
   while (!url.empty() && url.back() == '/') url.pop_back();
-  url += "/" + UriEncode(r.bucket, false);
-  if (!r.key.empty()) url += "/" + UriEncode(r.key, true);
+  url += "/" + UriEncode(r.bucket);
+  if (!r.key.empty()) url += "/" + UriEncode(r.key, /*encode_slash=*/false);
   // SigV4 wants the query sorted by name.
   std::vector<std::pair<std::string, std::string>> query = r.query;
   std::sort(query.begin(), query.end());
   for (size_t i = 0; i < query.size(); ++i) {
-    url += (i == 0 ? "?" : "&") + UriEncode(query[i].first, false) + "=" +
-           UriEncode(query[i].second, false);
+    url += (i == 0 ? "?" : "&") + UriEncode(query[i].first) + "=" + UriEncode(query[i].second);
   }
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
@@ -442,8 +420,8 @@ Status S3Client::CopyObject(const std::string& bucket, const std::string& from,
   r.method = "PUT";
   r.bucket = bucket;
   r.key = to;
-  r.headers.push_back("x-amz-copy-source: /" + UriEncode(bucket, false) + "/" +
-                      UriEncode(from, true));
+  r.headers.push_back("x-amz-copy-source: /" + UriEncode(bucket) + "/" +
+                      UriEncode(from, /*encode_slash=*/false));
   ASSIGN_OR_RETURN(Response resp, Execute(r));
   // A copy can fail after its 200 (S3 sends the error in the body).
   if (XmlTag(resp.body, "Error").has_value()) {

@@ -70,9 +70,6 @@ class S3Client {
   Status UploadFileMultipart(const std::string& bucket, const std::string& key,
                              const std::string& path, int64_t size, int64_t part_size);
 
-  // "a b/c" -> "a%20b/c" (RFC 3986 unreserved kept; '/' kept when `keep_slash`).
-  static std::string UriEncode(std::string_view s, bool keep_slash);
-
  private:
   struct Request {
     std::string method = "GET";
