@@ -220,6 +220,48 @@ TEST_F(DataPathTest, OneLocalBlockFilesHaveAWholeFileDescriptor) {
   }
 }
 
+int ThreadsOfThisProcess() {
+  int n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+  return n;
+}
+
+// A block held open for short-circuit reads (a FUSE passthrough file holds its block for as long as
+// it is open) costs the worker no thread; closing the stream releases it for deletion.
+TEST_F(DataPathTest, HeldLocalBlocksCostNoWorkerThreads) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  StartCluster(std::move(o));
+  constexpr int kFiles = 120;
+  for (int i = 0; i < kFiles; ++i) {
+    ASSERT_TRUE(WriteFile(fs_, fmt::format("/held/f{}", i), RandomBytes(100, i),
+                          ::alluxio::grpc::MUST_CACHE)
+                    .ok());
+  }
+  std::vector<std::unique_ptr<client::FileInStream>> held;
+  for (int i = 0; i < 3; ++i) {  // warm up gRPC's own threads
+    auto in = fs_->Open(fmt::format("/held/f{}", i));
+    ASSERT_TRUE(in.ok());
+    ASSERT_TRUE((*in)->WholeFileDescriptor().ok());
+    held.push_back(std::move(*in));
+  }
+  const int before = ThreadsOfThisProcess();
+  for (int i = 3; i < kFiles; ++i) {
+    auto in = fs_->Open(fmt::format("/held/f{}", i));
+    ASSERT_TRUE(in.ok()) << in.status();
+    ASSERT_TRUE((*in)->WholeFileDescriptor().ok()) << i;
+    held.push_back(std::move(*in));
+  }
+  EXPECT_LT(ThreadsOfThisProcess() - before, 20) << "threads grew with the blocks held";
+  const int64_t block = fs_->GetStatus("/held/f7")->block_ids(0);
+  worker::BlockStore* store = cluster_->worker(0)->block_store();
+  held.clear();  // every stream ends: every lock is released
+  client::fsopts::DeletePOptions d;
+  d.set_recursive(true);
+  ASSERT_TRUE(fs_->Delete("/held", d).ok());
+  EXPECT_TRUE(WaitFor([&] { return !store->HasBlock(block); }));
+}
+
 TEST_F(DataPathTest, UfsOnlyFilesAreReadThroughAndCached) {
   testing::MiniClusterOptions o;
   o.num_workers = 1;

@@ -4,7 +4,9 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <optional>
 #include <random>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -427,33 +429,75 @@ Status BlockWorkerService::WriteUfsFile(const gb::WriteRequestCommand& cmd, Writ
 
 // ---- Short-circuit ----
 
-::grpc::Status BlockWorkerService::OpenLocalBlock(
-    ::grpc::ServerContext*,
-    ::grpc::ServerReaderWriter<gb::OpenLocalBlockResponse, gb::OpenLocalBlockRequest>* stream) {
-  return rpc::ToGrpcStatus(OpenLocal(stream));
-}
+// The first request opens the block (its response gives the file); the block then stays locked,
+// with no thread waiting, until the client ends the stream or the call is cancelled (the client
+// died): the session's end releases the lock in every case.
+class BlockWorkerService::OpenLocalReactor final
+    : public ::grpc::ServerBidiReactor<gb::OpenLocalBlockRequest, gb::OpenLocalBlockResponse> {
+ public:
+  explicit OpenLocalReactor(BlockWorkerService* service) : service_(service) { StartRead(&req_); }
 
-Status BlockWorkerService::OpenLocal(
-    ::grpc::ServerReaderWriter<gb::OpenLocalBlockResponse, gb::OpenLocalBlockRequest>* stream) {
-  gb::OpenLocalBlockRequest req;
-  if (!stream->Read(&req)) return Status();
-  SessionScope session(store_);  // its end releases the lock
-  if (req.promote()) Promote(session.id(), req.block_id());
-  Result<LockedBlock> locked = store_->LockBlock(session.id(), req.block_id());
-  if (!locked.ok()) {
-    return locked.status().code() == StatusCode::kNotFound ? NotAvailable(req.block_id())
-                                                           : locked.status();
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the client ended the stream, or the call ended
+      Finish(rpc::ToGrpcStatus(locked_ ? service_->store_->UnlockBlock(lock_id_) : Status()));
+      return;
+    }
+    if (opened_) {  // later requests mean nothing
+      StartRead(&req_);
+      return;
+    }
+    opened_ = true;
+    if (req_.promote()) {
+      // Moving the block up a tier copies it: not on one of gRPC's callback threads. The reactor
+      // lives until Finish, which only Open's outcome leads to.
+      std::thread([this] { Open(); }).detach();
+    } else {
+      Open();
+    }
   }
-  store_->AccessBlock(req.block_id()).IgnoreError();
-  gb::OpenLocalBlockResponse resp;
-  resp.set_path(locked->path);
-  resp.set_length(locked->length);
-  if (!stream->Write(resp)) return CancelledError("The reader went away");
-  // The client reads the file directly; the block stays locked until it ends the stream (or the
-  // call is cancelled, e.g. the client died).
-  while (stream->Read(&req)) {
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(rpc::ToGrpcStatus(CancelledError("The reader went away")));
+      return;
+    }
+    StartRead(&req_);  // wait for the end of the stream
   }
-  return store_->UnlockBlock(locked->lock_id);
+
+  void OnDone() override { delete this; }  // the session's end releases the lock
+
+ private:
+  void Open() {
+    BlockStore* store = service_->store_;
+    const BlockId id = req_.block_id();
+    session_.emplace(store);
+    if (req_.promote()) service_->Promote(session_->id(), id);
+    Result<LockedBlock> locked = store->LockBlock(session_->id(), id);
+    if (!locked.ok()) {
+      Finish(rpc::ToGrpcStatus(locked.status().code() == StatusCode::kNotFound ? NotAvailable(id)
+                                                                               : locked.status()));
+      return;
+    }
+    locked_ = true;
+    lock_id_ = locked->lock_id;
+    store->AccessBlock(id).IgnoreError();
+    resp_.set_path(locked->path);
+    resp_.set_length(locked->length);
+    StartWrite(&resp_);
+  }
+
+  BlockWorkerService* const service_;
+  gb::OpenLocalBlockRequest req_;
+  gb::OpenLocalBlockResponse resp_;
+  std::optional<SessionScope> session_;
+  bool opened_ = false;
+  bool locked_ = false;
+  LockId lock_id_ = 0;
+};
+
+::grpc::ServerBidiReactor<gb::OpenLocalBlockRequest, gb::OpenLocalBlockResponse>*
+BlockWorkerService::OpenLocalBlock(::grpc::CallbackServerContext*) {
+  return new OpenLocalReactor(this);
 }
 
 ::grpc::Status BlockWorkerService::CreateLocalBlock(

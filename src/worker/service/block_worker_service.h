@@ -7,7 +7,9 @@
 //   - WriteBlock writes a block into the store (ALLUXIO_BLOCK) or a whole file into the UFS
 //     (UFS_FILE); only a final command with commit makes anything visible.
 //   - OpenLocalBlock / CreateLocalBlock (short-circuit) hand out block file paths and hold the lock
-//     or the temp block for as long as the stream stays open.
+//     or the temp block for as long as the stream stays open. OpenLocalBlock is a callback-API
+//     reactor: a client may hold a block open for as long as it has the file open (a FUSE
+//     passthrough file), and a held block costs no worker thread.
 //   - AsyncCache, RemoveBlock, MoveBlock, FreeWorker.
 // ReadBlock is served raw (gRPC ByteBuffers instead of protobuf messages) so that block bytes are
 // never copied by protobuf: each response is a ReadResponse whose chunk data is the slice the bytes
@@ -47,7 +49,8 @@ struct BlockWorkerServiceOptions {
   rpc::MasterClient* cache_report_client = nullptr;
 };
 
-class BlockWorkerService final : public grpc::block::BlockWorker::Service {
+class BlockWorkerService final : public grpc::block::BlockWorker::WithCallbackMethod_OpenLocalBlock<
+                                     grpc::block::BlockWorker::Service> {
  public:
   // Everything must outlive the service. `block_master` is a client of BlockMasterWorkerService
   // (for CommitBlock); `worker_id` returns this worker's id (0 until it has one).
@@ -61,10 +64,9 @@ class BlockWorkerService final : public grpc::block::BlockWorker::Service {
   ::grpc::Status WriteBlock(::grpc::ServerContext* ctx,
                             ::grpc::ServerReaderWriter<grpc::block::WriteResponse,
                                                        grpc::block::WriteRequest>* stream) override;
-  ::grpc::Status OpenLocalBlock(
-      ::grpc::ServerContext* ctx,
-      ::grpc::ServerReaderWriter<grpc::block::OpenLocalBlockResponse,
-                                 grpc::block::OpenLocalBlockRequest>* stream) override;
+  ::grpc::ServerBidiReactor<grpc::block::OpenLocalBlockRequest,
+                            grpc::block::OpenLocalBlockResponse>*
+  OpenLocalBlock(::grpc::CallbackServerContext* ctx) override;
   ::grpc::Status CreateLocalBlock(
       ::grpc::ServerContext* ctx,
       ::grpc::ServerReaderWriter<grpc::block::CreateLocalBlockResponse,
@@ -91,8 +93,7 @@ class BlockWorkerService final : public grpc::block::BlockWorker::Service {
   Status WriteUfsFile(const grpc::block::WriteRequestCommand& cmd, WriteStream* stream);
   Status CreateLocal(::grpc::ServerReaderWriter<grpc::block::CreateLocalBlockResponse,
                                                 grpc::block::CreateLocalBlockRequest>* stream);
-  Status OpenLocal(::grpc::ServerReaderWriter<grpc::block::OpenLocalBlockResponse,
-                                              grpc::block::OpenLocalBlockRequest>* stream);
+  class OpenLocalReactor;
 
   // Where a new block of tier level `level` (negative: any) and `medium` should go.
   BlockLocationHint Hint(bool has_level, int level, const std::string& medium) const;
