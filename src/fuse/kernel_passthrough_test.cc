@@ -104,8 +104,8 @@ TEST(KernelPassthroughTest, NothingChangesWithoutTheKernelOrTheWish) {
     bool offered;
     uint32_t reply_flags;
   };
-  for (const Case& c : {Case{true, false, 0}, Case{false, true, 0},
-                        Case{true, true, FUSE_WRITEBACK_CACHE}}) {
+  for (const Case& c :
+       {Case{true, false, 0}, Case{false, true, 0}, Case{true, true, FUSE_WRITEBACK_CACHE}}) {
     KernelPassthrough p(c.wanted);
     std::string req = InitRequest(3, c.offered);
     p.OnRequest(req.data(), req.size());
