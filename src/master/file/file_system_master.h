@@ -141,6 +141,11 @@ class FileSystemMaster : public journal::Journaled, public FileBlockIndex {
                       const grpc::file::CompleteFilePOptions& options);
   Result<FileInfo> GetStatus(const OperationContext& ctx, std::string_view path,
                              const grpc::file::GetStatusPOptions& options);
+  // Whether GetStatus (Exists) of `path` would first ask the under-store (to load or sync its
+  // metadata): such calls may wait on a slow store, the others are answered from memory. A
+  // concurrent change can make the answer stale; it is a scheduling hint only.
+  bool GetStatusNeedsUfs(std::string_view path, const grpc::file::GetStatusPOptions& options);
+  bool ExistsNeedsUfs(std::string_view path, const grpc::file::ExistsPOptions& options);
   Result<bool> Exists(const OperationContext& ctx, std::string_view path,
                       const grpc::file::ExistsPOptions& options);
   // Streams the listing in batches to `consumer` (called without locks held). A file lists as
@@ -240,6 +245,21 @@ class FileSystemMaster : public journal::Journaled, public FileBlockIndex {
   Status CheckWritable(std::string_view path) const;
 
   // Metadata loading / sync from the UFS (ops/metadata_sync.cc). Called without locks.
+  struct MetadataProbe {
+    std::string alluxio_path;  // empty: the marker "list the target's children"
+    std::string ufs_path;
+  };
+  struct MetadataLoadPlan {
+    std::vector<MetadataProbe> probes;  // components to stat, first missing one to the target
+    std::shared_ptr<ufs::UnderFileSystem> ufs;
+    bool target_known = false;
+  };
+  // What LoadMetadataIfNeeded asks the UFS, decided under the shared lock; false when nothing
+  // needs loading at all.
+  bool PlanMetadataLoad(const std::string& path, grpc::LoadMetadataPType load_type, bool sync,
+                        bool list_children, MetadataLoadPlan* plan);
+  bool MetadataLoadNeedsUfs(std::string_view path, grpc::LoadMetadataPType load_type,
+                            int64_t sync_interval_ms);
   Status LoadMetadataIfNeeded(const OperationContext& ctx, const std::string& path,
                               grpc::LoadMetadataPType load_type, int64_t sync_interval_ms,
                               bool list_children);

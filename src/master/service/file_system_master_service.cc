@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "master/service/file_system_master_service.h"
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
 #include <grpcpp/grpcpp.h>
 
 #include "rpc/grpc_status.h"
@@ -23,9 +29,60 @@ OperationContext MakeOperationContext(
   return oc;
 }
 
-::grpc::ServerUnaryReactor* FileSystemMasterService::Run(::grpc::CallbackServerContext* ctx,
-                                                         const std::function<Status()>& op) {
-  ::grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+// A fixed pool of threads for calls that may block on an under-store.
+class FileSystemMasterService::UfsPool {
+ public:
+  explicit UfsPool(int threads) {
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
+  }
+  ~UfsPool() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+  void Submit(std::function<void()> task) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      tasks_.push_back(std::move(task));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> l(mu_);
+    for (;;) {
+      cv_.wait(l, [&] { return stop_ || !tasks_.empty(); });
+      if (tasks_.empty()) return;  // stopping, and nothing left to run
+      std::function<void()> task = std::move(tasks_.front());
+      tasks_.pop_front();
+      l.unlock();
+      task();
+      l.lock();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_;  // GUARDED_BY(mu_)
+  bool stop_ = false;                        // GUARDED_BY(mu_)
+  std::vector<std::thread> threads_;
+};
+
+FileSystemMasterService::FileSystemMasterService(FileSystemMaster* master,
+                                                 BlockMaster* block_master)
+    : master_(master),
+      block_master_(block_master),
+      ufs_pool_(std::make_unique<UfsPool>(kUfsThreads)) {}
+
+FileSystemMasterService::~FileSystemMasterService() = default;
+
+void FileSystemMasterService::Complete(FileSystemMaster* master,
+                                       ::grpc::ServerUnaryReactor* reactor,
+                                       const std::function<Status()>& op) {
   Status status;
   journal::SequenceNumber sn;
   {
@@ -36,10 +93,24 @@ OperationContext MakeOperationContext(
   if (sn < 0) {
     reactor->Finish(ToGrpcStatus(status));
   } else {
-    master_->WhenDurable(sn, [reactor, status = std::move(status)](Status durable) {
+    master->WhenDurable(sn, [reactor, status = std::move(status)](Status durable) {
       reactor->Finish(ToGrpcStatus(durable.ok() ? status : durable));
     });
   }
+}
+
+::grpc::ServerUnaryReactor* FileSystemMasterService::Run(::grpc::CallbackServerContext* ctx,
+                                                         const std::function<Status()>& op) {
+  ::grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  Complete(master_, reactor, op);
+  return reactor;
+}
+
+::grpc::ServerUnaryReactor* FileSystemMasterService::RunOnUfsPool(
+    ::grpc::CallbackServerContext* ctx, std::function<Status()> op) {
+  ::grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  ufs_pool_->Submit(
+      [master = master_, reactor, op = std::move(op)] { Complete(master, reactor, op); });
   return reactor;
 }
 
@@ -76,26 +147,32 @@ OperationContext MakeOperationContext(
 ::grpc::ServerUnaryReactor* FileSystemMasterService::GetStatus(
     ::grpc::CallbackServerContext* ctx, const grpc::file::GetStatusPRequest* req,
     grpc::file::GetStatusPResponse* resp) {
-  return Run(ctx, [&]() -> Status {
+  // Pointers, not references: with the UFS pool the handler returns before `op` runs (the call
+  // keeps `ctx`, `req` and `resp` until it is finished).
+  auto op = [this, ctx, req, resp]() -> Status {
     Result<FileInfo> r = master_->GetStatus(
         MakeOperationContext(ctx, req->options().common_options()), req->path(), req->options());
     if (!r.ok()) return r.status();
     if (block_master_ != nullptr) block_master_->FillFileBlockInfos(&*r);
     *resp->mutable_file_info() = std::move(*r);
     return Status();
-  });
+  };
+  if (master_->GetStatusNeedsUfs(req->path(), req->options())) return RunOnUfsPool(ctx, op);
+  return Run(ctx, op);
 }
 
 ::grpc::ServerUnaryReactor* FileSystemMasterService::Exists(::grpc::CallbackServerContext* ctx,
                                                             const grpc::file::ExistsPRequest* req,
                                                             grpc::file::ExistsPResponse* resp) {
-  return Run(ctx, [&]() -> Status {
+  auto op = [this, ctx, req, resp]() -> Status {  // pointers: see GetStatus
     Result<bool> r = master_->Exists(MakeOperationContext(ctx, req->options().common_options()),
                                      req->path(), req->options());
     if (!r.ok()) return r.status();
     resp->set_exists(*r);
     return Status();
-  });
+  };
+  if (master_->ExistsNeedsUfs(req->path(), req->options())) return RunOnUfsPool(ctx, op);
+  return Run(ctx, op);
 }
 
 ::grpc::Status FileSystemMasterService::ListStatus(

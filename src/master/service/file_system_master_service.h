@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 
 #include "alluxio/grpc/file_system_master.grpc.pb.h"
 #include "master/block/block_master.h"
@@ -19,7 +20,9 @@ namespace alluxio::master {
 // call and, instead of blocking it in the journal's group commit (DeferDurability), finish the
 // call from the journal once their entries are durable. No thread per waiting call, no wake-up
 // storm: bench/RESULTS.md. Listing and the operations that may spend long in an under-store
-// (mount, unmount, free, persist) stay on the synchronous API's thread pool.
+// (mount, unmount, free, persist) stay on the synchronous API's thread pool. A getStatus or exists
+// that must first load or sync metadata from the under-store runs on a pool of its own
+// (kUfsThreads): gRPC has as few callback threads as cores, and a slow store must not hold them.
 using FsmService = grpc::file::FileSystemMasterClientService;
 using FileSystemMasterServiceBase =
     FsmService::WithCallbackMethod_CreateDirectory<FsmService::WithCallbackMethod_CreateFile<
@@ -30,9 +33,12 @@ using FileSystemMasterServiceBase =
 
 class FileSystemMasterService final : public FileSystemMasterServiceBase {
  public:
+  static constexpr int kUfsThreads = 16;
+
   // Both must outlive the service; without a block master, file infos carry no block locations.
-  explicit FileSystemMasterService(FileSystemMaster* master, BlockMaster* block_master = nullptr)
-      : master_(master), block_master_(block_master) {}
+  explicit FileSystemMasterService(FileSystemMaster* master, BlockMaster* block_master = nullptr);
+  // Runs what the UFS pool holds, then stops it. The RPC server must be shut down first.
+  ~FileSystemMasterService() override;
 
   ::grpc::ServerUnaryReactor* CreateDirectory(::grpc::CallbackServerContext* ctx,
                                               const grpc::file::CreateDirectoryPRequest* req,
@@ -81,9 +87,17 @@ class FileSystemMasterService final : public FileSystemMasterServiceBase {
   // journaled is durable (at once when it journaled nothing).
   ::grpc::ServerUnaryReactor* Run(::grpc::CallbackServerContext* ctx,
                                   const std::function<Status()>& op);
+  // Run, on the UFS pool: for an operation that may wait on an under-store. `op` must own or
+  // point to what it uses (the handler returns before it runs).
+  ::grpc::ServerUnaryReactor* RunOnUfsPool(::grpc::CallbackServerContext* ctx,
+                                           std::function<Status()> op);
+  static void Complete(FileSystemMaster* master, ::grpc::ServerUnaryReactor* reactor,
+                       const std::function<Status()>& op);
 
+  class UfsPool;
   FileSystemMaster* const master_;
   BlockMaster* const block_master_;
+  std::unique_ptr<UfsPool> ufs_pool_;
 };
 
 // The caller's identity and operation id, from gRPC metadata and the request's common options.

@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -130,6 +132,55 @@ TEST_F(FileSystemMasterServiceTest, AFailedJournalAnswersWithItsError) {
   EXPECT_FALSE(later.ok());
   EXPECT_NE(later.error_code(), ::grpc::StatusCode::DEADLINE_EXCEEDED) << later.error_message();
   EXPECT_TRUE(Stat("/before").ok());
+}
+
+// A GetStatus that has to ask the UFS (a path Alluxio has not loaded yet) runs off gRPC's callback
+// threads: however many calls wait on a slow under-store, calls served from memory still answer.
+TEST_F(FileSystemMasterServiceTest, SlowUfsLoadsDoNotHoldUpOtherCalls) {
+  ASSERT_TRUE(Mkdir("/known").ok());
+  std::shared_ptr<ufs::MemoryUfs> ufs = ufs::MemoryUfs::Shared(authority_);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  std::atomic<int> waiting{0};
+  ufs->SetMetadataHookForTest([&](const std::string& path) {
+    if (path.find("slow") == std::string::npos) return;
+    ++waiting;
+    std::unique_lock<std::mutex> l(mu);
+    cv.wait(l, [&] { return release; });
+  });
+  constexpr int kSlow = 48;
+  std::vector<std::thread> slow;
+  std::atomic<int> not_found{0};
+  for (int i = 0; i < kSlow; ++i) {
+    slow.emplace_back([&, i] {
+      if (Stat("/slow" + std::to_string(i)).error_code() == ::grpc::StatusCode::NOT_FOUND) {
+        ++not_found;
+      }
+    });
+  }
+  // gRPC runs callbacks on as few threads as the machine has cores (2 here): before the loads
+  // moved to a pool of their own, two of them stalled every callback method of the master.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (waiting < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  EXPECT_GE(waiting.load(), 2);
+
+  ::grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  gf::GetStatusPRequest req;
+  req.set_path("/known");
+  gf::GetStatusPResponse resp;
+  ::grpc::Status known = stub_->GetStatus(&ctx, req, &resp);
+  EXPECT_TRUE(known.ok()) << known.error_code() << " " << known.error_message();
+
+  {
+    std::lock_guard<std::mutex> l(mu);
+    release = true;
+  }
+  cv.notify_all();
+  for (auto& t : slow) t.join();
+  ufs->SetMetadataHookForTest(nullptr);
+  EXPECT_EQ(not_found.load(), kSlow);
 }
 
 }  // namespace

@@ -409,7 +409,22 @@ Result<std::string> MemoryUfs::ToPath(const std::string& uri) const {
   return std::move(parsed.path);
 }
 
+void MemoryUfs::SetMetadataHookForTest(std::function<void(const std::string&)> hook) {
+  std::lock_guard<std::mutex> l(hook_mu_);
+  hook_ = std::move(hook);
+}
+
+void MemoryUfs::RunHook(const std::string& path) {
+  std::function<void(const std::string&)> hook;
+  {
+    std::lock_guard<std::mutex> l(hook_mu_);
+    hook = hook_;
+  }
+  if (hook) hook(path);
+}
+
 Result<UfsStatus> MemoryUfs::GetStatus(const std::string& path) {
+  RunHook(path);
   ASSIGN_OR_RETURN(std::string p, ToPath(path));
   return tree_->GetStatus(p);
 }
@@ -420,6 +435,7 @@ Result<bool> MemoryUfs::Exists(const std::string& path) {
 }
 
 Result<std::vector<UfsStatus>> MemoryUfs::ListStatus(const std::string& path) {
+  RunHook(path);
   ASSIGN_OR_RETURN(std::string p, ToPath(path));
   return tree_->ListStatus(p);
 }

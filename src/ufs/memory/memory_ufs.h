@@ -16,7 +16,9 @@
 // was created on), and an input stream reads the content as of Open.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +46,10 @@ class MemoryUfs final : public UnderFileSystem {
 
   const std::string& authority() const { return authority_; }
 
+  // Tests: called with the path at the start of every GetStatus and ListStatus (e.g. to make the
+  // store slow); null to stop.
+  void SetMetadataHookForTest(std::function<void(const std::string& path)> hook);
+
   std::string_view scheme() const override { return "memory"; }
   UfsCapabilities capabilities() const override { return UfsCapabilities{}; }
 
@@ -65,7 +71,11 @@ class MemoryUfs final : public UnderFileSystem {
   // The normalised path of `uri`; InvalidArgument for another scheme or authority.
   Result<std::string> ToPath(const std::string& uri) const;
 
+  void RunHook(const std::string& path);
+
   const std::string authority_;
+  std::mutex hook_mu_;
+  std::function<void(const std::string&)> hook_;  // GUARDED_BY(hook_mu_)
   // Shared with output streams, which may outlive this object (shared_ptr for that reason).
   const std::shared_ptr<internal::MemoryTree> tree_;
 };

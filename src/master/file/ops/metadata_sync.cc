@@ -85,55 +85,68 @@ void FileSystemMaster::RecordSync(const std::string& path) {
   last_sync_ms_[path] = NowMs();
 }
 
+bool FileSystemMaster::PlanMetadataLoad(const std::string& path, grpc::LoadMetadataPType load_type,
+                                        bool sync, bool list_children, MetadataLoadPlan* plan) {
+  std::vector<MetadataProbe>& probes = plan->probes;
+  SharedLock lock(state_mu_);
+  ResolvedPath r = tree_.Resolve(path);
+  if (r.inodes.empty()) return false;
+  if (r.found()) {
+    const Inode* t = r.target();
+    plan->target_known = true;
+    bool need_children = list_children && t->is_directory && load_type != grpc::NEVER &&
+                         (!t->direct_children_loaded || load_type == grpc::ALWAYS);
+    if (!sync && !need_children) return false;
+    if (sync && t != tree_.root()) probes.push_back({path, ""});
+  } else {
+    if (!sync) {
+      if (load_type == grpc::NEVER) return false;
+      const Inode* last = r.last();
+      if (!last->is_directory) return false;
+      if (load_type == grpc::ONCE && last->direct_children_loaded) return false;
+    }
+    std::vector<std::string_view> comps = PathComponents(path);
+    std::string p = tree_.PathOf(r.last());
+    for (size_t i = r.inodes.size() - 1; i < comps.size(); ++i) {
+      p = JoinPath(p, comps[i]);
+      probes.push_back({p, ""});
+    }
+  }
+  for (MetadataProbe& pr : probes) pr.ufs_path = mount_table_.Resolve(pr.alluxio_path).ufs_path;
+  MountResolution res = mount_table_.Resolve(path);
+  plan->ufs = res.mount->ufs;
+  if (list_children) probes.push_back({"", res.ufs_path});  // marker: list the target
+  return true;
+}
+
+bool FileSystemMaster::MetadataLoadNeedsUfs(std::string_view raw_path,
+                                            grpc::LoadMetadataPType load_type,
+                                            int64_t sync_interval_ms) {
+  Result<std::string> path = NormalizePath(raw_path);
+  if (!path.ok()) return false;  // answered at once with the error
+  MetadataLoadPlan plan;
+  return PlanMetadataLoad(*path, load_type, SyncDue(*path, sync_interval_ms),
+                          /*list_children=*/false, &plan) &&
+         !plan.probes.empty();
+}
+
 Status FileSystemMaster::LoadMetadataIfNeeded(const OperationContext& ctx, const std::string& path,
                                               grpc::LoadMetadataPType load_type,
                                               int64_t sync_interval_ms, bool list_children) {
   const bool sync = SyncDue(path, sync_interval_ms);
   // Phase 1: decide what to ask the UFS, under the shared lock.
-  struct Probe {
-    std::string alluxio_path;
-    std::string ufs_path;
-  };
-  std::vector<Probe> probes;  // components to stat, from the first missing one to the target
-  std::shared_ptr<ufs::UnderFileSystem> ufs;
-  bool target_known = false;
-  {
-    SharedLock lock(state_mu_);
-    ResolvedPath r = tree_.Resolve(path);
-    if (r.inodes.empty()) return Status();
-    if (r.found()) {
-      const Inode* t = r.target();
-      target_known = true;
-      bool need_children = list_children && t->is_directory && load_type != grpc::NEVER &&
-                           (!t->direct_children_loaded || load_type == grpc::ALWAYS);
-      if (!sync && !need_children) return Status();
-      if (sync && t != tree_.root()) probes.push_back({path, ""});
-    } else {
-      if (!sync) {
-        if (load_type == grpc::NEVER) return Status();
-        const Inode* last = r.last();
-        if (!last->is_directory) return Status();
-        if (load_type == grpc::ONCE && last->direct_children_loaded) return Status();
-      }
-      std::vector<std::string_view> comps = PathComponents(path);
-      std::string p = tree_.PathOf(r.last());
-      for (size_t i = r.inodes.size() - 1; i < comps.size(); ++i) {
-        p = JoinPath(p, comps[i]);
-        probes.push_back({p, ""});
-      }
-    }
-    for (Probe& pr : probes) pr.ufs_path = mount_table_.Resolve(pr.alluxio_path).ufs_path;
-    MountResolution res = mount_table_.Resolve(path);
-    ufs = res.mount->ufs;
-    if (list_children) probes.push_back({"", res.ufs_path});  // marker: list the target
-  }
+  MetadataLoadPlan plan;
+  if (!PlanMetadataLoad(path, load_type, sync, list_children, &plan)) return Status();
+  const std::vector<MetadataProbe>& probes = plan.probes;
+  const std::shared_ptr<ufs::UnderFileSystem>& ufs = plan.ufs;
+  const bool target_known = plan.target_known;
 
   // Phase 2: ask the UFS, without locks.
   std::vector<ufs::UfsStatus> statuses;  // for probes (excluding the listing marker)
   bool target_in_ufs = true;
   std::vector<ufs::UfsStatus> children;
   bool listed = false;
-  for (const Probe& pr : probes) {
+  for (const MetadataProbe& pr : probes) {
     if (pr.alluxio_path.empty()) {
       if (!target_in_ufs) break;
       auto ls = ufs->ListStatus(pr.ufs_path);

@@ -32,6 +32,16 @@ Result<FileInfo> FileSystemMaster::GetStatus(const OperationContext& ctx, std::s
   return ToFileInfo(*r.target(), path);
 }
 
+bool FileSystemMaster::GetStatusNeedsUfs(std::string_view path,
+                                         const grpc::file::GetStatusPOptions& options) {
+  return MetadataLoadNeedsUfs(path, LoadType(options), SyncInterval(options));
+}
+
+bool FileSystemMaster::ExistsNeedsUfs(std::string_view path,
+                                      const grpc::file::ExistsPOptions& options) {
+  return MetadataLoadNeedsUfs(path, LoadType(options), SyncInterval(options));
+}
+
 Result<bool> FileSystemMaster::Exists(const OperationContext& ctx, std::string_view path,
                                       const grpc::file::ExistsPOptions& options) {
   grpc::file::GetStatusPOptions g;
