@@ -146,6 +146,10 @@ class FileSystemMaster : public journal::Journaled, public FileBlockIndex {
   // concurrent change can make the answer stale; it is a scheduling hint only.
   bool GetStatusNeedsUfs(std::string_view path, const grpc::file::GetStatusPOptions& options);
   bool ExistsNeedsUfs(std::string_view path, const grpc::file::ExistsPOptions& options);
+  // Whether a create (`creates_in_ufs`: with persist) or a change of `path` may write to the
+  // under-store: a persisted create, or a path that is persisted or a directory (which may hold
+  // persisted files). A scheduling hint too.
+  bool MutationNeedsUfs(std::string_view path, bool creates_in_ufs);
   Result<bool> Exists(const OperationContext& ctx, std::string_view path,
                       const grpc::file::ExistsPOptions& options);
   // Streams the listing in batches to `consumer` (called without locks held). A file lists as

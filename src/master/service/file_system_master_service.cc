@@ -106,8 +106,10 @@ void FileSystemMasterService::Complete(FileSystemMaster* master,
   return reactor;
 }
 
-::grpc::ServerUnaryReactor* FileSystemMasterService::RunOnUfsPool(
-    ::grpc::CallbackServerContext* ctx, std::function<Status()> op) {
+::grpc::ServerUnaryReactor* FileSystemMasterService::RunWhere(::grpc::CallbackServerContext* ctx,
+                                                              bool needs_ufs,
+                                                              std::function<Status()> op) {
+  if (!needs_ufs) return Run(ctx, op);
   ::grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   ufs_pool_->Submit(
       [master = master_, reactor, op = std::move(op)] { Complete(master, reactor, op); });
@@ -117,28 +119,32 @@ void FileSystemMasterService::Complete(FileSystemMaster* master,
 ::grpc::ServerUnaryReactor* FileSystemMasterService::CreateDirectory(
     ::grpc::CallbackServerContext* ctx, const grpc::file::CreateDirectoryPRequest* req,
     grpc::file::CreateDirectoryPResponse*) {
-  return Run(ctx, [&] {
-    return master_->CreateDirectory(MakeOperationContext(ctx, req->options().common_options()),
-                                    req->path(), req->options());
-  });
+  return RunWhere(ctx, master_->MutationNeedsUfs(req->path(), req->options().persist()),
+                  [this, ctx, req] {  // pointers: see GetStatus
+                    return master_->CreateDirectory(
+                        MakeOperationContext(ctx, req->options().common_options()), req->path(),
+                        req->options());
+                  });
 }
 
 ::grpc::ServerUnaryReactor* FileSystemMasterService::CreateFile(
     ::grpc::CallbackServerContext* ctx, const grpc::file::CreateFilePRequest* req,
     grpc::file::CreateFilePResponse* resp) {
-  return Run(ctx, [&]() -> Status {
-    Result<FileInfo> r = master_->CreateFile(
-        MakeOperationContext(ctx, req->options().common_options()), req->path(), req->options());
-    if (!r.ok()) return r.status();
-    *resp->mutable_file_info() = std::move(*r);
-    return Status();
-  });
+  return RunWhere(ctx, master_->MutationNeedsUfs(req->path(), req->options().persist()),
+                  [this, ctx, req, resp]() -> Status {  // pointers: see GetStatus
+                    Result<FileInfo> r = master_->CreateFile(
+                        MakeOperationContext(ctx, req->options().common_options()), req->path(),
+                        req->options());
+                    if (!r.ok()) return r.status();
+                    *resp->mutable_file_info() = std::move(*r);
+                    return Status();
+                  });
 }
 
 ::grpc::ServerUnaryReactor* FileSystemMasterService::CompleteFile(
     ::grpc::CallbackServerContext* ctx, const grpc::file::CompleteFilePRequest* req,
     grpc::file::CompleteFilePResponse*) {
-  return Run(ctx, [&] {
+  return RunWhere(ctx, master_->MutationNeedsUfs(req->path(), false), [this, ctx, req] {
     return master_->CompleteFile(MakeOperationContext(ctx, req->options().common_options()),
                                  req->path(), req->options());
   });
@@ -157,8 +163,7 @@ void FileSystemMasterService::Complete(FileSystemMaster* master,
     *resp->mutable_file_info() = std::move(*r);
     return Status();
   };
-  if (master_->GetStatusNeedsUfs(req->path(), req->options())) return RunOnUfsPool(ctx, op);
-  return Run(ctx, op);
+  return RunWhere(ctx, master_->GetStatusNeedsUfs(req->path(), req->options()), op);
 }
 
 ::grpc::ServerUnaryReactor* FileSystemMasterService::Exists(::grpc::CallbackServerContext* ctx,
@@ -171,8 +176,7 @@ void FileSystemMasterService::Complete(FileSystemMaster* master,
     resp->set_exists(*r);
     return Status();
   };
-  if (master_->ExistsNeedsUfs(req->path(), req->options())) return RunOnUfsPool(ctx, op);
-  return Run(ctx, op);
+  return RunWhere(ctx, master_->ExistsNeedsUfs(req->path(), req->options()), op);
 }
 
 ::grpc::Status FileSystemMasterService::ListStatus(
@@ -197,7 +201,7 @@ void FileSystemMasterService::Complete(FileSystemMaster* master,
 ::grpc::ServerUnaryReactor* FileSystemMasterService::Remove(::grpc::CallbackServerContext* ctx,
                                                             const grpc::file::DeletePRequest* req,
                                                             grpc::file::DeletePResponse*) {
-  return Run(ctx, [&] {
+  return RunWhere(ctx, master_->MutationNeedsUfs(req->path(), false), [this, ctx, req] {
     return master_->Delete(MakeOperationContext(ctx, req->options().common_options()), req->path(),
                            req->options());
   });
@@ -206,7 +210,7 @@ void FileSystemMasterService::Complete(FileSystemMaster* master,
 ::grpc::ServerUnaryReactor* FileSystemMasterService::Rename(::grpc::CallbackServerContext* ctx,
                                                             const grpc::file::RenamePRequest* req,
                                                             grpc::file::RenamePResponse*) {
-  return Run(ctx, [&] {
+  return RunWhere(ctx, master_->MutationNeedsUfs(req->path(), false), [this, ctx, req] {
     return master_->Rename(MakeOperationContext(ctx, req->options().common_options()), req->path(),
                            req->dst_path(), req->options());
   });
@@ -215,7 +219,7 @@ void FileSystemMasterService::Complete(FileSystemMaster* master,
 ::grpc::ServerUnaryReactor* FileSystemMasterService::SetAttribute(
     ::grpc::CallbackServerContext* ctx, const grpc::file::SetAttributePRequest* req,
     grpc::file::SetAttributePResponse*) {
-  return Run(ctx, [&] {
+  return RunWhere(ctx, master_->MutationNeedsUfs(req->path(), false), [this, ctx, req] {
     return master_->SetAttribute(MakeOperationContext(ctx, req->options().common_options()),
                                  req->path(), req->options());
   });

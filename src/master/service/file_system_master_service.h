@@ -21,8 +21,10 @@ namespace alluxio::master {
 // call from the journal once their entries are durable. No thread per waiting call, no wake-up
 // storm: bench/RESULTS.md. Listing and the operations that may spend long in an under-store
 // (mount, unmount, free, persist) stay on the synchronous API's thread pool. A getStatus or exists
-// that must first load or sync metadata from the under-store runs on a pool of its own
-// (kUfsThreads): gRPC has as few callback threads as cores, and a slow store must not hold them.
+// that must first load or sync metadata from the under-store, and a mutation that writes to it
+// (a persisted create, or a change of a persisted path or of a directory), run on a pool of their
+// own (kUfsThreads): gRPC has as few callback threads as cores, and a slow store must not hold
+// them.
 using FsmService = grpc::file::FileSystemMasterClientService;
 using FileSystemMasterServiceBase =
     FsmService::WithCallbackMethod_CreateDirectory<FsmService::WithCallbackMethod_CreateFile<
@@ -87,10 +89,10 @@ class FileSystemMasterService final : public FileSystemMasterServiceBase {
   // journaled is durable (at once when it journaled nothing).
   ::grpc::ServerUnaryReactor* Run(::grpc::CallbackServerContext* ctx,
                                   const std::function<Status()>& op);
-  // Run, on the UFS pool: for an operation that may wait on an under-store. `op` must own or
-  // point to what it uses (the handler returns before it runs).
-  ::grpc::ServerUnaryReactor* RunOnUfsPool(::grpc::CallbackServerContext* ctx,
-                                           std::function<Status()> op);
+  // Run here, or (`needs_ufs`: the operation may wait on an under-store) on the UFS pool. `op`
+  // must own or point to what it uses: on the pool the handler returns before it runs.
+  ::grpc::ServerUnaryReactor* RunWhere(::grpc::CallbackServerContext* ctx, bool needs_ufs,
+                                       std::function<Status()> op);
   static void Complete(FileSystemMaster* master, ::grpc::ServerUnaryReactor* reactor,
                        const std::function<Status()>& op);
 

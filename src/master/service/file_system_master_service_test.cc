@@ -183,5 +183,49 @@ TEST_F(FileSystemMasterServiceTest, SlowUfsLoadsDoNotHoldUpOtherCalls) {
   EXPECT_EQ(not_found.load(), kSlow);
 }
 
+// The same for a mutation that writes to the under-store (a persisted mkdir, as CACHE_THROUGH
+// and THROUGH clients ask for).
+TEST_F(FileSystemMasterServiceTest, SlowUfsWritesDoNotHoldUpOtherCalls) {
+  ASSERT_TRUE(Mkdir("/known").ok());
+  std::shared_ptr<ufs::MemoryUfs> ufs = ufs::MemoryUfs::Shared(authority_);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  std::atomic<int> waiting{0};
+  ufs->SetMetadataHookForTest([&](const std::string& path) {
+    if (path.find("slow") == std::string::npos) return;
+    ++waiting;
+    std::unique_lock<std::mutex> l(mu);
+    cv.wait(l, [&] { return release; });
+  });
+  constexpr int kSlow = 8;
+  std::vector<std::thread> slow;
+  std::atomic<int> created{0};
+  for (int i = 0; i < kSlow; ++i) {
+    slow.emplace_back([&, i] {
+      if (Mkdir("/slow" + std::to_string(i)).ok()) ++created;  // persist: the UFS mkdir waits
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (waiting < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  EXPECT_GE(waiting.load(), 2);
+  ::grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  gf::GetStatusPRequest req;
+  req.set_path("/known");
+  gf::GetStatusPResponse resp;
+  ::grpc::Status known = stub_->GetStatus(&ctx, req, &resp);
+  EXPECT_TRUE(known.ok()) << known.error_code() << " " << known.error_message();
+  {
+    std::lock_guard<std::mutex> l(mu);
+    release = true;
+  }
+  cv.notify_all();
+  for (auto& t : slow) t.join();
+  ufs->SetMetadataHookForTest(nullptr);
+  EXPECT_EQ(created.load(), kSlow);
+  EXPECT_TRUE(Stat("/slow0").ok());
+}
+
 }  // namespace
 }  // namespace alluxio::master

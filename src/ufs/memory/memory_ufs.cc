@@ -441,6 +441,7 @@ Result<std::vector<UfsStatus>> MemoryUfs::ListStatus(const std::string& path) {
 }
 
 Status MemoryUfs::Mkdirs(const std::string& path, bool parents, const CreateOptions& opts) {
+  RunHook(path);
   ASSIGN_OR_RETURN(std::string p, ToPath(path));
   return tree_->Mkdirs(p, parents, opts);
 }

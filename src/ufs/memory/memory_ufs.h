@@ -46,8 +46,8 @@ class MemoryUfs final : public UnderFileSystem {
 
   const std::string& authority() const { return authority_; }
 
-  // Tests: called with the path at the start of every GetStatus and ListStatus (e.g. to make the
-  // store slow); null to stop.
+  // Tests: called with the path at the start of every GetStatus, ListStatus and Mkdirs (e.g. to
+  // make the store slow); null to stop.
   void SetMetadataHookForTest(std::function<void(const std::string& path)> hook);
 
   std::string_view scheme() const override { return "memory"; }
