@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -134,11 +135,12 @@ TEST_F(FileSystemMasterServiceTest, AFailedJournalAnswersWithItsError) {
   EXPECT_TRUE(Stat("/before").ok());
 }
 
-// A GetStatus that has to ask the UFS (a path Alluxio has not loaded yet) runs off gRPC's callback
-// threads: however many calls wait on a slow under-store, calls served from memory still answer.
-TEST_F(FileSystemMasterServiceTest, SlowUfsLoadsDoNotHoldUpOtherCalls) {
-  ASSERT_TRUE(Mkdir("/known").ok());
-  std::shared_ptr<ufs::MemoryUfs> ufs = ufs::MemoryUfs::Shared(authority_);
+// Runs `count` calls (`call(i)`, on threads of their own) whose under-store work blocks on paths
+// containing "slow", checks that a getStatus served from memory answers within 5 s meanwhile,
+// then lets the under-store go on and waits for the calls.
+void ExpectOtherCallsAnswerWhileTheUfsStalls(gf::FileSystemMasterClientService::Stub* stub,
+                                             ufs::MemoryUfs* ufs, int count,
+                                             const std::function<void(int)>& call) {
   std::mutex mu;
   std::condition_variable cv;
   bool release = false;
@@ -149,18 +151,10 @@ TEST_F(FileSystemMasterServiceTest, SlowUfsLoadsDoNotHoldUpOtherCalls) {
     std::unique_lock<std::mutex> l(mu);
     cv.wait(l, [&] { return release; });
   });
-  constexpr int kSlow = 48;
   std::vector<std::thread> slow;
-  std::atomic<int> not_found{0};
-  for (int i = 0; i < kSlow; ++i) {
-    slow.emplace_back([&, i] {
-      if (Stat("/slow" + std::to_string(i)).error_code() == ::grpc::StatusCode::NOT_FOUND) {
-        ++not_found;
-      }
-    });
-  }
-  // gRPC runs callbacks on as few threads as the machine has cores (2 here): before the loads
-  // moved to a pool of their own, two of them stalled every callback method of the master.
+  for (int i = 0; i < count; ++i) slow.emplace_back([&, i] { call(i); });
+  // gRPC runs callbacks on as few threads as the machine has cores (2 here): before the UFS work
+  // moved to a pool of its own, two such calls stalled every callback method of the master.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (waiting < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
   EXPECT_GE(waiting.load(), 2);
@@ -170,7 +164,7 @@ TEST_F(FileSystemMasterServiceTest, SlowUfsLoadsDoNotHoldUpOtherCalls) {
   gf::GetStatusPRequest req;
   req.set_path("/known");
   gf::GetStatusPResponse resp;
-  ::grpc::Status known = stub_->GetStatus(&ctx, req, &resp);
+  ::grpc::Status known = stub->GetStatus(&ctx, req, &resp);
   EXPECT_TRUE(known.ok()) << known.error_code() << " " << known.error_message();
 
   {
@@ -180,6 +174,20 @@ TEST_F(FileSystemMasterServiceTest, SlowUfsLoadsDoNotHoldUpOtherCalls) {
   cv.notify_all();
   for (auto& t : slow) t.join();
   ufs->SetMetadataHookForTest(nullptr);
+}
+
+// A GetStatus that has to ask the UFS (a path Alluxio has not loaded yet) runs off gRPC's callback
+// threads: however many calls wait on a slow under-store, calls served from memory still answer.
+TEST_F(FileSystemMasterServiceTest, SlowUfsLoadsDoNotHoldUpOtherCalls) {
+  ASSERT_TRUE(Mkdir("/known").ok());
+  constexpr int kSlow = 48;
+  std::atomic<int> not_found{0};
+  ExpectOtherCallsAnswerWhileTheUfsStalls(
+      stub_.get(), ufs::MemoryUfs::Shared(authority_).get(), kSlow, [&](int i) {
+        if (Stat("/slow" + std::to_string(i)).error_code() == ::grpc::StatusCode::NOT_FOUND) {
+          ++not_found;
+        }
+      });
   EXPECT_EQ(not_found.load(), kSlow);
 }
 
@@ -187,42 +195,13 @@ TEST_F(FileSystemMasterServiceTest, SlowUfsLoadsDoNotHoldUpOtherCalls) {
 // and THROUGH clients ask for).
 TEST_F(FileSystemMasterServiceTest, SlowUfsWritesDoNotHoldUpOtherCalls) {
   ASSERT_TRUE(Mkdir("/known").ok());
-  std::shared_ptr<ufs::MemoryUfs> ufs = ufs::MemoryUfs::Shared(authority_);
-  std::mutex mu;
-  std::condition_variable cv;
-  bool release = false;
-  std::atomic<int> waiting{0};
-  ufs->SetMetadataHookForTest([&](const std::string& path) {
-    if (path.find("slow") == std::string::npos) return;
-    ++waiting;
-    std::unique_lock<std::mutex> l(mu);
-    cv.wait(l, [&] { return release; });
-  });
   constexpr int kSlow = 8;
-  std::vector<std::thread> slow;
   std::atomic<int> created{0};
-  for (int i = 0; i < kSlow; ++i) {
-    slow.emplace_back([&, i] {
-      if (Mkdir("/slow" + std::to_string(i)).ok()) ++created;  // persist: the UFS mkdir waits
-    });
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (waiting < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
-  EXPECT_GE(waiting.load(), 2);
-  ::grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  gf::GetStatusPRequest req;
-  req.set_path("/known");
-  gf::GetStatusPResponse resp;
-  ::grpc::Status known = stub_->GetStatus(&ctx, req, &resp);
-  EXPECT_TRUE(known.ok()) << known.error_code() << " " << known.error_message();
-  {
-    std::lock_guard<std::mutex> l(mu);
-    release = true;
-  }
-  cv.notify_all();
-  for (auto& t : slow) t.join();
-  ufs->SetMetadataHookForTest(nullptr);
+  ExpectOtherCallsAnswerWhileTheUfsStalls(stub_.get(), ufs::MemoryUfs::Shared(authority_).get(),
+                                          kSlow, [&](int i) {
+                                            if (Mkdir("/slow" + std::to_string(i)).ok())
+                                              ++created;  // persist: the UFS mkdir waits
+                                          });
   EXPECT_EQ(created.load(), kSlow);
   EXPECT_TRUE(Stat("/slow0").ok());
 }
