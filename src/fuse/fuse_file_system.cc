@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/path.h"
 #include "fuse/errno_map.h"
 
 #ifndef RENAME_NOREPLACE
@@ -92,13 +93,6 @@ std::string RandomSuffix() {
 std::string ParentOf(const std::string& path) {
   size_t slash = path.rfind('/');
   return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-bool IsUnder(const std::string& path, const std::string& dir) {
-  if (path == dir) return true;
-  if (dir == "/") return true;
-  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
-         path[dir.size()] == '/';
 }
 
 // `s` as a number of type T if it is all digits and in T's range (an owner or group name that
@@ -284,7 +278,7 @@ std::vector<std::shared_ptr<OpenFile>> FuseFileSystem::HandlesOf(const std::stri
   std::lock_guard<std::mutex> l(registry_mu_);
   for (auto& [raw, file] : handles_) {
     if (!file->writable) continue;
-    if (subtree ? IsUnder(file->path, alluxio_path) : file->path == alluxio_path) {
+    if (subtree ? PathHasPrefix(file->path, alluxio_path) : file->path == alluxio_path) {
       out.push_back(file);
     }
   }
@@ -453,7 +447,7 @@ int FuseFileSystem::Rename(const std::string& from, const std::string& to, unsig
   for (const auto& h : moving) {
     std::lock_guard<std::mutex> l(h->mu);
     std::lock_guard<std::mutex> r(registry_mu_);
-    if (IsUnder(h->path, src)) h->path = dst + h->path.substr(src.size());
+    if (PathHasPrefix(h->path, src)) h->path = dst + h->path.substr(src.size());
   }
   return 0;
 }

@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/path.h"
+
 namespace alluxio::fuse {
 
 namespace {
@@ -36,11 +38,6 @@ constexpr size_t kMaxStackDepthOffset = offsetof(struct fuse_init_out, unused);
 static_assert(offsetof(struct fuse_open_out, padding) == 12);
 
 thread_local int t_reply_backing = 0;
-
-bool Under(const std::string& path, const std::string& dir) {
-  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
-         (dir.back() == '/' || path[dir.size()] == '/');
-}
 
 Status BusyError(const std::string& path) {
   return FailedPreconditionError(
@@ -229,7 +226,7 @@ void KernelPassthrough::End(const Ticket& ticket) {
 
 void KernelPassthrough::Detach(const std::string& path) {
   for (auto it = paths_.begin(); it != paths_.end();) {
-    if (it->first == path || Under(it->first, path)) {
+    if (PathHasPrefix(it->first, path)) {
       it->second->path.clear();
       it = paths_.erase(it);
     } else {
@@ -244,7 +241,7 @@ void KernelPassthrough::Renamed(const std::string& from, const std::string& to) 
   Detach(to);
   std::vector<std::shared_ptr<PathEntry>> moved;
   for (auto it = paths_.begin(); it != paths_.end();) {
-    if (it->first == from || Under(it->first, from)) {
+    if (PathHasPrefix(it->first, from)) {
       it->second->path = to + it->first.substr(from.size());
       moved.push_back(std::move(it->second));
       it = paths_.erase(it);
