@@ -3,7 +3,8 @@
 // (alluxio.user.file.metadata.sync.interval). A load only adds what Alluxio does not know yet; a
 // sync also removes persisted inodes that disappeared from the UFS and replaces files whose UFS
 // fingerprint changed. All loaded inodes of one call are journaled as one batch (never one entry
-// per inode: Alluxio #11827).
+// per inode: Alluxio #11827). Also the predicates that tell the RPC layer whether an operation
+// may wait on the UFS (MetadataLoadNeedsUfs, MutationNeedsUfs).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -128,6 +129,17 @@ bool FileSystemMaster::MetadataLoadNeedsUfs(std::string_view raw_path,
   return PlanMetadataLoad(*path, load_type, SyncDue(*path, sync_interval_ms),
                           /*list_children=*/false, &plan) &&
          !plan.probes.empty();
+}
+
+bool FileSystemMaster::MutationNeedsUfs(std::string_view raw_path, bool creates_in_ufs) {
+  if (creates_in_ufs) return true;
+  Result<std::string> path = NormalizePath(raw_path);
+  if (!path.ok()) return false;  // answered at once with the error
+  SharedLock lock(state_mu_);
+  ResolvedPath r = tree_.Resolve(*path);
+  if (!r.found()) return false;
+  const Inode* target = r.target();
+  return target->is_directory || target->persisted();
 }
 
 Status FileSystemMaster::LoadMetadataIfNeeded(const OperationContext& ctx, const std::string& path,

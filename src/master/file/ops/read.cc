@@ -42,17 +42,6 @@ bool FileSystemMaster::ExistsNeedsUfs(std::string_view path,
   return MetadataLoadNeedsUfs(path, LoadType(options), SyncInterval(options));
 }
 
-bool FileSystemMaster::MutationNeedsUfs(std::string_view raw_path, bool creates_in_ufs) {
-  if (creates_in_ufs) return true;
-  Result<std::string> path = NormalizePath(raw_path);
-  if (!path.ok()) return false;  // answered at once with the error
-  SharedLock lock(state_mu_);
-  ResolvedPath r = tree_.Resolve(*path);
-  if (!r.found()) return false;
-  const Inode* target = r.target();
-  return target->is_directory || target->persisted();
-}
-
 Result<bool> FileSystemMaster::Exists(const OperationContext& ctx, std::string_view path,
                                       const grpc::file::ExistsPOptions& options) {
   grpc::file::GetStatusPOptions g;
