@@ -10,6 +10,14 @@ function(alluxio_library name)
   target_link_libraries(alluxio_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_DEPS})
 endfunction()
 
+# alluxio_executable_allocator(TARGET): links a program (daemon, CLI, benchmark) with tcmalloc
+# when the build uses it (README, "Dependencies").
+function(alluxio_executable_allocator target)
+  if(TARGET PkgConfig::TCMALLOC)
+    target_link_libraries(${target} PRIVATE PkgConfig::TCMALLOC)
+  endif()
+endfunction()
+
 # Environment of every test: sanitizer builds suppress known third-party leaks.
 set(ALLUXIO_TEST_ENV "ALLUXIO_TEST=1")
 if(ALLUXIO_SANITIZE)

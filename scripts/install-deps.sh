@@ -14,6 +14,8 @@ packages=(
   libfuse3-dev fuse3 libcurl4-openssl-dev libssl-dev libboost-dev libboost-system-dev
   # logging, CLI, JSON
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+  # the processes' allocator (README, "Dependencies")
+  libgoogle-perftools-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev procps psmisc
   # test-only peers: FUSE baselines (bindfs, rclone mount), fio, S3 clients, nftables for partitions
