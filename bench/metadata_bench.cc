@@ -26,16 +26,24 @@
 //
 // Usage: metadata_bench [--threads=1,4,16,64] [--seconds=2] [--ops=...] [--dir=/tmp]
 //                       [--inprocess] [--persist] [--master_bin=PATH] [--keep] [--print_times]
-//                       [--journal=UFS|EMBEDDED]
+//                       [--journal=UFS|EMBEDDED] [--driver=sync|async] [--async_threads=1]
 // --print_times adds "# cell THREADS OP START END OPS" lines (CLOCK_MONOTONIC seconds) to match
 // cells with `perf record -k CLOCK_MONOTONIC` traces of the master.
 // Creates and mkdirs send persist=false (Alluxio's default write type ASYNC_THROUGH persists
 // later, not at create) unless --persist.
 // Prints one table row per (threads, op).
+//
+// --driver=async replaces the N client threads by N calls kept in flight by --async_threads (1)
+// threads on gRPC's completion-queue API, with the same requests the client library sends (one
+// channel). It stands for many remote clients: on this 2-vCPU machine the load generator shares
+// the cores with the master, and the sync client library spends ~20 µs of CPU per call in
+// thread hand-offs; the async driver spends less, so more of the machine goes to the master.
+// Only empty, getStatus, create and mkdir run with it.
 #include <cinttypes>
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -244,6 +252,176 @@ class MetadataBench {
     return {};
   }
 
+  // The ops --driver=async runs.
+  static bool AsyncSupports(const std::string& op) {
+    return op == "empty" || op == "getStatus" || op == "create" || op == "mkdir";
+  }
+
+  // --driver=async: `outstanding` operations kept in flight by `driver_threads` threads, each
+  // polling its own completion queue; the requests are the client library's (see Run). Slot k
+  // works in the directories of thread k of StartRound.
+  RunResult RunAsync(const std::string& op, int outstanding, int driver_threads, double seconds) {
+    if (!AsyncSupports(op)) Die("--driver=async does not run " + op);
+    struct Slot {
+      int id = 0;
+      int64_t i = 0;   // operations this slot started
+      int stage = 0;   // create: 0 CreateFile, 1 CompleteFile
+      uint64_t rng = 0;
+      Clock::time_point t0;
+      std::unique_ptr<::grpc::ClientContext> ctx;
+      ::grpc::Status status;
+      grpc::version::GetServiceVersionPResponse version_resp;
+      grpc::file::GetStatusPResponse status_resp;
+      grpc::file::CreateFilePResponse create_resp;
+      grpc::file::CompleteFilePResponse complete_resp;
+      grpc::file::CreateDirectoryPResponse mkdir_resp;
+      std::unique_ptr<::grpc::ClientAsyncResponseReader<grpc::version::GetServiceVersionPResponse>>
+          version_call;
+      std::unique_ptr<::grpc::ClientAsyncResponseReader<grpc::file::GetStatusPResponse>>
+          status_call;
+      std::unique_ptr<::grpc::ClientAsyncResponseReader<grpc::file::CreateFilePResponse>>
+          create_call;
+      std::unique_ptr<::grpc::ClientAsyncResponseReader<grpc::file::CompleteFilePResponse>>
+          complete_call;
+      std::unique_ptr<::grpc::ClientAsyncResponseReader<grpc::file::CreateDirectoryPResponse>>
+          mkdir_call;
+      uint64_t Next() {  // xorshift64*
+        rng ^= rng >> 12;
+        rng ^= rng << 25;
+        rng ^= rng >> 27;
+        return rng * 2685821657736338717ULL;
+      }
+    };
+    std::random_device seed;
+    std::vector<Slot> slots(static_cast<size_t>(outstanding));
+    for (int k = 0; k < outstanding; ++k) {
+      slots[k].id = k;
+      slots[k].rng = (static_cast<uint64_t>(seed()) << 32 | seed()) | 1;
+    }
+    auto common = [](Slot& s, auto* options, bool mutating) {
+      auto* c = options->mutable_common_options();
+      c->set_sync_interval_ms(-1);
+      if (mutating) {
+        c->mutable_operation_id()->set_most_significant_bits(static_cast<int64_t>(s.Next() | 1));
+        c->mutable_operation_id()->set_least_significant_bits(static_cast<int64_t>(s.Next()));
+      }
+    };
+    // Starts the slot's current call on `cq`; its completion carries the slot as tag.
+    auto start = [&](Slot& s, ::grpc::CompletionQueue* cq) {
+      s.ctx = std::make_unique<::grpc::ClientContext>();
+      PrepareContext(s.ctx.get(), user_);
+      if (op == "empty") {
+        grpc::version::GetServiceVersionPRequest req;
+        req.set_service_type(grpc::version::FILE_SYSTEM_MASTER_CLIENT_SERVICE);
+        s.version_call = version_stub_->PrepareAsyncgetServiceVersion(s.ctx.get(), req, cq);
+        s.version_call->StartCall();
+        s.version_call->Finish(&s.version_resp, &s.status, &s);
+      } else if (op == "getStatus") {
+        uint64_t k = s.Next() % 1000;
+        grpc::file::GetStatusPRequest req;
+        req.set_path(fmt::format("/gs/d{:02}/f{:03}", k / 100, k % 100));
+        common(s, req.mutable_options(), false);
+        req.mutable_options()->set_load_metadata_type(::alluxio::grpc::ONCE);
+        s.status_call = fs_stub_->PrepareAsyncGetStatus(s.ctx.get(), req, cq);
+        s.status_call->StartCall();
+        s.status_call->Finish(&s.status_resp, &s.status, &s);
+      } else if (op == "create" && s.stage == 0) {
+        grpc::file::CreateFilePRequest req;
+        req.set_path(fmt::format("/w/T{}/c{}/f{}", round_, s.id, s.i));
+        *req.mutable_options() = file_opts_;
+        common(s, req.mutable_options(), true);
+        s.create_call = fs_stub_->PrepareAsyncCreateFile(s.ctx.get(), req, cq);
+        s.create_call->StartCall();
+        s.create_call->Finish(&s.create_resp, &s.status, &s);
+      } else if (op == "create") {
+        grpc::file::CompleteFilePRequest req;
+        req.set_path(fmt::format("/w/T{}/c{}/f{}", round_, s.id, s.i));
+        common(s, req.mutable_options(), true);
+        s.complete_call = fs_stub_->PrepareAsyncCompleteFile(s.ctx.get(), req, cq);
+        s.complete_call->StartCall();
+        s.complete_call->Finish(&s.complete_resp, &s.status, &s);
+      } else {
+        grpc::file::CreateDirectoryPRequest req;
+        req.set_path(fmt::format("/w/T{}/m{}/d{}", round_, s.id, s.i));
+        *req.mutable_options() = dir_opts_;
+        common(s, req.mutable_options(), true);
+        s.mkdir_call = fs_stub_->PrepareAsyncCreateDirectory(s.ctx.get(), req, cq);
+        s.mkdir_call->StartCall();
+        s.mkdir_call->Finish(&s.mkdir_resp, &s.status, &s);
+      }
+    };
+
+    struct PerThread {
+      int64_t ops = 0, errors = 0;
+      std::string first_error;
+      std::vector<float> lat_us;
+    };
+    std::atomic<bool> stop{false};
+    std::vector<PerThread> per(static_cast<size_t>(driver_threads));
+    std::vector<std::thread> ts;
+    const auto t0 = Clock::now();
+    for (int t = 0; t < driver_threads; ++t) {
+      ts.emplace_back([&, t] {
+        PerThread& me = per[t];
+        me.lat_us.reserve(1 << 18);
+        ::grpc::CompletionQueue cq;
+        int inflight = 0;
+        for (int k = t; k < outstanding; k += driver_threads) {
+          slots[k].t0 = Clock::now();
+          start(slots[k], &cq);
+          ++inflight;
+        }
+        void* tag = nullptr;
+        bool ok = false;
+        while (inflight > 0 && cq.Next(&tag, &ok)) {
+          Slot& s = *static_cast<Slot*>(tag);
+          --inflight;
+          const bool stopping = stop.load(std::memory_order_relaxed);
+          if (!ok || !s.status.ok()) {
+            ++me.errors;
+            if (me.first_error.empty()) me.first_error = s.status.error_message();
+          } else if (op == "create" && s.stage == 0) {
+            s.stage = 1;  // the same operation goes on: CompleteFile
+            start(s, &cq);
+            ++inflight;
+            continue;
+          } else if (!stopping) {
+            ++me.ops;
+            me.lat_us.push_back(static_cast<float>(
+                std::chrono::duration<double, std::micro>(Clock::now() - s.t0).count()));
+          }
+          if (stopping) continue;
+          s.stage = 0;
+          ++s.i;
+          s.t0 = Clock::now();
+          start(s, &cq);
+          ++inflight;
+        }
+        cq.Shutdown();
+        while (cq.Next(&tag, &ok)) {
+        }
+      });
+    }
+    while (SecondsSince(t0) < seconds) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    stop.store(true);
+    RunResult r;
+    r.seconds = SecondsSince(t0);
+    for (auto& t : ts) t.join();
+    std::vector<float> all;
+    for (auto& p : per) {
+      r.ops += p.ops;
+      r.errors += p.errors;
+      if (r.first_error.empty()) r.first_error = p.first_error;
+      all.insert(all.end(), p.lat_us.begin(), p.lat_us.end());
+    }
+    if (!all.empty()) {
+      std::sort(all.begin(), all.end());
+      r.p50_us = all[all.size() / 2];
+      r.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+    }
+    return r;
+  }
+
  private:
   std::string FileName(int tid, int64_t pass, int64_t k) const {
     return pass == 0 ? fmt::format("/w/T{}/c{}/f{}", round_, tid, k)
@@ -281,6 +459,10 @@ int Main(int argc, char** argv) {
   // the caller sets nothing, writes directories and empty files through to the UFS.
   const bool persist = flags.GetBool("persist");
   const bool print_times = flags.GetBool("print_times");
+  const std::string driver = flags.Get("driver", "sync");
+  const int async_threads = static_cast<int>(flags.GetInt("async_threads", 1));
+  if (driver != "sync" && driver != "async") Die("--driver must be sync or async");
+  if (async_threads < 1) Die("--async_threads must be at least 1");
 
   std::unique_ptr<ExternalMaster> external;
   std::unique_ptr<testing::MiniCluster> mini;
@@ -322,6 +504,10 @@ int Main(int argc, char** argv) {
   std::printf("# master: %s; journal and UFS under %s; %.1f s per cell; persist=%s\n",
               inprocess ? "in-process MiniCluster" : "separate alluxio-master process",
               work_dir.c_str(), seconds, persist ? "true" : "false");
+  if (driver == "async") {
+    std::printf("# driver: async, THREADS calls in flight on %d completion-queue thread(s)\n",
+                async_threads);
+  }
   // srv_us/op and cli_us/op: CPU time (user + system) of the master process and of this client
   // process per operation during the cell (in-process: the master's share is in cli_us/op).
   // others: share of the machine's CPUs used by other processes meanwhile (noise indicator).
@@ -337,7 +523,8 @@ int Main(int argc, char** argv) {
       const double cli0 = ProcessCpuSeconds();
       const double busy0 = SystemBusySeconds();
       const double mono0 = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
-      RunResult r = bench.Run(op, threads, seconds);
+      RunResult r = driver == "async" ? bench.RunAsync(op, threads, async_threads, seconds)
+                                      : bench.Run(op, threads, seconds);
       if (print_times) {
         // CLOCK_MONOTONIC seconds, to line cells up with `perf record -k CLOCK_MONOTONIC`.
         std::printf("# cell %d %s %.6f %.6f %" PRId64 "\n", threads, op.c_str(), mono0,
@@ -350,7 +537,10 @@ int Main(int argc, char** argv) {
     };
     RunResult e1 = measured("empty");
     std::vector<std::pair<std::string, RunResult>> rows;
-    for (const std::string& op : ops) rows.emplace_back(op, measured(op));
+    for (const std::string& op : ops) {
+      if (driver == "async" && !MetadataBench::AsyncSupports(op)) continue;
+      rows.emplace_back(op, measured(op));
+    }
     RunResult e2 = measured("empty");
     const double empty = (e1.rate() + e2.rate()) / 2;
     auto print = [&](const std::string& op, const RunResult& r) {
