@@ -4,8 +4,13 @@
 // An in-process cluster (master + one worker whose MEM tier is on /dev/shm) and a client:
 //   write     MUST_CACHE write of --size bytes (short-circuit)      vs  writing a /dev/shm file
 //   read-sc   sequential read of the cached file, short-circuit    vs  reading its block files
-//   read-rpc  the same through ReadBlock streams (no short-circuit) vs  one loopback TCP stream
-//   cold      read of a UFS-only file through the worker (CACHE)   vs  reading that file directly
+//   read-rpc  the same through ReadBlock streams (no short-circuit) vs  one loopback TCP stream,
+//             and vs a bare gRPC stream (gRPC's own ceiling here: a server in this process sends
+//             the same ReadResponse messages from one ready 1 MiB slice, no file read and no
+//             copy; the client receives them as the block reader does and copies them once)
+//   cold      read of a UFS-only file through the worker (CACHE)   vs  reading that file directly,
+//             and vs copying it into a /dev/shm file (what any read-through cache must at least
+//             do: 2 MiB reads and writes on one thread, like `dd bs=2M`)
 //   pread     4 KiB random positioned reads, short-circuit, IOPS   vs  pread on the block files
 // --chunk sets alluxio.user.streaming.reader.chunk.size.bytes (and the worker's cap); --drop_caches
 // makes the cold read cold (the UFS file leaves the page cache first, for both; needs root); its
@@ -33,9 +38,15 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/method_handler.h>
 
+#include "alluxio/grpc/block_worker.grpc.pb.h"
 #include "bench/bench_util.h"
 #include "client/api/file_system.h"
+#include "rpc/channel.h"
+#include "rpc/server.h"
 #include "tests/minicluster/mini_cluster.h"
 
 namespace alluxio::bench {
@@ -115,6 +126,115 @@ double LoopbackTcp(int64_t size, size_t chunk) {
   sender.join();
   ::close(c);
   ::close(ls);
+  return secs;
+}
+
+// The bare gRPC stream (see the top): ReadBlock served from one ready slice.
+class BareReadService final : public ::alluxio::grpc::block::BlockWorker::Service {
+ public:
+  using Stream = ::grpc::ServerReaderWriter<::grpc::ByteBuffer, ::grpc::ByteBuffer>;
+  explicit BareReadService(size_t chunk) : payload_(std::string(chunk, 'x')) {
+    MarkMethodStreamed(
+        0, new ::grpc::internal::BidiStreamingHandler<BareReadService, ::grpc::ByteBuffer,
+                                                      ::grpc::ByteBuffer>(
+               [](BareReadService* s, ::grpc::ServerContext*, Stream* stream) {
+                 return s->Serve(stream);
+               },
+               this));
+  }
+
+ private:
+  ::grpc::Status Serve(Stream* stream) {
+    ::grpc::ByteBuffer raw;
+    ::alluxio::grpc::block::ReadRequest req;
+    if (!stream->Read(&raw) ||
+        !::grpc::SerializationTraits<::alluxio::grpc::block::ReadRequest>::Deserialize(&raw, &req)
+             .ok()) {
+      return ::grpc::Status(::grpc::StatusCode::INVALID_ARGUMENT, "bad request");
+    }
+    using google::protobuf::io::CodedOutputStream;
+    for (int64_t sent = 0; sent < req.length();) {
+      const uint64_t n = std::min<uint64_t>(payload_.size(), req.length() - sent);
+      // ReadResponse{chunk: {data: n bytes}}: the keys and lengths, then the bytes (a reference).
+      uint8_t head[32];
+      uint8_t* p = CodedOutputStream::WriteVarint32ToArray((1 << 3) | 2, head);
+      p = CodedOutputStream::WriteVarint64ToArray(1 + CodedOutputStream::VarintSize64(n) + n, p);
+      p = CodedOutputStream::WriteVarint32ToArray((1 << 3) | 2, p);
+      p = CodedOutputStream::WriteVarint64ToArray(n, p);
+      const ::grpc::Slice slices[2] = {::grpc::Slice(head, static_cast<size_t>(p - head)),
+                                       n == payload_.size() ? payload_ : payload_.sub(0, n)};
+      if (!stream->Write(::grpc::ByteBuffer(slices, 2))) break;
+      sent += static_cast<int64_t>(n);
+    }
+    return ::grpc::Status::OK;
+  }
+
+  const ::grpc::Slice payload_;
+};
+
+// Seconds to receive `size` bytes over a bare gRPC stream into `buffer` (copied once, as the
+// block reader copies into the caller's buffer).
+double BareGrpcStream(int64_t size, size_t chunk, std::string* buffer) {
+  BareReadService service(chunk);
+  auto server = rpc::RpcServer::Start("127.0.0.1", 0, {&service});
+  CheckOk(server.status(), "bare gRPC server");
+  auto channel = rpc::CreateChannel(fmt::format("127.0.0.1:{}", (*server)->port()));
+  static const ::grpc::internal::RpcMethod method("/alluxio.grpc.block.BlockWorker/ReadBlock",
+                                                  ::grpc::internal::RpcMethod::BIDI_STREAMING);
+  auto t0 = Clock::now();
+  for (int64_t done = 0; done < size;) {  // one stream per 64 MiB, as per block
+    const int64_t len = std::min<int64_t>(64 << 20, size - done);
+    ::grpc::ClientContext ctx;
+    std::unique_ptr<::grpc::ClientReaderWriter<::grpc::ByteBuffer, ::grpc::ByteBuffer>> stream(
+        ::grpc::internal::ClientReaderWriterFactory<::grpc::ByteBuffer, ::grpc::ByteBuffer>::Create(
+            channel.get(), method, &ctx));
+    ::alluxio::grpc::block::ReadRequest req;
+    req.set_length(len);
+    ::grpc::ByteBuffer raw;
+    bool own = false;
+    CheckOk(
+        ::grpc::SerializationTraits<::alluxio::grpc::block::ReadRequest>::Serialize(req, &raw, &own)
+                .ok()
+            ? Status()
+            : InternalError("serialize"),
+        "request");
+    stream->Write(raw);
+    std::vector<::grpc::Slice> slices;
+    size_t at = 0;
+    while (stream->Read(&raw)) {
+      slices.clear();
+      (void)raw.Dump(&slices);
+      for (const ::grpc::Slice& sl : slices) {
+        const size_t n = std::min(sl.size(), buffer->size() - at);
+        std::memcpy(buffer->data() + at, sl.begin(), n);
+        at = (at + n) % buffer->size();
+      }
+    }
+    stream->WritesDone();
+    CheckOk(stream->Finish().ok() ? Status() : InternalError("stream failed"), "bare stream");
+    done += len;
+  }
+  double secs = SecondsSince(t0);
+  (*server)->Shutdown();
+  return secs;
+}
+
+// Seconds to copy `from` into a new file `to` with `piece`-sized reads and writes.
+double CopyLocal(const std::string& from, const std::string& to, size_t piece) {
+  int in = ::open(from.c_str(), O_RDONLY);
+  int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (in < 0 || out < 0) bench::Die("open " + from + " or " + to);
+  std::string buf(piece, '\0');
+  auto t0 = Clock::now();
+  for (;;) {
+    ssize_t n = ::read(in, buf.data(), buf.size());
+    if (n < 0) bench::Die("read " + from);
+    if (n == 0) break;
+    if (::write(out, buf.data(), static_cast<size_t>(n)) != n) bench::Die("write " + to);
+  }
+  double secs = SecondsSince(t0);
+  ::close(in);
+  ::close(out);
   return secs;
 }
 
@@ -255,6 +375,10 @@ int main(int argc, char** argv) {
     double rpc = ReadAll(remote_fs->get(), "/cached", ::alluxio::grpc::CACHE, &buffer);
     std::printf("read remote (gRPC)   %6.2f GiB/s   loopback TCP   %6.2f GiB/s   ratio %.2f\n",
                 Gib(size, rpc), Gib(size, tcp), tcp / rpc);
+    double bare =
+        BareGrpcStream(size, static_cast<size_t>(flags.GetInt("chunk", 1 << 20)), &buffer);
+    std::printf("  bare gRPC stream   %6.2f GiB/s   (%.2f of TCP; the remote read is %.2f of it)\n",
+                Gib(size, bare), tcp / bare, bare / rpc);
   }
 
   // cold: a file only in the UFS
@@ -283,6 +407,13 @@ int main(int argc, char** argv) {
     // Whether the read through the worker is bound by the CPU (2 cores here) or waits: CPU
     // seconds of the whole process (master, worker, client) per second.
     std::printf("  cpu: cold read %.2f cores (%.2f s)\n", cold_cpu / cold, cold_cpu);
+    const std::string copy = "/dev/shm/data_bench_copy";
+    drop_caches();
+    double base_copy = CopyLocal(ufs_file, copy, 2 << 20);
+    std::filesystem::remove(copy);
+    std::printf("  UFS file copied into /dev/shm %6.2f GiB/s (%.2f of the direct read; the cold "
+                "read is %.2f of the copy)\n",
+                Gib(size, base_copy), base_c / base_copy, base_copy / cold);
   }
 
   // 4 KiB random preads

@@ -264,8 +264,8 @@ class MetadataBench {
     if (!AsyncSupports(op)) Die("--driver=async does not run " + op);
     struct Slot {
       int id = 0;
-      int64_t i = 0;   // operations this slot started
-      int stage = 0;   // create: 0 CreateFile, 1 CompleteFile
+      int64_t i = 0;  // operations this slot started
+      int stage = 0;  // create: 0 CreateFile, 1 CompleteFile
       uint64_t rng = 0;
       Clock::time_point t0;
       std::unique_ptr<::grpc::ClientContext> ctx;
