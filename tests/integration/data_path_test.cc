@@ -262,6 +262,44 @@ TEST_F(DataPathTest, HeldLocalBlocksCostNoWorkerThreads) {
   EXPECT_TRUE(WaitFor([&] { return !store->HasBlock(block); }));
 }
 
+// Files being written through short-circuit (a FUSE mount keeps one per file open for writing)
+// hold a temp block each, and cost the worker no thread meanwhile; each commits with its data.
+TEST_F(DataPathTest, LocalWritesInProgressCostNoWorkerThreads) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  StartCluster(std::move(o));
+  constexpr int kFiles = 120;
+  ASSERT_TRUE(fs_->CreateDirectory("/writing").ok());
+  client::fsopts::CreateFilePOptions co;
+  co.set_write_type(::alluxio::grpc::MUST_CACHE);
+  co.set_block_size_bytes(kBlockSize);  // each reserves a block: all fit in the MEM tier
+  std::vector<std::unique_ptr<client::FileOutStream>> open;
+  auto open_one = [&](int i) {
+    auto out = fs_->Create(fmt::format("/writing/f{}", i), co);
+    ASSERT_TRUE(out.ok()) << out.status();
+    Status w = (*out)->Write(RandomBytes(1000, i));  // the block is created now
+    ASSERT_TRUE(w.ok()) << i << w;
+    open.push_back(std::move(*out));
+  };
+  for (int i = 0; i < 3; ++i) open_one(i);  // warm up gRPC's own threads
+  const int before = ThreadsOfThisProcess();
+  for (int i = 3; i < kFiles; ++i) open_one(i);
+  ASSERT_EQ(open.size(), static_cast<size_t>(kFiles));
+  EXPECT_LT(ThreadsOfThisProcess() - before, 20) << "threads grew with the blocks being written";
+  EXPECT_EQ(cluster_->worker(0)->block_store()->GetStoreMeta().num_blocks, 0)
+      << "nothing is committed before the files are closed";
+  for (int i = 0; i < kFiles; ++i) {
+    ASSERT_TRUE(open[i]->Write(RandomBytes(10, kFiles + i)).ok());
+    ASSERT_TRUE(open[i]->Close().ok()) << i;
+  }
+  for (int i = 0; i < kFiles; i += 17) {
+    auto got = ReadFile(fs_, fmt::format("/writing/f{}", i), ::alluxio::grpc::CACHE);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_TRUE(*got == RandomBytes(1000, i) + RandomBytes(10, kFiles + i)) << i;
+  }
+  EXPECT_EQ(cluster_->worker(0)->block_store()->GetStoreMeta().num_blocks, kFiles);
+}
+
 TEST_F(DataPathTest, UfsOnlyFilesAreReadThroughAndCached) {
   testing::MiniClusterOptions o;
   o.num_workers = 1;

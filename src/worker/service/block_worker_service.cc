@@ -30,6 +30,10 @@ using internal::PosixFile;
 using internal::SessionScope;
 
 constexpr int64_t kDefaultChunkBytes = 1 << 20;  // Alluxio's client default
+// The pool of short-circuit writes' store and master calls (CreateLocalReactor): a commit
+// checksums and syncs a block and calls the master, so a few run at once; the rest queue.
+constexpr int kLocalWriteThreads = 8;
+constexpr size_t kLocalWriteQueue = 1 << 16;
 
 std::vector<std::string> TierAliases(BlockStore* store) {
   std::vector<std::string> out;
@@ -131,7 +135,8 @@ BlockWorkerService::BlockWorkerService(BlockStore* store, UfsManager* ufs, UfsBl
       block_master_(block_master),
       worker_id_(std::move(worker_id)),
       options_(options),
-      tier_aliases_(TierAliases(store)) {
+      tier_aliases_(TierAliases(store)),
+      local_writes_("local-writes", kLocalWriteThreads, kLocalWriteQueue) {
   // ReadBlock is method 0 of the service (as the generated WithRawMethod_ReadBlock assumes); the
   // service takes ownership of the handler, as with the generated ones.
   constexpr int kReadBlockMethod = 0;
@@ -500,49 +505,130 @@ BlockWorkerService::OpenLocalBlock(::grpc::CallbackServerContext*) {
   return new OpenLocalReactor(this);
 }
 
-::grpc::Status BlockWorkerService::CreateLocalBlock(
-    ::grpc::ServerContext*,
-    ::grpc::ServerReaderWriter<gb::CreateLocalBlockResponse, gb::CreateLocalBlockRequest>* stream) {
-  return rpc::ToGrpcStatus(CreateLocal(stream));
-}
+// A short-circuit write: the first request creates the temp block (its response gives the file
+// to write), later ones reserve more space or commit; the block stays reserved, with no thread
+// waiting, while the client writes. Every store or master call runs on the service's
+// local_writes_ pool. One read or write is outstanding at a time, and pool tasks run only while
+// none is, so the reactor's state needs no lock. A stream that ends without a commit (or any
+// failure) aborts the temp block before Finish: nothing partial becomes visible.
+class BlockWorkerService::CreateLocalReactor final
+    : public ::grpc::ServerBidiReactor<gb::CreateLocalBlockRequest, gb::CreateLocalBlockResponse> {
+ public:
+  explicit CreateLocalReactor(BlockWorkerService* service) : service_(service) { StartRead(&req_); }
 
-Status BlockWorkerService::CreateLocal(
-    ::grpc::ServerReaderWriter<gb::CreateLocalBlockResponse, gb::CreateLocalBlockRequest>* stream) {
-  gb::CreateLocalBlockRequest req;
-  if (!stream->Read(&req)) return Status();
-  const BlockId id = req.block_id();
-  SessionScope session(store_);  // its end aborts the temp block unless committed
-  ASSIGN_OR_RETURN(
-      std::string path,
-      store_->CreateBlock(session.id(), id, Hint(req.has_tier(), req.tier(), req.medium_type()),
-                          std::max<int64_t>(0, req.space_to_reserve())));
-  gb::CreateLocalBlockResponse resp;
-  resp.set_path(path);
-  bool pin = req.pin_on_create();
-  bool commit = req.commit();
-  if (!commit && !stream->Write(resp)) return CancelledError("The writer went away");
-  while (!commit && stream->Read(&req)) {
-    if (req.commit()) {
-      commit = true;
-      pin = pin || req.pin_on_create();
-    } else if (req.space_to_reserve() > 0) {
-      RETURN_IF_ERROR(store_->RequestSpace(session.id(), id, req.space_to_reserve()));
-      if (!stream->Write(resp)) return CancelledError("The writer went away");
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the client ended the stream (or the call ended) without a commit
+      if (!created_) {
+        Finish(::grpc::Status::OK);  // it asked for nothing
+        return;
+      }
+      Run([this] {
+        FinishWith(CancelledError(fmt::format(
+            "The local write of block {} ended without a commit; the block was discarded", id_)));
+      });
+      return;
+    }
+    if (!created_) {
+      Run([this] { Create(); });
+    } else if (req_.commit()) {
+      pin_ = pin_ || req_.pin_on_create();
+      Run([this] { Commit(); });
+    } else if (req_.space_to_reserve() > 0) {
+      Run([this] { Reserve(); });
+    } else {
+      StartRead(&req_);
     }
   }
-  if (!commit) {
-    store_->AbortBlock(session.id(), id).IgnoreError();  // the session's end would too
-    return CancelledError(fmt::format(
-        "The local write of block {} ended without a commit; the block was discarded", id));
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Run([this] { FinishWith(CancelledError("The writer went away")); });
+      return;
+    }
+    if (committed_) {
+      Finish(::grpc::Status::OK);
+      return;
+    }
+    StartRead(&req_);
   }
-  if (worker_id_() == 0) {
-    return UnavailableError(
-        fmt::format("Cannot commit block {}: the worker is not registered with a master yet", id));
+
+  void OnDone() override { delete this; }
+
+ private:
+  // Runs `task` on the pool; a full pool fails the write.
+  void Run(std::function<void()> task) {
+    if (!service_->local_writes_.TrySubmit(std::move(task))) {
+      FinishWith(ResourceExhaustedError("The worker has too many local writes in progress"));
+    }
   }
-  RETURN_IF_ERROR(store_->CommitBlock(session.id(), id, pin));
-  RETURN_IF_ERROR(CommitToMaster(id, block_master_));
-  stream->Write(resp);
-  return Status();
+
+  void Create() {
+    id_ = req_.block_id();
+    session_.emplace(service_->store_);
+    Result<std::string> path = service_->store_->CreateBlock(
+        session_->id(), id_, service_->Hint(req_.has_tier(), req_.tier(), req_.medium_type()),
+        std::max<int64_t>(0, req_.space_to_reserve()));
+    if (!path.ok()) {
+      FinishWith(path.status());
+      return;
+    }
+    created_ = true;
+    resp_.set_path(*path);
+    pin_ = req_.pin_on_create();
+    if (req_.commit()) {
+      Commit();
+      return;
+    }
+    StartWrite(&resp_);
+  }
+
+  void Reserve() {
+    Status s = service_->store_->RequestSpace(session_->id(), id_, req_.space_to_reserve());
+    if (!s.ok()) {
+      FinishWith(s);
+      return;
+    }
+    StartWrite(&resp_);
+  }
+
+  void Commit() {
+    Status s;
+    if (service_->worker_id_() == 0) {
+      s = UnavailableError(fmt::format(
+          "Cannot commit block {}: the worker is not registered with a master yet", id_));
+    }
+    if (s.ok()) s = service_->store_->CommitBlock(session_->id(), id_, pin_);
+    if (s.ok()) {
+      committed_ = true;
+      s = service_->CommitToMaster(id_, service_->block_master_);
+    }
+    if (!s.ok()) {
+      FinishWith(s);
+      return;
+    }
+    StartWrite(&resp_);
+  }
+
+  // Ends the call with `s`, aborting the temp block first unless it was committed (on the pool's
+  // thread, or gRPC's when the pool refused a task).
+  void FinishWith(const Status& s) {
+    if (created_ && !committed_) service_->store_->AbortBlock(session_->id(), id_).IgnoreError();
+    Finish(rpc::ToGrpcStatus(s));
+  }
+
+  BlockWorkerService* const service_;
+  gb::CreateLocalBlockRequest req_;
+  gb::CreateLocalBlockResponse resp_;
+  std::optional<SessionScope> session_;
+  BlockId id_ = 0;
+  bool created_ = false;
+  bool committed_ = false;
+  bool pin_ = false;
+};
+
+::grpc::ServerBidiReactor<gb::CreateLocalBlockRequest, gb::CreateLocalBlockResponse>*
+BlockWorkerService::CreateLocalBlock(::grpc::CallbackServerContext*) {
+  return new CreateLocalReactor(this);
 }
 
 // ---- Unary calls ----

@@ -7,9 +7,10 @@
 //   - WriteBlock writes a block into the store (ALLUXIO_BLOCK) or a whole file into the UFS
 //     (UFS_FILE); only a final command with commit makes anything visible.
 //   - OpenLocalBlock / CreateLocalBlock (short-circuit) hand out block file paths and hold the lock
-//     or the temp block for as long as the stream stays open. OpenLocalBlock is a callback-API
-//     reactor: a client may hold a block open for as long as it has the file open (a FUSE
-//     passthrough file), and a held block costs no worker thread.
+//     or the temp block for as long as the stream stays open. Both are callback-API reactors: a
+//     client may hold a block open for as long as it has the file open (a FUSE passthrough file,
+//     a file being written), and a held block costs no worker thread. The store and master calls
+//     of a local write (create, reserve, commit) run on a small pool, never on gRPC's threads.
 //   - AsyncCache, RemoveBlock, MoveBlock, FreeWorker.
 // ReadBlock is served raw (gRPC ByteBuffers instead of protobuf messages) so that block bytes are
 // never copied by protobuf: each response is a ReadResponse whose chunk data is the slice the bytes
@@ -32,6 +33,7 @@
 #include "alluxio/grpc/version.grpc.pb.h"
 #include "common/result.h"
 #include "worker/block/block_store.h"
+#include "worker/internal/task_pool.h"
 #include "worker/ufs_io/ufs_block_cacher.h"
 #include "worker/ufs_io/ufs_manager.h"
 
@@ -49,8 +51,10 @@ struct BlockWorkerServiceOptions {
   rpc::MasterClient* cache_report_client = nullptr;
 };
 
-class BlockWorkerService final : public grpc::block::BlockWorker::WithCallbackMethod_OpenLocalBlock<
-                                     grpc::block::BlockWorker::Service> {
+class BlockWorkerService final
+    : public grpc::block::BlockWorker::WithCallbackMethod_CreateLocalBlock<
+          grpc::block::BlockWorker::WithCallbackMethod_OpenLocalBlock<
+              grpc::block::BlockWorker::Service>> {
  public:
   // Everything must outlive the service. `block_master` is a client of BlockMasterWorkerService
   // (for CommitBlock); `worker_id` returns this worker's id (0 until it has one).
@@ -67,10 +71,9 @@ class BlockWorkerService final : public grpc::block::BlockWorker::WithCallbackMe
   ::grpc::ServerBidiReactor<grpc::block::OpenLocalBlockRequest,
                             grpc::block::OpenLocalBlockResponse>*
   OpenLocalBlock(::grpc::CallbackServerContext* ctx) override;
-  ::grpc::Status CreateLocalBlock(
-      ::grpc::ServerContext* ctx,
-      ::grpc::ServerReaderWriter<grpc::block::CreateLocalBlockResponse,
-                                 grpc::block::CreateLocalBlockRequest>* stream) override;
+  ::grpc::ServerBidiReactor<grpc::block::CreateLocalBlockRequest,
+                            grpc::block::CreateLocalBlockResponse>*
+  CreateLocalBlock(::grpc::CallbackServerContext* ctx) override;
   ::grpc::Status AsyncCache(::grpc::ServerContext* ctx, const grpc::block::AsyncCacheRequest* req,
                             grpc::block::AsyncCacheResponse* resp) override;
   ::grpc::Status Cache(::grpc::ServerContext* ctx, const grpc::block::CacheRequest* req,
@@ -91,9 +94,8 @@ class BlockWorkerService final : public grpc::block::BlockWorker::WithCallbackMe
                      int64_t length, int64_t chunk, RawReadStream* stream);
   Status WriteAlluxioBlock(const grpc::block::WriteRequestCommand& cmd, WriteStream* stream);
   Status WriteUfsFile(const grpc::block::WriteRequestCommand& cmd, WriteStream* stream);
-  Status CreateLocal(::grpc::ServerReaderWriter<grpc::block::CreateLocalBlockResponse,
-                                                grpc::block::CreateLocalBlockRequest>* stream);
   class OpenLocalReactor;
+  class CreateLocalReactor;
 
   // Where a new block of tier level `level` (negative: any) and `medium` should go.
   BlockLocationHint Hint(bool has_level, int level, const std::string& medium) const;
@@ -111,6 +113,9 @@ class BlockWorkerService final : public grpc::block::BlockWorker::WithCallbackMe
   const std::function<int64_t()> worker_id_;
   const BlockWorkerServiceOptions options_;
   const std::vector<std::string> tier_aliases_;  // fastest first
+  // Store and master calls of short-circuit writes (CreateLocalReactor). Last member: destroyed
+  // (joined) first, while everything its tasks use is still there.
+  internal::TaskPool local_writes_;
 };
 
 // ServiceVersionClientService of a worker: BLOCK_WORKER_CLIENT_SERVICE is version 1.
