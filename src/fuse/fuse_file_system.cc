@@ -90,11 +90,6 @@ std::string RandomSuffix() {
   return fmt::format("{:016x}", rng());
 }
 
-std::string ParentOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 // `s` as a number of type T if it is all digits and in T's range (an owner or group name that
 // is a number: Alluxio keeps what chown was given).
 template <typename T>
@@ -713,7 +708,7 @@ Status FuseFileSystem::CommitStaged(OpenFile* file) {
   // file name fits), move the old file aside, move the new one into place, then delete the old
   // one. The path is missing only between the two renames, and no step deletes the only copy of
   // either version.
-  const std::string dir = ParentOf(file->path);
+  const std::string dir(ParentPath(file->path));
   auto hidden = [&dir]() {
     return fmt::format("{}/.alluxio-fuse-{}", dir == "/" ? "" : dir, RandomSuffix());
   };
@@ -883,11 +878,7 @@ ssize_t FuseFileSystem::ReadShared(OpenFile* file, char* buf, size_t size, off_t
   if (offset < in->length()) {
     n = offset == in->position() ? in->Read(buf, size) : in->PositionedRead(offset, buf, size);
   }
-  {
-    std::lock_guard<std::mutex> l(file->pool_mu);
-    file->idle.push_back(std::move(in));
-    file->pool_cv.notify_one();
-  }
+  ReturnStream(file, std::move(in));
   if (!n.ok()) {
     spdlog::warn("Read of {} at {} failed: {}", file->path, offset, n.status().ToString());
     return Err(n.status());
@@ -911,10 +902,14 @@ Result<int> FuseFileSystem::WholeFileDescriptor(OpenFile* file) {
     file->idle.pop_back();
   }
   Result<int> fd = in->WholeFileDescriptor();  // the stream keeps it until Release
+  ReturnStream(file, std::move(in));
+  return fd;
+}
+
+void FuseFileSystem::ReturnStream(OpenFile* file, std::unique_ptr<client::FileInStream> in) {
   std::lock_guard<std::mutex> l(file->pool_mu);
   file->idle.push_back(std::move(in));
   file->pool_cv.notify_one();
-  return fd;
 }
 
 ssize_t FuseFileSystem::Read(OpenFile* file, char* buf, size_t size, off_t offset) {

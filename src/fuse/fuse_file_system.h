@@ -157,6 +157,9 @@ class FuseFileSystem {
 
   // Read of a read-only handle, from its stream pool.
   ssize_t ReadShared(OpenFile* file, char* buf, size_t size, off_t offset);
+  // Gives a stream taken from a read-only handle's pool back to it (ReadShared,
+  // WholeFileDescriptor).
+  static void ReturnStream(OpenFile* file, std::unique_ptr<client::FileInStream> in);
   Status Fault(std::string_view point);
   // State transitions; REQUIRE file->mu held.
   // The handle's stream (if any) is cancelled and `error` becomes its sticky error.
