@@ -340,22 +340,47 @@ struct OpThread {
 // What one operation reports.
 enum class OpOutcome { kOk, kError, kExhausted };
 
+// What one load-generating thread counted.
+struct ThreadTally {
+  int64_t ops = 0, errors = 0;
+  std::string first_error;
+  std::vector<float> lat_us;
+  void Error(const std::string& what) {
+    ++errors;
+    if (first_error.empty()) first_error = what;
+  }
+};
+
+// Sums the threads' tallies of a run that lasted `seconds`; latencies become p50 and p99.
+inline RunResult MergeTallies(const std::vector<ThreadTally>& per, double seconds) {
+  RunResult r;
+  r.seconds = seconds;
+  std::vector<float> all;
+  for (const ThreadTally& p : per) {
+    r.ops += p.ops;
+    r.errors += p.errors;
+    if (r.first_error.empty()) r.first_error = p.first_error;
+    all.insert(all.end(), p.lat_us.begin(), p.lat_us.end());
+  }
+  if (!all.empty()) {
+    std::sort(all.begin(), all.end());
+    r.p50_us = all[all.size() / 2];
+    r.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  }
+  return r;
+}
+
 // Runs `op` in a closed loop on `threads` threads for `seconds` (or until a thread reports
 // kExhausted, which stops everyone). Counts completed operations and their latencies.
 inline RunResult RunClosedLoop(int threads, double seconds,
                                const std::function<OpOutcome(OpThread&, std::string*)>& op) {
   std::atomic<bool> go{false}, stop{false};
   std::atomic<int> ready{0};
-  struct PerThread {
-    int64_t ops = 0, errors = 0;
-    std::string first_error;
-    std::vector<float> lat_us;
-  };
-  std::vector<PerThread> per(threads);
+  std::vector<ThreadTally> per(threads);
   std::vector<std::thread> ts;
   for (int t = 0; t < threads; ++t) {
     ts.emplace_back([&, t] {
-      PerThread& me = per[t];
+      ThreadTally& me = per[t];
       me.lat_us.reserve(1 << 16);
       OpThread ctx{t, 0, 0x9E3779B97F4A7C15ULL * (t + 1)};
       ready.fetch_add(1);
@@ -374,8 +399,7 @@ inline RunResult RunClosedLoop(int threads, double seconds,
         if (o == OpOutcome::kOk) {
           ++me.ops;
         } else {
-          ++me.errors;
-          if (me.first_error.empty()) me.first_error = err;
+          me.Error(err);
         }
       }
     });
@@ -388,21 +412,7 @@ inline RunResult RunClosedLoop(int threads, double seconds,
   }
   stop.store(true);
   for (auto& t : ts) t.join();
-  RunResult r;
-  r.seconds = SecondsSince(t0);
-  std::vector<float> all;
-  for (auto& p : per) {
-    r.ops += p.ops;
-    r.errors += p.errors;
-    if (r.first_error.empty()) r.first_error = p.first_error;
-    all.insert(all.end(), p.lat_us.begin(), p.lat_us.end());
-  }
-  if (!all.empty()) {
-    std::sort(all.begin(), all.end());
-    r.p50_us = all[all.size() / 2];
-    r.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
-  }
-  return r;
+  return MergeTallies(per, SecondsSince(t0));
 }
 
 }  // namespace alluxio::bench

@@ -306,7 +306,12 @@ class MetadataBench {
         c->mutable_operation_id()->set_least_significant_bits(static_cast<int64_t>(s.Next()));
       }
     };
-    // Starts the slot's current call on `cq`; its completion carries the slot as tag.
+    // Starts a prepared call whose completion carries slot `s` as tag.
+    auto launch = [](Slot& s, auto& call, auto* resp) {
+      call->StartCall();
+      call->Finish(resp, &s.status, &s);
+    };
+    // Starts the slot's current call on `cq`.
     auto start = [&](Slot& s, ::grpc::CompletionQueue* cq) {
       s.ctx = std::make_unique<::grpc::ClientContext>();
       PrepareContext(s.ctx.get(), user_);
@@ -314,8 +319,7 @@ class MetadataBench {
         grpc::version::GetServiceVersionPRequest req;
         req.set_service_type(grpc::version::FILE_SYSTEM_MASTER_CLIENT_SERVICE);
         s.version_call = version_stub_->PrepareAsyncgetServiceVersion(s.ctx.get(), req, cq);
-        s.version_call->StartCall();
-        s.version_call->Finish(&s.version_resp, &s.status, &s);
+        launch(s, s.version_call, &s.version_resp);
       } else if (op == "getStatus") {
         uint64_t k = s.Next() % 1000;
         grpc::file::GetStatusPRequest req;
@@ -323,46 +327,37 @@ class MetadataBench {
         common(s, req.mutable_options(), false);
         req.mutable_options()->set_load_metadata_type(::alluxio::grpc::ONCE);
         s.status_call = fs_stub_->PrepareAsyncGetStatus(s.ctx.get(), req, cq);
-        s.status_call->StartCall();
-        s.status_call->Finish(&s.status_resp, &s.status, &s);
+        launch(s, s.status_call, &s.status_resp);
       } else if (op == "create" && s.stage == 0) {
         grpc::file::CreateFilePRequest req;
         req.set_path(fmt::format("/w/T{}/c{}/f{}", round_, s.id, s.i));
         *req.mutable_options() = file_opts_;
         common(s, req.mutable_options(), true);
         s.create_call = fs_stub_->PrepareAsyncCreateFile(s.ctx.get(), req, cq);
-        s.create_call->StartCall();
-        s.create_call->Finish(&s.create_resp, &s.status, &s);
+        launch(s, s.create_call, &s.create_resp);
       } else if (op == "create") {
         grpc::file::CompleteFilePRequest req;
         req.set_path(fmt::format("/w/T{}/c{}/f{}", round_, s.id, s.i));
         common(s, req.mutable_options(), true);
         s.complete_call = fs_stub_->PrepareAsyncCompleteFile(s.ctx.get(), req, cq);
-        s.complete_call->StartCall();
-        s.complete_call->Finish(&s.complete_resp, &s.status, &s);
+        launch(s, s.complete_call, &s.complete_resp);
       } else {
         grpc::file::CreateDirectoryPRequest req;
         req.set_path(fmt::format("/w/T{}/m{}/d{}", round_, s.id, s.i));
         *req.mutable_options() = dir_opts_;
         common(s, req.mutable_options(), true);
         s.mkdir_call = fs_stub_->PrepareAsyncCreateDirectory(s.ctx.get(), req, cq);
-        s.mkdir_call->StartCall();
-        s.mkdir_call->Finish(&s.mkdir_resp, &s.status, &s);
+        launch(s, s.mkdir_call, &s.mkdir_resp);
       }
     };
 
-    struct PerThread {
-      int64_t ops = 0, errors = 0;
-      std::string first_error;
-      std::vector<float> lat_us;
-    };
     std::atomic<bool> stop{false};
-    std::vector<PerThread> per(static_cast<size_t>(driver_threads));
+    std::vector<ThreadTally> per(static_cast<size_t>(driver_threads));
     std::vector<std::thread> ts;
     const auto t0 = Clock::now();
     for (int t = 0; t < driver_threads; ++t) {
       ts.emplace_back([&, t] {
-        PerThread& me = per[t];
+        ThreadTally& me = per[t];
         me.lat_us.reserve(1 << 18);
         ::grpc::CompletionQueue cq;
         int inflight = 0;
@@ -378,8 +373,7 @@ class MetadataBench {
           --inflight;
           const bool stopping = stop.load(std::memory_order_relaxed);
           if (!ok || !s.status.ok()) {
-            ++me.errors;
-            if (me.first_error.empty()) me.first_error = s.status.error_message();
+            me.Error(s.status.error_message());
           } else if (op == "create" && s.stage == 0) {
             s.stage = 1;  // the same operation goes on: CompleteFile
             start(s, &cq);
@@ -404,22 +398,9 @@ class MetadataBench {
     }
     while (SecondsSince(t0) < seconds) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     stop.store(true);
-    RunResult r;
-    r.seconds = SecondsSince(t0);
+    const double elapsed = SecondsSince(t0);
     for (auto& t : ts) t.join();
-    std::vector<float> all;
-    for (auto& p : per) {
-      r.ops += p.ops;
-      r.errors += p.errors;
-      if (r.first_error.empty()) r.first_error = p.first_error;
-      all.insert(all.end(), p.lat_us.begin(), p.lat_us.end());
-    }
-    if (!all.empty()) {
-      std::sort(all.begin(), all.end());
-      r.p50_us = all[all.size() / 2];
-      r.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
-    }
-    return r;
+    return MergeTallies(per, elapsed);
   }
 
  private:
