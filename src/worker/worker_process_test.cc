@@ -863,6 +863,62 @@ TEST_F(WorkerProcessTest, CreateLocalBlockWithoutCommitIsAborted) {
   EXPECT_EQ(store()->GetStoreMeta().used_bytes, 0);
 }
 
+// The failure paths of a short-circuit write each end the stream with the store's error and leave
+// nothing reserved; a first request that already commits creates and commits at once.
+TEST_F(WorkerProcessTest, CreateLocalBlockFailuresLeaveNothingReserved) {
+  auto open = [&](::grpc::ClientContext* ctx, BlockId id, int64_t reserve) {
+    auto stream = stub_->CreateLocalBlock(ctx);
+    gb::CreateLocalBlockRequest req;
+    req.set_block_id(id);
+    req.set_space_to_reserve(reserve);
+    EXPECT_TRUE(stream->Write(req));
+    return stream;
+  };
+  gb::CreateLocalBlockResponse resp;
+  {  // no room for the first reservation
+    ::grpc::ClientContext ctx;
+    auto stream = open(&ctx, Block(34, 0), 2 * kQuota);
+    EXPECT_FALSE(stream->Read(&resp));
+    Status s = rpc::FromGrpcStatus(stream->Finish());
+    EXPECT_EQ(s.code(), StatusCode::kResourceExhausted) << s.ToString();
+  }
+  {  // no room to grow: the temp block goes with the error
+    ::grpc::ClientContext ctx;
+    auto stream = open(&ctx, Block(34, 1), 1000);
+    ASSERT_TRUE(stream->Read(&resp));
+    gb::CreateLocalBlockRequest more;
+    more.set_block_id(Block(34, 1));
+    more.set_space_to_reserve(2 * kQuota);
+    ASSERT_TRUE(stream->Write(more));
+    EXPECT_FALSE(stream->Read(&resp));
+    Status s = rpc::FromGrpcStatus(stream->Finish());
+    EXPECT_EQ(s.code(), StatusCode::kResourceExhausted) << s.ToString();
+    EXPECT_FALSE(store()->HasBlock(Block(34, 1)));
+  }
+  {  // the client cancels while it writes
+    ::grpc::ClientContext ctx;
+    auto stream = open(&ctx, Block(34, 2), 1000);
+    ASSERT_TRUE(stream->Read(&resp));
+    WriteFile(resp.path(), "abc");
+    ctx.TryCancel();
+    EXPECT_FALSE(stream->Finish().ok());
+  }
+  EXPECT_TRUE(WaitFor([&] { return store()->GetStoreMeta().used_bytes == 0; }));
+  EXPECT_FALSE(store()->HasBlock(Block(34, 2)));
+  {  // create and commit in one request: an empty block
+    ::grpc::ClientContext ctx;
+    auto stream = stub_->CreateLocalBlock(&ctx);
+    gb::CreateLocalBlockRequest req;
+    req.set_block_id(Block(34, 3));
+    req.set_commit(true);
+    ASSERT_TRUE(stream->Write(req));
+    ASSERT_TRUE(stream->Read(&resp));
+    stream->WritesDone();
+    ASSERT_OK(rpc::FromGrpcStatus(stream->Finish()));
+    EXPECT_TRUE(store()->HasBlock(Block(34, 3)));
+  }
+}
+
 // ---- Persistence ----
 
 TEST_F(WorkerProcessTest, PersistCommandWritesTheUfsFileAndReportsSuccess) {
