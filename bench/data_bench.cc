@@ -411,9 +411,10 @@ int main(int argc, char** argv) {
     drop_caches();
     double base_copy = CopyLocal(ufs_file, copy, 2 << 20);
     std::filesystem::remove(copy);
-    std::printf("  UFS file copied into /dev/shm %6.2f GiB/s (%.2f of the direct read; the cold "
-                "read is %.2f of the copy)\n",
-                Gib(size, base_copy), base_c / base_copy, base_copy / cold);
+    std::printf(
+        "  UFS file copied into /dev/shm %6.2f GiB/s (%.2f of the direct read; the cold "
+        "read is %.2f of the copy)\n",
+        Gib(size, base_copy), base_c / base_copy, base_copy / cold);
   }
 
   // 4 KiB random preads
