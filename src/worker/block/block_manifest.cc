@@ -54,6 +54,7 @@ std::string EncodeManifestRecord(const ManifestRecord& record) {
   PutFixed64(out.data() + 8, static_cast<uint64_t>(record.block_id));
   PutFixed64(out.data() + 16, static_cast<uint64_t>(record.length));
   PutFixed64(out.data() + 24, record.checksum);
+  PutFixed64(out.data() + 32, static_cast<uint64_t>(record.offset));
   PutFixed32(out.data(), XXH32(out.data() + 4, kManifestRecordSize - 4, /*seed=*/0));
   return out;
 }
@@ -75,17 +76,19 @@ ParsedManifest ParseManifest(std::string_view data, std::vector<ManifestRecord>*
     return out;
   }
   uint32_t version = GetFixed32(data.data() + 8);
-  if (version != kManifestVersion) {
-    out.header_error = fmt::format("unknown format version {} (this build reads version {})",
+  if (version != kManifestVersion && version != 1) {
+    out.header_error = fmt::format("unknown format version {} (this build reads versions 1 to {})",
                                    version, kManifestVersion);
     return out;
   }
+  out.version = version;
+  const size_t record_size = version == 1 ? kManifestRecordSizeV1 : kManifestRecordSize;
   data.remove_prefix(kManifestHeaderSize);
-  while (data.size() >= kManifestRecordSize) {
+  while (data.size() >= record_size) {
     const char* p = data.data();
-    data.remove_prefix(kManifestRecordSize);
+    data.remove_prefix(record_size);
     bool reserved_zero = p[5] == 0 && p[6] == 0 && p[7] == 0;
-    if (GetFixed32(p) != XXH32(p + 4, kManifestRecordSize - 4, 0) || !reserved_zero) {
+    if (GetFixed32(p) != XXH32(p + 4, record_size - 4, 0) || !reserved_zero) {
       out.bad_records++;
       continue;
     }
@@ -94,9 +97,11 @@ ParsedManifest ParseManifest(std::string_view data, std::vector<ManifestRecord>*
     r.block_id = static_cast<BlockId>(GetFixed64(p + 8));
     r.length = static_cast<int64_t>(GetFixed64(p + 16));
     r.checksum = GetFixed64(p + 24);
-    if (r.type == ManifestRecordType::kCommit && r.length >= 0) {
-      out.entries.insert_or_assign(r.block_id, ManifestEntry{r.length, r.checksum});
-    } else if (r.type == ManifestRecordType::kRemove && r.length == 0 && r.checksum == 0) {
+    if (version > 1) r.offset = static_cast<int64_t>(GetFixed64(p + 32));
+    if (r.type == ManifestRecordType::kCommit && r.length >= 0 && r.offset >= kOwnFile) {
+      out.entries.insert_or_assign(r.block_id, ManifestEntry{r.length, r.checksum, r.offset});
+    } else if (r.type == ManifestRecordType::kRemove && r.length == 0 && r.checksum == 0 &&
+               r.offset == kOwnFile) {
       out.entries.erase(r.block_id);
     } else {
       out.bad_records++;
@@ -170,8 +175,8 @@ Status ManifestWriter::Rewrite(const std::vector<std::pair<BlockId, ManifestEntr
     std::string batch;
     batch.reserve(64 * kManifestRecordSize);
     for (const auto& [id, entry] : entries) {
-      batch +=
-          EncodeManifestRecord({ManifestRecordType::kCommit, id, entry.length, entry.checksum});
+      batch += EncodeManifestRecord(
+          {ManifestRecordType::kCommit, id, entry.length, entry.checksum, entry.offset});
       if (batch.size() >= 1024 * kManifestRecordSize) {
         RETURN_IF_ERROR(out->Append(batch));
         batch.clear();
@@ -205,11 +210,12 @@ Status ManifestWriter::Append(const ManifestRecord& record, bool sync) {
 }
 
 Status ManifestWriter::AppendCommit(BlockId block_id, const ManifestEntry& entry) {
-  return Append({ManifestRecordType::kCommit, block_id, entry.length, entry.checksum}, true);
+  return Append({ManifestRecordType::kCommit, block_id, entry.length, entry.checksum, entry.offset},
+                true);
 }
 
 Status ManifestWriter::AppendRemove(BlockId block_id) {
-  return Append({ManifestRecordType::kRemove, block_id, 0, 0}, false);
+  return Append({ManifestRecordType::kRemove, block_id, 0, 0, kOwnFile}, false);
 }
 
 }  // namespace alluxio::worker

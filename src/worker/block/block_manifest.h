@@ -33,9 +33,12 @@ namespace alluxio::worker {
 inline constexpr std::string_view kManifestFileName = ".manifest";
 inline constexpr std::string_view kManifestTempFileName = ".manifest.tmp";
 inline constexpr std::string_view kManifestMagic = "ALXBLKMF";  // 8 bytes
-inline constexpr uint32_t kManifestVersion = 1;
+inline constexpr uint32_t kManifestVersion = 2;
 inline constexpr size_t kManifestHeaderSize = 32;
-inline constexpr size_t kManifestRecordSize = 32;
+inline constexpr size_t kManifestRecordSize = 40;    // version 2
+inline constexpr size_t kManifestRecordSizeV1 = 32;  // version 1 (read, never written)
+// ManifestEntry::offset of a block kept in its own file, <data dir>/<block id>.
+inline constexpr int64_t kOwnFile = -1;
 
 enum class ManifestRecordType : uint8_t {
   kCommit = 1,  // the block was committed (or its checksum recorded) with this length and XXH64
@@ -45,8 +48,9 @@ enum class ManifestRecordType : uint8_t {
 struct ManifestRecord {
   ManifestRecordType type = ManifestRecordType::kCommit;
   BlockId block_id = 0;
-  int64_t length = 0;     // kCommit only; 0 for kRemove
-  uint64_t checksum = 0;  // kCommit only: XXH64 (seed 0) of the block file; 0 for kRemove
+  int64_t length = 0;         // kCommit only; 0 for kRemove
+  uint64_t checksum = 0;      // kCommit only: XXH64 (seed 0) of the block's bytes; 0 for kRemove
+  int64_t offset = kOwnFile;  // kCommit only (see ManifestEntry); kOwnFile for kRemove
   friend bool operator==(const ManifestRecord&, const ManifestRecord&) = default;
 };
 
@@ -54,6 +58,9 @@ struct ManifestRecord {
 struct ManifestEntry {
   int64_t length = 0;
   uint64_t checksum = 0;
+  // Where the block's bytes are: kOwnFile, or this offset in its file's packed container
+  // <data dir>/.packed/<file id> (docs/formats/worker-block-store.md, "Packed files").
+  int64_t offset = kOwnFile;
   friend bool operator==(const ManifestEntry&, const ManifestEntry&) = default;
 };
 
@@ -68,6 +75,7 @@ struct ParsedManifest {
   int64_t torn_bytes = 0;   // trailing bytes that do not make a whole record
   // Non-empty when the header is missing, damaged or of an unknown version; nothing else is read.
   std::string header_error;
+  uint32_t version = 0;  // of a readable header; records of version 1 have offset kOwnFile
 
   bool damaged() const { return !header_error.empty() || bad_records > 0 || torn_bytes > 0; }
 };

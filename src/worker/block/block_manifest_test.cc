@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The manifest codec: round trips, a corruption table (LevelDB log_test style) and the golden
-// file testdata/manifest_v1, which every later build must read with exactly these records and
-// which today's encoder must still produce byte for byte. If the encoder changes, the format
-// changed: bump kManifestVersion, keep manifest_v1, add manifest_v<N> and update
-// docs/formats/worker-block-store.md. Regenerate only a new version's file, with
-// ALLUXIO_UPDATE_GOLDEN=1.
+// files: testdata/manifest_v1, which every later build must read with exactly its records, and
+// testdata/manifest_v2, which today's encoder must also produce byte for byte. If the encoder
+// changes, the format changed: bump kManifestVersion, keep the older files, add
+// manifest_v<N> and update docs/formats/worker-block-store.md. Regenerate only a new version's
+// file, with ALLUXIO_UPDATE_GOLDEN=1.
 #include "worker/block/block_manifest.h"
 
 #include <xxhash.h>
@@ -31,11 +31,19 @@ using testing::WriteFile;
 
 const std::string kGoldenV1 =
     std::string(ALLUXIO_SOURCE_DIR) + "/src/worker/block/testdata/manifest_v1";
+const std::string kGoldenV2 =
+    std::string(ALLUXIO_SOURCE_DIR) + "/src/worker/block/testdata/manifest_v2";
 
 ManifestRecord Commit(BlockId id, std::string_view data) {
   return {ManifestRecordType::kCommit, id, static_cast<int64_t>(data.size()), BlockChecksum(data)};
 }
-ManifestRecord Remove(BlockId id) { return {ManifestRecordType::kRemove, id, 0, 0}; }
+ManifestRecord Remove(BlockId id) { return {ManifestRecordType::kRemove, id, 0, 0, kOwnFile}; }
+// A block at `offset` in its file's packed container.
+ManifestRecord Packed(BlockId id, std::string_view data, int64_t offset) {
+  ManifestRecord r = Commit(id, data);
+  r.offset = offset;
+  return r;
+}
 
 std::string Encode(const std::vector<ManifestRecord>& records) {
   std::string out = EncodeManifestHeader();
@@ -43,7 +51,13 @@ std::string Encode(const std::vector<ManifestRecord>& records) {
   return out;
 }
 
-// The golden manifest's records, in file order.
+// The version-2 golden manifest's records, in file order: own files and packed blocks.
+std::vector<ManifestRecord> GoldenV2Records() {
+  return {Commit(0x1000000, "hello"), Packed(0x3000000, "abcd", 0), Packed(0x3000002, "xy", 8),
+          Remove(0x1000000), Packed(0x3000001, "efgh", 4)};
+}
+
+// The version-1 golden manifest's records, in file order.
 std::vector<ManifestRecord> GoldenRecords() {
   return {Commit(0x1000000, "hello"), Commit(0x1000001, std::string(1000, 'a')),
           Commit(0x2000000, ""), Remove(0x2000000), Commit(-5, "abc")};
@@ -61,13 +75,15 @@ TEST(BlockManifestTest, LayoutIsFixedSize) {
   std::string header = EncodeManifestHeader();
   ASSERT_EQ(header.size(), kManifestHeaderSize);
   EXPECT_EQ(header.substr(0, 8), "ALXBLKMF");
-  EXPECT_EQ(header[8], 1);  // version, little endian
+  EXPECT_EQ(header[8], 2);  // version, little endian
   std::string r = EncodeManifestRecord(Commit(0x0102, "x"));
   ASSERT_EQ(r.size(), kManifestRecordSize);
   EXPECT_EQ(r[4], 1);  // kCommit
   EXPECT_EQ(r[8], 0x02);
   EXPECT_EQ(r[9], 0x01);
-  EXPECT_EQ(r[16], 1);  // length 1
+  EXPECT_EQ(r[16], 1);                              // length 1
+  EXPECT_EQ(r.substr(32), std::string(8, '\xff'));  // offset -1: its own file
+  EXPECT_EQ(EncodeManifestRecord(Packed(0x0102, "x", 0x0304)).substr(32, 2), "\x04\x03");
 }
 
 TEST(BlockManifestTest, RoundTripKeepsTheLastWordPerBlock) {
@@ -125,7 +141,7 @@ INSTANTIATE_TEST_SUITE_P(
                    [](std::string* d) { d->resize(d->size() - 5); },
                    2,
                    0,
-                   27,
+                   35,
                    "",
                    {1, 2}},
         Corruption{"BadChecksumInTheMiddle",
@@ -179,14 +195,14 @@ INSTANTIATE_TEST_SUITE_P(
                    {}},
         Corruption{"NewerVersion",
                    [](std::string* d) {
-                     (*d)[8] = 2;  // version 2, with a header checksum that matches it
+                     (*d)[8] = 3;  // version 3, with a header checksum that matches it
                      uint32_t sum = XXH32(d->data(), 24, 0);
                      for (int i = 0; i < 4; i++) (*d)[24 + i] = static_cast<char>(sum >> (8 * i));
                    },
                    0,
                    0,
                    0,
-                   "unknown format version 2 (this build reads version 1)",
+                   "unknown format version 3 (this build reads versions 1 to 2)",
                    {}},
         Corruption{"Empty",
                    [](std::string* d) { d->clear(); },
@@ -197,19 +213,44 @@ INSTANTIATE_TEST_SUITE_P(
                    {}}),
     [](const ::testing::TestParamInfo<Corruption>& info) { return info.param.name; });
 
-TEST(BlockManifestTest, GoldenV1IsReadAndReproduced) {
-  std::string encoded = Encode(GoldenRecords());
-  if (std::getenv("ALLUXIO_UPDATE_GOLDEN") != nullptr) WriteFile(kGoldenV1, encoded);
+TEST(BlockManifestTest, GoldenV1IsRead) {
   std::string golden = ReadFile(kGoldenV1);
-  ASSERT_EQ(golden.size(), kManifestHeaderSize + 5 * kManifestRecordSize) << kGoldenV1;
+  ASSERT_EQ(golden.size(), kManifestHeaderSize + 5 * kManifestRecordSizeV1) << kGoldenV1;
   std::vector<ManifestRecord> read;
   ParsedManifest p = ParseManifest(golden, &read);
   EXPECT_FALSE(p.damaged());
-  EXPECT_EQ(read, GoldenRecords());
+  EXPECT_EQ(p.version, 1u);
+  EXPECT_EQ(read, GoldenRecords());  // every block in its own file
   ASSERT_EQ(p.entries.size(), 3u);
   EXPECT_EQ(p.entries.at(0x1000000), (ManifestEntry{5, BlockChecksum("hello")}));
   EXPECT_EQ(p.entries.at(-5), (ManifestEntry{3, BlockChecksum("abc")}));
-  EXPECT_EQ(encoded, golden) << "the v1 encoding changed; see the comment at the top";
+}
+
+TEST(BlockManifestTest, GoldenV2IsReadAndReproduced) {
+  std::string encoded = Encode(GoldenV2Records());
+  if (std::getenv("ALLUXIO_UPDATE_GOLDEN") != nullptr) WriteFile(kGoldenV2, encoded);
+  std::string golden = ReadFile(kGoldenV2);
+  ASSERT_EQ(golden.size(), kManifestHeaderSize + 5 * kManifestRecordSize) << kGoldenV2;
+  std::vector<ManifestRecord> read;
+  ParsedManifest p = ParseManifest(golden, &read);
+  EXPECT_FALSE(p.damaged());
+  EXPECT_EQ(p.version, 2u);
+  EXPECT_EQ(read, GoldenV2Records());
+  ASSERT_EQ(p.entries.size(), 3u);
+  EXPECT_EQ(p.entries.at(0x3000000), (ManifestEntry{4, BlockChecksum("abcd"), 0}));
+  EXPECT_EQ(p.entries.at(0x3000001), (ManifestEntry{4, BlockChecksum("efgh"), 4}));
+  EXPECT_EQ(p.entries.at(0x3000002), (ManifestEntry{2, BlockChecksum("xy"), 8}));
+  EXPECT_EQ(encoded, golden) << "the v2 encoding changed; see the comment at the top";
+}
+
+TEST(BlockManifestTest, BadOffsetsAreBadRecords) {
+  ManifestRecord below = Packed(1, "a", -2);
+  ManifestRecord remove_with_offset = Remove(2);
+  remove_with_offset.offset = 0;
+  ParsedManifest p = ParseManifest(Encode({below, remove_with_offset, Packed(3, "c", 0)}));
+  EXPECT_EQ(p.bad_records, 2);
+  EXPECT_EQ(p.records, 1);
+  EXPECT_TRUE(p.entries.contains(3));
 }
 
 TEST(ManifestWriterTest, CreateAppendAndReread) {

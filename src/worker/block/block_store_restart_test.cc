@@ -271,8 +271,9 @@ TEST_F(BlockStoreRestartTest, LostDirAtRestartKeepsTheOtherDirs) {
   EXPECT_EQ(meta.capacity_bytes, 1000);
 }
 
-// The golden manifest (block_manifest_test.cc) in a real data dir: every block it describes is
-// verified, and the one it records as removed is adopted unverified.
+// The version-1 golden manifest (block_manifest_test.cc) in a real data dir: every block it
+// describes is verified, the one it records as removed is adopted unverified, and the manifest is
+// rewritten in the current version with what it knew.
 TEST_F(BlockStoreRestartTest, GoldenDataDirOpensVerified) {
   SetTiers({TierSpec{"MEM", {DirSpec{"mem", 1 << 20}}}});
   std::string dir = DataDir("mem");
@@ -290,6 +291,11 @@ TEST_F(BlockStoreRestartTest, GoldenDataDirOpensVerified) {
     EXPECT_EQ(*store_->VerifyBlock(id), VerifyOutcome::kVerified) << id;
   }
   EXPECT_EQ(*store_->VerifyBlock(33554432), VerifyOutcome::kChecksumRecorded);
+  ParsedManifest rewritten = ParseManifest(ReadFile(dir + "/.manifest"));
+  EXPECT_EQ(rewritten.version, kManifestVersion);
+  EXPECT_FALSE(rewritten.damaged());
+  EXPECT_EQ(rewritten.entries.at(16777216), (ManifestEntry{5, BlockChecksum("hello")}));
+  EXPECT_EQ(rewritten.entries.size(), 4u);  // with the checksum VerifyBlock just recorded
 }
 
 // Writes `n` one-byte block files (and, if asked, a manifest for them) without the store.

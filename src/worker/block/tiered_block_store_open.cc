@@ -253,11 +253,12 @@ void TieredBlockStore::Recover() {
       if (f.checksum) verified.emplace_back(f.id, ManifestEntry{f.length, *f.checksum});
     }
 
-    // 5. The manifest: keep appending to a healthy one, rewrite a damaged or bloated one.
+    // 5. The manifest: keep appending to a healthy one, rewrite a damaged or bloated one, or one
+    // of an older version (records are appended in the current one only).
     int64_t live = static_cast<int64_t>(verified.size());
     const ParsedManifest& pm = scan.manifest;
     Status s;
-    if (pm.damaged() || pm.records > 2 * live + kManifestSlack) {
+    if (pm.damaged() || pm.version != kManifestVersion || pm.records > 2 * live + kManifestSlack) {
       Result<std::unique_ptr<ManifestWriter>> w =
           ManifestWriter::Create(env_, dir->data_dir, verified);
       if (w.ok()) dir->manifest = *std::move(w);
