@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "worker/block/block_manifest.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <xxhash.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -138,6 +141,29 @@ Result<ManifestEntry> ChecksumFile(env::Env* env, const std::string& path) {
   return ManifestEntry{length, hasher.Digest()};
 }
 
+Result<ManifestEntry> ChecksumRange(const std::string& path, int64_t offset, int64_t length) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoToStatus(errno, "open", path);
+  std::string scratch(kReadChunk, '\0');
+  BlockHasher hasher;
+  int64_t done = 0;
+  while (done < length) {
+    const size_t want = static_cast<size_t>(std::min<int64_t>(length - done, kReadChunk));
+    ssize_t n = ::pread(fd, scratch.data(), want, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      Status s = ErrnoToStatus(errno, "pread", path);
+      ::close(fd);
+      return s;
+    }
+    if (n == 0) break;  // the file ends inside the range
+    hasher.Update(std::string_view(scratch.data(), static_cast<size_t>(n)));
+    done += n;
+  }
+  ::close(fd);
+  return ManifestEntry{done, hasher.Digest(), offset};
+}
+
 ManifestWriter::ManifestWriter(env::Env* env, std::string data_dir)
     : env_(env), data_dir_(std::move(data_dir)), path_(Join(data_dir_, kManifestFileName)) {}
 
@@ -214,8 +240,8 @@ Status ManifestWriter::AppendCommit(BlockId block_id, const ManifestEntry& entry
                 true);
 }
 
-Status ManifestWriter::AppendRemove(BlockId block_id) {
-  return Append({ManifestRecordType::kRemove, block_id, 0, 0, kOwnFile}, false);
+Status ManifestWriter::AppendRemove(BlockId block_id, bool sync) {
+  return Append({ManifestRecordType::kRemove, block_id, 0, 0, kOwnFile}, sync);
 }
 
 }  // namespace alluxio::worker

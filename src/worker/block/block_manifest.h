@@ -104,6 +104,9 @@ uint64_t BlockChecksum(std::string_view data);
 
 // Reads `path` with `env`, returning its length and XXH64.
 Result<ManifestEntry> ChecksumFile(env::Env* env, const std::string& path);
+// Reads up to `length` bytes of the local file `path` from `offset`, returning how many there
+// were (fewer at the end of the file) and their XXH64; the entry's offset is `offset`.
+Result<ManifestEntry> ChecksumRange(const std::string& path, int64_t offset, int64_t length);
 
 // A manifest open for appending.
 class ManifestWriter {
@@ -121,9 +124,11 @@ class ManifestWriter {
 
   // Appends a kCommit record and makes it durable (fdatasync) before returning OK.
   Status AppendCommit(BlockId block_id, const ManifestEntry& entry);
-  // Appends a kRemove record without syncing: it reaches the file with the next sync, rewrite or
-  // close. Losing it in a crash is harmless: a record for a missing file is ignored.
-  Status AppendRemove(BlockId block_id);
+  // Appends a kRemove record, without syncing unless `sync`: it reaches the file with the next
+  // sync, rewrite or close. Losing it in a crash is harmless for a block of its own file (a
+  // record for a missing file is ignored); a packed block's range may be written again, so its
+  // removal is synced.
+  Status AppendRemove(BlockId block_id, bool sync = false);
   // Replaces the file by a fresh one holding `entries` (as Create) and appends to that.
   Status Rewrite(const std::vector<std::pair<BlockId, ManifestEntry>>& entries);
 

@@ -40,15 +40,32 @@ void BlockStore::CountVerification() {
 
 Result<std::string> BlockStore::CreateBlock(SessionId session_id, BlockId block_id,
                                             const BlockLocationHint& hint, int64_t initial_bytes) {
+  if (hint.pack_block_size != 0) {
+    Status s = InvalidArgumentError(
+        fmt::format("CreateBlock of block {} cannot pack it (use CreateBlockFile)", block_id));
+    Count(s, nullptr);
+    return s;
+  }
+  ASSIGN_OR_RETURN(TempBlockFile file, CreateBlockFile(session_id, block_id, hint, initial_bytes));
+  return std::move(file.path);
+}
+
+Result<TempBlockFile> BlockStore::CreateBlockFile(SessionId session_id, BlockId block_id,
+                                                  const BlockLocationHint& hint,
+                                                  int64_t initial_bytes) {
   Status s = CheckBytes("initial bytes", initial_bytes);
   if (s.ok() && hint.tier_alias.empty()) {
     s = InvalidArgumentError("the location hint needs a tier alias (or ANY)");
+  }
+  if (s.ok() && hint.pack_block_size < 0) {
+    s = InvalidArgumentError(
+        fmt::format("Negative pack block size {} for block {}", hint.pack_block_size, block_id));
   }
   if (!s.ok()) {
     Count(s, nullptr);
     return s;
   }
-  Result<std::string> r = CreateBlockImpl(session_id, block_id, hint, initial_bytes);
+  Result<TempBlockFile> r = CreateBlockImpl(session_id, block_id, hint, initial_bytes);
   Count(r.status(), &counters_.blocks_created);
   return r;
 }

@@ -65,19 +65,29 @@
 
 namespace alluxio::worker {
 
-// A committed block held by a reader: its file may be read until UnlockBlock(lock_id).
+// A committed block held by a reader: its bytes, [offset, offset + length) of `path`, may be
+// read until UnlockBlock(lock_id).
 struct LockedBlock {
   LockId lock_id = 0;
   BlockId block_id = 0;
-  std::string path;  // the committed block file
+  std::string path;  // the block file, or its file's packed container
   int64_t length = 0;
   BlockLocation location;
+  int64_t offset = 0;  // 0 in a block file of its own
+};
+
+// Where a temp block is written: from `offset` of `path` on.
+struct TempBlockFile {
+  std::string path;
+  int64_t offset = 0;
+  bool packed = false;  // `path` is the file's packed container, shared with its other blocks
 };
 
 // A snapshot of one committed block (no lock: it may go away at once).
 struct BlockInfo {
   BlockId block_id = 0;
-  std::string path;
+  std::string path;  // as LockedBlock
+  int64_t offset = 0;
   int64_t length = 0;
   BlockLocation location;
   bool pinned = false;        // its file id is pinned
@@ -168,8 +178,18 @@ class BlockStore {
   // allocator: in the hinted tier/medium if it has room, else in any tier, else after evicting
   // (coldest first, across all tiers, plus alluxio.worker.tieredstore.free.ahead.bytes when
   // possible). Creates the empty temp file and returns its path, where the caller writes.
+  // `hint.pack_block_size` must be 0 (InvalidArgument): the block is a file of its own.
   Result<std::string> CreateBlock(SessionId session_id, BlockId block_id,
                                   const BlockLocationHint& hint, int64_t initial_bytes);
+  // CreateBlock for a writer that writes at an offset. With hint.pack_block_size = B > 0 the block
+  // goes, when it can, into its file's packed container (format page, "Packed files"): at
+  // (block index) x B, in the dir that holds the container (evicting there if needed), else the
+  // dir chosen as for CreateBlock, which then holds the container; a block larger than B, or one
+  // that finds the container's dir full even after eviction, is a file of its own. The writer
+  // writes [offset, offset + length) with positioned writes, never truncates or appends, and
+  // passes `written` to CommitBlock; RequestSpace never grows a packed block past B.
+  Result<TempBlockFile> CreateBlockFile(SessionId session_id, BlockId block_id,
+                                        const BlockLocationHint& hint, int64_t initial_bytes);
   // Reserves `additional_bytes` more for a temp block of `session_id`, in its dir, evicting there
   // if needed. ResourceExhausted when even eviction cannot make room (nothing is evicted then).
   Status RequestSpace(SessionId session_id, BlockId block_id, int64_t additional_bytes);
@@ -179,7 +199,9 @@ class BlockStore {
   // block stays). With `pinned`, the block's file id joins the pinned set. Blocks until durable.
   // `written`: the length and XXH64 (BlockHasher) of what the caller wrote, computed while
   // writing; the store then checks the file's length instead of reading it back (DataLoss, and
-  // the temp block stays, when the length differs).
+  // the temp block stays, when the length differs). Required for a packed block (InvalidArgument
+  // without it), whose file says nothing about its length; its commit is durable only with its
+  // manifest record, so a manifest that cannot be written fails the commit.
   Status CommitBlock(SessionId session_id, BlockId block_id, bool pinned = false,
                      const ManifestEntry* written = nullptr);
   // Deletes a temp block of `session_id` and releases its reservation.
@@ -230,9 +252,9 @@ class BlockStore {
   BlockStore() = default;
 
   // Implementations; arguments have been validated as documented above.
-  virtual Result<std::string> CreateBlockImpl(SessionId session_id, BlockId block_id,
-                                              const BlockLocationHint& hint,
-                                              int64_t initial_bytes) = 0;
+  virtual Result<TempBlockFile> CreateBlockImpl(SessionId session_id, BlockId block_id,
+                                                const BlockLocationHint& hint,
+                                                int64_t initial_bytes) = 0;
   virtual Status RequestSpaceImpl(SessionId session_id, BlockId block_id,
                                   int64_t additional_bytes) = 0;
   virtual Status CommitBlockImpl(SessionId session_id, BlockId block_id, bool pinned,

@@ -61,6 +61,10 @@ struct BlockLocation {
 struct BlockLocationHint {
   std::string tier_alias = std::string(kAnyTier);  // a configured alias or kAnyTier
   std::string medium_type;                         // empty: any medium
+  // > 0: the block may be stored inside its file's packed container, at (block index) x this
+  // (the file's block size), so that a file cached whole is one file on disk
+  // (BlockStore::CreateBlockFile). 0: the block is a file of its own.
+  int64_t pack_block_size = 0;
 };
 
 }  // namespace alluxio::worker

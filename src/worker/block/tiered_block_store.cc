@@ -2,6 +2,7 @@
 // TieredBlockStore operations. Locking rules: tiered_block_store.h.
 #include "worker/block/tiered_block_store.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <thread>
 #include <utility>
 
@@ -73,6 +75,15 @@ std::string TieredBlockStore::TempPath(const Dir* dir, SessionId session_id,
   // sign of the dividend like C++'s, and %x prints two's complement.
   return fmt::format("{}/{}/{:x}-{:x}", dir->tmp_dir, session_id % options_.tmp_subdir_max,
                      static_cast<uint64_t>(session_id), static_cast<uint64_t>(block_id));
+}
+
+std::string TieredBlockStore::ContainerPath(const Dir* dir, FileId file_id) const {
+  return fmt::format("{}/{}/{}", dir->data_dir, kPackedFolder, file_id);
+}
+
+std::string TieredBlockStore::BlockPath(const Dir* dir, BlockId block_id, int64_t offset) const {
+  return offset == kOwnFile ? CommitPath(dir, block_id)
+                            : ContainerPath(dir, FileIdOfBlock(block_id));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,7 +180,7 @@ TieredBlockStore::Victim TieredBlockStore::BeginRemovalLocked(BlockId block_id, 
   annotator_->Remove(block_id);
   meta->dir->committed_bytes -= meta->length;
   meta->dir->num_blocks--;
-  return Victim{block_id, meta->dir, meta->length, meta->generation};
+  return Victim{block_id, meta->dir, meta->length, meta->generation, meta->offset};
 }
 
 void TieredBlockStore::ApplyEvictionLocked(const std::vector<BlockId>& plan,
@@ -217,6 +228,15 @@ void TieredBlockStore::ReleaseReaderLocked(const LockRecord& lock, std::vector<V
   }
 }
 
+std::optional<std::string> TieredBlockStore::LeaveContainerLocked(FileId file_id) {
+  auto it = containers_.find(file_id);
+  if (it == containers_.end()) return std::nullopt;
+  Container& c = it->second;
+  if (--c.users > 0) return std::nullopt;
+  c.deleting = true;
+  return ContainerPath(c.dir, file_id);
+}
+
 void TieredBlockStore::QueueEventLocked(Event event) {
   if (!listeners_empty_) pending_events_.push_back(std::move(event));
 }
@@ -247,6 +267,13 @@ Result<TieredBlockStore::BlockMeta*> TieredBlockStore::FindReadyBlockLocked(
 void TieredBlockStore::FinishRemovals(const std::vector<Victim>& victims, RemovalKind kind) {
   if (victims.empty()) return;
   for (const Victim& v : victims) {
+    if (v.offset != kOwnFile) {
+      // A restart drops a COMMIT whose range is all hole; the REMOVE is synced before the range
+      // can be written again.
+      PunchRange(ContainerPath(v.dir, FileIdOfBlock(v.block_id)), v.offset, v.length);
+      ManifestAppendRemove(v.dir, v.block_id, /*sync=*/true);
+      continue;
+    }
     std::string path = CommitPath(v.dir, v.block_id);
     Status s = env_->RemoveFile(path);
     if (!s.ok() && s.code() != StatusCode::kNotFound) {
@@ -255,9 +282,15 @@ void TieredBlockStore::FinishRemovals(const std::vector<Victim>& victims, Remova
     }
     ManifestAppendRemove(v.dir, v.block_id);
   }
+  std::vector<std::pair<FileId, std::string>> emptied;
   {
     std::lock_guard<std::mutex> l(mu_);
     for (const Victim& v : victims) {
+      if (v.offset != kOwnFile) {
+        if (auto path = LeaveContainerLocked(FileIdOfBlock(v.block_id))) {
+          emptied.emplace_back(FileIdOfBlock(v.block_id), *std::move(path));
+        }
+      }
       auto it = blocks_.find(v.block_id);
       if (it != blocks_.end() && it->second.generation == v.generation) blocks_.erase(it);
       Event e{kind == RemovalKind::kEvicted ? Event::Kind::kEvicted
@@ -269,6 +302,7 @@ void TieredBlockStore::FinishRemovals(const std::vector<Victim>& victims, Remova
       QueueEventLocked(std::move(e));
     }
   }
+  for (const auto& [file_id, path] : emptied) DeleteContainer(file_id, path);
   if (kind == RemovalKind::kLost) CountLost(static_cast<int64_t>(victims.size()));
   std::vector<Dir*> touched;
   for (const Victim& v : victims) {
@@ -296,13 +330,49 @@ void TieredBlockStore::ManifestAppendCommit(Dir* dir, BlockId block_id,
   }
 }
 
-void TieredBlockStore::ManifestAppendRemove(Dir* dir, BlockId block_id) {
+void TieredBlockStore::PunchRange(const std::string& path, int64_t offset, int64_t length) {
+  if (length <= 0) return;
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || ::fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length) != 0) {
+    // The bytes stay (and take space the quota no longer counts) until a restart punches them.
+    spdlog::warn("Failed to punch [{}, {}) out of {}: {}", offset, offset + length, path,
+                 std::strerror(errno));
+  }
+  if (fd >= 0) ::close(fd);
+}
+
+void TieredBlockStore::DeleteContainer(FileId file_id, const std::string& path) {
+  Status s = env_->RemoveFile(path);
+  if (!s.ok() && s.code() != StatusCode::kNotFound) {
+    spdlog::warn("Failed to delete the empty container {}: {}", path, s.ToString());
+  }
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = containers_.find(file_id);
+  if (it != containers_.end() && it->second.deleting) containers_.erase(it);
+}
+
+Status TieredBlockStore::ManifestAppendPackedCommit(Dir* dir, BlockId block_id,
+                                                    const ManifestEntry& entry) {
+  std::lock_guard<std::mutex> l(dir->manifest_mu);
+  Status s = dir->manifest != nullptr && dir->manifest->usable()
+                 ? dir->manifest->AppendCommit(block_id, entry)
+                 : FailedPreconditionError("the manifest is unusable");
+  if (s.ok()) return s;
+  // The rewrite holds every commit in flight, this one included (its temp block's record is set).
+  RewriteManifest(dir);
+  if (dir->manifest != nullptr && dir->manifest->usable()) return Status::OK();
+  dir->manifest_failed_appends++;
+  return s.WithContext(
+      fmt::format("Cannot record packed block {} in the manifest of {}", block_id, dir->data_dir));
+}
+
+void TieredBlockStore::ManifestAppendRemove(Dir* dir, BlockId block_id, bool sync) {
   std::lock_guard<std::mutex> l(dir->manifest_mu);
   if (dir->manifest == nullptr || !dir->manifest->usable()) {
     dir->manifest_failed_appends++;
     return;
   }
-  Status s = dir->manifest->AppendRemove(block_id);
+  Status s = dir->manifest->AppendRemove(block_id, sync);
   if (!s.ok()) {
     dir->manifest_failed_appends++;
     spdlog::warn("Failed to record the removal of block {} in the manifest of {}: {}", block_id,
@@ -342,7 +412,7 @@ void TieredBlockStore::RewriteManifest(Dir* dir) {
     entries.reserve(static_cast<size_t>(dir->num_blocks));
     for (const auto& [id, m] : blocks_) {
       if (m.dir == dir && m.state != BlockState::kRemoving && m.has_checksum) {
-        entries.emplace_back(id, ManifestEntry{m.length, m.checksum});
+        entries.emplace_back(id, ManifestEntry{m.length, m.checksum, m.offset});
       } else if (m.move_target == dir && m.move_record) {
         entries.emplace_back(id, *m.move_record);
       }
@@ -424,11 +494,14 @@ void TieredBlockStore::DeliverEvents() {
 
 TieredBlockStore::~TieredBlockStore() = default;
 
-Result<std::string> TieredBlockStore::CreateBlockImpl(SessionId session_id, BlockId block_id,
-                                                      const BlockLocationHint& hint,
-                                                      int64_t initial_bytes) {
+Result<TempBlockFile> TieredBlockStore::CreateBlockImpl(SessionId session_id, BlockId block_id,
+                                                        const BlockLocationHint& hint,
+                                                        int64_t initial_bytes) {
   std::vector<Victim> victims;
   Dir* dir = nullptr;
+  const FileId file_id = FileIdOfBlock(block_id);
+  const int64_t pack = hint.pack_block_size;
+  int64_t offset = kOwnFile;
   {
     std::lock_guard<std::mutex> l(mu_);
     if (auto t = temps_.find(block_id); t != temps_.end()) {
@@ -447,37 +520,79 @@ Result<std::string> TieredBlockStore::CreateBlockImpl(SessionId session_id, Bloc
           "Unknown medium type '{}' in the location hint of block {}; expected MEM, SSD or HDD",
           hint.medium_type, block_id));
     }
-    std::vector<Dir*> all = EligibleDirsLocked(kAnyTier, "");
-    dir = AllocateLocked(EligibleDirsLocked(hint.tier_alias, hint.medium_type), initial_bytes);
-    if (dir == nullptr) dir = AllocateLocked(all, initial_bytes);
-    if (dir == nullptr) {
-      Blockers blockers;
-      std::optional<std::vector<BlockId>> plan = PlanEvictionLocked(
-          all, initial_bytes, initial_bytes + options_.free_ahead_bytes, &blockers);
-      if (!plan) {
-        CountOutOfSpace();
-        return ResourceExhaustedError(NoSpaceMessageLocked(
-            fmt::format("Cannot create block {}", block_id), all, initial_bytes, blockers));
-      }
-      ApplyEvictionLocked(*plan, &victims);
-      dir = AllocateLocked(all, initial_bytes);
-      if (dir == nullptr) {  // The plan guarantees a dir with room; an allocator bug otherwise.
-        spdlog::critical("Allocator {} found no dir for {} bytes after eviction",
-                         allocator_->name(), initial_bytes);
-        std::abort();
+    // Packed: into the file's container, in its dir (evicting there if needed), else a new
+    // container in the dir chosen below; an own file when that cannot be.
+    const bool packable = pack > 0 && initial_bytes <= pack &&
+                          BlockIndexOf(block_id) < std::numeric_limits<int64_t>::max() / pack;
+    bool new_container = false;
+    if (packable) {
+      auto c = containers_.find(file_id);
+      if (c == containers_.end()) {
+        new_container = true;
+      } else if (!c->second.deleting && c->second.block_size == pack && !c->second.dir->lost) {
+        Dir* cd = c->second.dir;
+        if (cd->Available() < initial_bytes) {
+          Blockers blockers;
+          std::optional<std::vector<BlockId>> plan = PlanEvictionLocked(
+              {cd}, initial_bytes, initial_bytes + options_.free_ahead_bytes, &blockers);
+          if (plan) ApplyEvictionLocked(*plan, &victims);
+        }
+        if (cd->Available() >= initial_bytes) {
+          dir = cd;
+          offset = BlockIndexOf(block_id) * pack;
+        }
       }
     }
+    if (dir == nullptr) {
+      std::vector<Dir*> all = EligibleDirsLocked(kAnyTier, "");
+      dir = AllocateLocked(EligibleDirsLocked(hint.tier_alias, hint.medium_type), initial_bytes);
+      if (dir == nullptr) dir = AllocateLocked(all, initial_bytes);
+      if (dir == nullptr) {
+        Blockers blockers;
+        std::optional<std::vector<BlockId>> plan = PlanEvictionLocked(
+            all, initial_bytes, initial_bytes + options_.free_ahead_bytes, &blockers);
+        if (!plan) {
+          CountOutOfSpace();
+          return ResourceExhaustedError(NoSpaceMessageLocked(
+              fmt::format("Cannot create block {}", block_id), all, initial_bytes, blockers));
+        }
+        ApplyEvictionLocked(*plan, &victims);
+        dir = AllocateLocked(all, initial_bytes);
+        if (dir == nullptr) {  // The plan guarantees a dir with room; an allocator bug otherwise.
+          spdlog::critical("Allocator {} found no dir for {} bytes after eviction",
+                           allocator_->name(), initial_bytes);
+          std::abort();
+        }
+      }
+      if (new_container) {
+        containers_.emplace(file_id, Container{dir, pack});
+        offset = BlockIndexOf(block_id) * pack;
+      }
+    }
+    if (offset != kOwnFile) {
+      Container& c = containers_.find(file_id)->second;
+      c.users++;
+      c.writers++;
+    }
     dir->reserved_bytes += initial_bytes;
-    temps_.emplace(block_id, TempBlock{session_id, dir, initial_bytes, TempState::kCreating, {}});
+    temps_.emplace(block_id,
+                   TempBlock{session_id, dir, offset, initial_bytes, TempState::kCreating, {}});
   }
   FinishRemovals(victims, RemovalKind::kEvicted);
 
-  std::string path = TempPath(dir, session_id, block_id);
+  const bool packed = offset != kOwnFile;
+  std::string path = packed ? ContainerPath(dir, file_id) : TempPath(dir, session_id, block_id);
   Status s = env_->CreateDirs(std::filesystem::path(path).parent_path().string());
-  if (s.ok()) {
+  if (s.ok() && packed) {
+    // Shared with the file's other blocks: created if missing, never truncated.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) s = ErrnoToStatus(errno, "open", path);
+    if (fd >= 0) ::close(fd);
+  } else if (s.ok()) {
     Result<std::unique_ptr<env::WritableFile>> f = env_->NewWritableFile(path);
     s = f.ok() ? (*f)->Close() : f.status();
   }
+  std::optional<std::string> emptied;
   {
     std::lock_guard<std::mutex> l(mu_);
     auto it = temps_.find(block_id);
@@ -486,11 +601,16 @@ Result<std::string> TieredBlockStore::CreateBlockImpl(SessionId session_id, Bloc
     } else {
       it->second.dir->reserved_bytes -= it->second.reserved;
       temps_.erase(it);
+      if (packed) {
+        containers_.find(file_id)->second.writers--;
+        emptied = LeaveContainerLocked(file_id);
+      }
     }
   }
+  if (emptied) DeleteContainer(file_id, *emptied);
   DeliverEvents();
   if (!s.ok()) return s.WithContext(fmt::format("Cannot create block {}", block_id));
-  return path;
+  return TempBlockFile{path, packed ? offset : 0, packed};
 }
 
 Status TieredBlockStore::RequestSpaceImpl(SessionId session_id, BlockId block_id,
@@ -506,6 +626,15 @@ Status TieredBlockStore::RequestSpaceImpl(SessionId session_id, BlockId block_id
     if (dir->lost) {
       return AbortedError(
           fmt::format("The storage dir {} of temp block {} was lost", dir->path, block_id));
+    }
+    if (t.offset != kOwnFile) {
+      const int64_t slot = containers_.find(FileIdOfBlock(block_id))->second.block_size;
+      if (additional_bytes > slot - t.reserved) {
+        return FailedPreconditionError(fmt::format(
+            "Cannot reserve {} more bytes for packed block {}: it would grow past its file's "
+            "block size {} (it has {} bytes)",
+            additional_bytes, block_id, slot, t.reserved));
+      }
     }
     if (dir->Available() < additional_bytes) {
       Blockers blockers;
@@ -531,6 +660,7 @@ Status TieredBlockStore::CommitBlockImpl(SessionId session_id, BlockId block_id,
                                          const ManifestEntry* written) {
   Dir* dir = nullptr;
   int64_t reserved = 0;
+  int64_t offset = kOwnFile;
   std::string tmp_path;
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -543,11 +673,18 @@ Status TieredBlockStore::CommitBlockImpl(SessionId session_id, BlockId block_id,
     }
     TempBlock& t = it->second;
     RETURN_IF_ERROR(CheckWritableTemp(t, session_id, block_id, TempState::kWriting));
+    if (t.offset != kOwnFile && written == nullptr) {
+      return InvalidArgumentError(fmt::format(
+          "Cannot commit packed block {}: the writer must give the length and checksum it wrote",
+          block_id));
+    }
     t.state = TempState::kCommitting;
     dir = t.dir;
     reserved = t.reserved;
+    offset = t.offset;
     tmp_path = TempPath(dir, session_id, block_id);
   }
+  if (offset != kOwnFile) return CommitPacked(block_id, pinned, written, dir, offset, reserved);
   std::string context = fmt::format("Cannot commit block {}", block_id);
   // Before the rename: on failure the temp block stays writable.
   auto revert = [&](const Status& s) {
@@ -637,8 +774,90 @@ Status TieredBlockStore::CommitBlockImpl(SessionId session_id, BlockId block_id,
   return Status::OK();
 }
 
+Status TieredBlockStore::CommitPacked(BlockId block_id, bool pinned, const ManifestEntry* written,
+                                      Dir* dir, int64_t offset, int64_t reserved) {
+  const FileId file_id = FileIdOfBlock(block_id);
+  const std::string path = ContainerPath(dir, file_id);
+  const std::string context = fmt::format("Cannot commit block {}", block_id);
+  auto revert = [&](const Status& s) {  // the temp block stays writable
+    std::lock_guard<std::mutex> l(mu_);
+    TempBlock& t = temps_.find(block_id)->second;
+    t.state = TempState::kWriting;
+    t.record.reset();
+    return s.WithContext(context);
+  };
+  if (written->length > reserved) {
+    return revert(FailedPreconditionError(fmt::format(
+        "{} bytes were written but only {} bytes were reserved; call RequestSpace before writing "
+        "past the reservation",
+        written->length, reserved)));
+  }
+  {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    struct stat st;
+    Status s;
+    if (fd < 0 || ::fstat(fd, &st) != 0) {
+      s = ErrnoToStatus(errno, fd < 0 ? "open" : "fstat", path);
+    } else if (st.st_size < offset + written->length) {
+      s = DataLossError(
+          fmt::format("the container {} ends at {}, inside the block's bytes [{}, {})", path,
+                      st.st_size, offset, offset + written->length));
+    } else if (::fdatasync(fd) != 0) {
+      s = ErrnoToStatus(errno, "fdatasync", path);
+    }
+    if (fd >= 0) ::close(fd);
+    if (!s.ok()) return revert(s);
+  }
+  const ManifestEntry record{written->length, written->checksum, offset};
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    temps_.find(block_id)->second.record = record;  // a manifest rewrite from now on includes it
+  }
+  // The record makes the block: without it a restart would not know it.
+  Status m = ManifestAppendPackedCommit(dir, block_id, record);
+  Result<FileStamp> stamp = StatFile(path);
+  std::optional<std::string> emptied;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = temps_.find(block_id);
+    dir->reserved_bytes -= it->second.reserved;
+    temps_.erase(it);
+    Container& c = containers_.find(file_id)->second;
+    c.writers--;
+    if (m.ok() && dir->lost)
+      m = AbortedError(fmt::format("the storage dir {} was lost", dir->path));
+    if (!m.ok()) {
+      emptied = LeaveContainerLocked(file_id);
+    } else {
+      // Our own writes moved the mtime: once nobody writes, the new one is the expected one.
+      if (c.writers == 0 && stamp.ok()) c.mtime_ns = stamp->mtime_ns;
+      dir->committed_bytes += record.length;
+      dir->num_blocks++;
+      BlockMeta meta;
+      meta.dir = dir;
+      meta.offset = offset;
+      meta.length = record.length;
+      meta.checksum = record.checksum;
+      meta.has_checksum = true;
+      meta.epoch = c.epoch;
+      meta.generation = next_generation_++;
+      blocks_.emplace(block_id, meta);
+      annotator_->Insert(block_id);
+      if (pinned) pinned_files_.insert(file_id);
+      QueueEventLocked(Event{Event::Kind::kCommitted, block_id, dir->location, {}});
+    }
+  }
+  if (!m.ok()) {
+    PunchRange(path, offset, reserved);
+    if (emptied) DeleteContainer(file_id, *emptied);
+    return m.WithContext(context + "; the block was discarded");
+  }
+  MaybeCompactManifest(dir);
+  DeliverEvents();
+  return Status::OK();
+}
+
 Status TieredBlockStore::AbortBlockImpl(SessionId session_id, BlockId block_id) {
-  std::string path;
   {
     std::lock_guard<std::mutex> l(mu_);
     auto it = temps_.find(block_id);
@@ -646,18 +865,58 @@ Status TieredBlockStore::AbortBlockImpl(SessionId session_id, BlockId block_id) 
     TempBlock& t = it->second;
     RETURN_IF_ERROR(CheckWritableTemp(t, session_id, block_id, TempState::kWriting));
     t.state = TempState::kAborting;
-    path = TempPath(t.dir, session_id, block_id);
   }
-  Status s = env_->RemoveFile(path);
-  if (!s.ok() && s.code() != StatusCode::kNotFound) {
-    // The reservation is released anyway; the file is garbage that a restart deletes.
-    spdlog::warn("Failed to delete aborted temp block {}: {}", path, s.ToString());
-  }
-  std::lock_guard<std::mutex> l(mu_);
-  auto it = temps_.find(block_id);
-  it->second.dir->reserved_bytes -= it->second.reserved;
-  temps_.erase(it);
+  DiscardTemps(session_id, {block_id});
   return Status::OK();
+}
+
+void TieredBlockStore::DiscardTemps(SessionId session_id, const std::vector<BlockId>& ids) {
+  struct Doomed {
+    BlockId id;
+    std::string path;
+    int64_t offset;
+    int64_t slot;  // packed: the bytes of the block's place in its container
+  };
+  std::vector<Doomed> doomed;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (BlockId id : ids) {
+      const TempBlock& t = temps_.find(id)->second;
+      if (t.offset == kOwnFile) {
+        doomed.push_back({id, TempPath(t.dir, session_id, id), kOwnFile, 0});
+      } else {
+        const FileId file_id = FileIdOfBlock(id);
+        doomed.push_back({id, ContainerPath(t.dir, file_id), t.offset,
+                          containers_.find(file_id)->second.block_size});
+      }
+    }
+  }
+  for (const Doomed& d : doomed) {
+    if (d.offset != kOwnFile) {
+      PunchRange(d.path, d.offset, d.slot);  // whatever the writer wrote there
+      continue;
+    }
+    Status s = env_->RemoveFile(d.path);
+    if (!s.ok() && s.code() != StatusCode::kNotFound) {
+      // The reservation is released anyway; the file is garbage that a restart deletes.
+      spdlog::warn("Failed to delete aborted temp block {}: {}", d.path, s.ToString());
+    }
+  }
+  std::vector<std::pair<FileId, std::string>> emptied;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (const Doomed& d : doomed) {
+      auto it = temps_.find(d.id);
+      it->second.dir->reserved_bytes -= it->second.reserved;
+      temps_.erase(it);
+      if (d.offset != kOwnFile) {
+        const FileId file_id = FileIdOfBlock(d.id);
+        containers_.find(file_id)->second.writers--;
+        if (auto path = LeaveContainerLocked(file_id)) emptied.emplace_back(file_id, *path);
+      }
+    }
+  }
+  for (const auto& [file_id, path] : emptied) DeleteContainer(file_id, path);
 }
 
 Result<LockedBlock> TieredBlockStore::LockBlockImpl(SessionId session_id, BlockId block_id) {
@@ -665,14 +924,16 @@ Result<LockedBlock> TieredBlockStore::LockBlockImpl(SessionId session_id, BlockI
   LockRecord self;
   Dir* dir = nullptr;
   int64_t mtime_ns = 0;
+  int64_t offset = kOwnFile;
   std::optional<uint64_t> expected;
   {
     std::unique_lock<std::mutex> l(mu_);
     ASSIGN_OR_RETURN(BlockMeta * m, FindReadyBlockLocked(block_id, &l));
     m->readers++;
     self = LockRecord{session_id, block_id, m->generation};
-    locked = LockedBlock{next_lock_id_++, block_id, CommitPath(m->dir, block_id), m->length,
-                         m->dir->location};
+    offset = m->offset;
+    locked = LockedBlock{next_lock_id_++, block_id,         BlockPath(m->dir, block_id, offset),
+                         m->length,       m->dir->location, offset == kOwnFile ? 0 : offset};
     locks_.emplace(locked.lock_id, self);
     dir = m->dir;
     mtime_ns = m->mtime_ns;
@@ -680,11 +941,28 @@ Result<LockedBlock> TieredBlockStore::LockBlockImpl(SessionId session_id, BlockI
   }
   // The hot path: one stat, outside mu_. Our reader keeps the block in place meanwhile.
   Result<FileStamp> stamp = StatFile(locked.path);
-  if (stamp.ok() && stamp->size == locked.length && stamp->mtime_ns == mtime_ns) return locked;
+  if (offset == kOwnFile) {
+    if (stamp.ok() && stamp->size == locked.length && stamp->mtime_ns == mtime_ns) return locked;
+  } else if (stamp.ok() && stamp->size >= offset + locked.length) {
+    // A packed block: its container's mtime moves with every write into it. While nobody of
+    // ours writes there, a new mtime means a change behind our back: every block in it is
+    // checked again at its next lock (a new epoch).
+    std::lock_guard<std::mutex> l(mu_);
+    auto c = containers_.find(FileIdOfBlock(block_id));
+    auto b = blocks_.find(block_id);
+    if (c != containers_.end() && b != blocks_.end() && b->second.generation == self.generation) {
+      Container& container = c->second;
+      if (container.writers == 0 && stamp->mtime_ns != container.mtime_ns) {
+        container.mtime_ns = stamp->mtime_ns;
+        container.epoch++;
+      }
+      if (b->second.epoch >= container.epoch) return locked;
+    }
+  }
 
   // The file changed (or vanished) behind the store's back: check it before anyone reads it.
   CountVerification();
-  Result<VerifyOutcome> verified = VerifyHeld(block_id, self, dir, locked.length, expected);
+  Result<VerifyOutcome> verified = VerifyHeld(block_id, self, dir, offset, locked.length, expected);
   if (verified.ok()) return locked;
   spdlog::warn("LockBlock: {}", verified.status().ToString());
   std::vector<Victim> victims;
@@ -748,6 +1026,7 @@ Status TieredBlockStore::RemoveBlockImpl(BlockId block_id) {
 Result<BlockLocation> TieredBlockStore::MoveBlockImpl(SessionId session_id, BlockId block_id,
                                                       std::string_view tier_alias) {
   std::vector<Victim> victims;
+  int64_t src_offset = kOwnFile;
   Dir* src = nullptr;
   Dir* dst = nullptr;
   int64_t length = 0;
@@ -786,12 +1065,14 @@ Result<BlockLocation> TieredBlockStore::MoveBlockImpl(SessionId session_id, Bloc
     m->state = BlockState::kMoving;
     m->move_target = dst;
     src = m->dir;
+    src_offset = m->offset;
     length = m->length;
     if (m->has_checksum) expected = m->checksum;
   }
   FinishRemovals(victims, RemovalKind::kEvicted);
 
-  std::string src_path = CommitPath(src, block_id);
+  // A packed block leaves its container: the destination is a file of its own.
+  std::string src_path = BlockPath(src, block_id, src_offset);
   std::string tmp_path = TempPath(dst, session_id, block_id);
   std::string dst_path = CommitPath(dst, block_id);
   ManifestEntry copied;
@@ -802,19 +1083,33 @@ Result<BlockLocation> TieredBlockStore::MoveBlockImpl(SessionId session_id, Bloc
   // at worst two good copies, and Open keeps the faster one.
   auto copy = [&]() -> Status {
     RETURN_IF_ERROR(env_->CreateDirs(std::filesystem::path(tmp_path).parent_path().string()));
-    Result<std::unique_ptr<env::SequentialFile>> in = env_->NewSequentialFile(src_path);
-    if (!in.ok() && in.status().code() == StatusCode::kNotFound) {
+    // Block files are always local (as in StatFile): read with pread, at the block's offset.
+    const int in = ::open(src_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0 && errno == ENOENT) {
       corrupt = true;
       return DataLossError(fmt::format("Block {} is missing its file {}; the block was dropped",
                                        block_id, src_path));
     }
-    if (!in.ok()) return in.status();
+    if (in < 0) return ErrnoToStatus(errno, "open", src_path);
+    struct CloseFd {
+      int fd;
+      ~CloseFd() { ::close(fd); }
+    } close_in{in};
     ASSIGN_OR_RETURN(std::unique_ptr<env::WritableFile> out, env_->NewWritableFile(tmp_path));
     std::string scratch(kCopyChunk, '\0');
     BlockHasher hasher;
-    for (;;) {
-      ASSIGN_OR_RETURN(std::string_view chunk, (*in)->Read(scratch.size(), scratch.data()));
-      if (chunk.empty()) break;
+    // An own file is copied to its end (a longer file shows as corrupt); a packed block's bytes
+    // are its range.
+    const int64_t start = src_offset == kOwnFile ? 0 : src_offset;
+    const int64_t limit = src_offset == kOwnFile ? std::numeric_limits<int64_t>::max() : length;
+    while (copied.length < limit) {
+      const size_t want =
+          static_cast<size_t>(std::min<int64_t>(limit - copied.length, scratch.size()));
+      ssize_t n = ::pread(in, scratch.data(), want, static_cast<off_t>(start + copied.length));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return ErrnoToStatus(errno, "pread", src_path);
+      if (n == 0) break;
+      std::string_view chunk(scratch.data(), static_cast<size_t>(n));
       hasher.Update(chunk);
       copied.length += static_cast<int64_t>(chunk.size());
       RETURN_IF_ERROR(out->Append(chunk));
@@ -877,15 +1172,23 @@ Result<BlockLocation> TieredBlockStore::MoveBlockImpl(SessionId session_id, Bloc
 
   // The destination is durable and recorded: drop the source, then publish. Readers wait for
   // kMoving to end, so nobody reads the source in between.
-  Status rm = env_->RemoveFile(src_path);
-  if (!rm.ok() && rm.code() != StatusCode::kNotFound) {
-    spdlog::warn("Failed to delete the source {} of moved block {}: {}", src_path, block_id,
-                 rm.ToString());
+  std::optional<std::string> emptied;
+  if (src_offset != kOwnFile) {
+    PunchRange(src_path, src_offset, length);
+    ManifestAppendRemove(src, block_id, /*sync=*/true);
+  } else {
+    Status rm = env_->RemoveFile(src_path);
+    if (!rm.ok() && rm.code() != StatusCode::kNotFound) {
+      spdlog::warn("Failed to delete the source {} of moved block {}: {}", src_path, block_id,
+                   rm.ToString());
+    }
+    ManifestAppendRemove(src, block_id);
   }
-  ManifestAppendRemove(src, block_id);
   {
     std::lock_guard<std::mutex> l(mu_);
+    if (src_offset != kOwnFile) emptied = LeaveContainerLocked(FileIdOfBlock(block_id));
     BlockMeta& m = blocks_.find(block_id)->second;
+    m.offset = kOwnFile;
     src->committed_bytes -= length;
     src->num_blocks--;
     dst->reserved_bytes -= length;
@@ -901,6 +1204,7 @@ Result<BlockLocation> TieredBlockStore::MoveBlockImpl(SessionId session_id, Bloc
     QueueEventLocked(Event{Event::Kind::kMoved, block_id, src->location, dst->location});
   }
   move_cv_.notify_all();
+  if (emptied) DeleteContainer(FileIdOfBlock(block_id), *emptied);
   MaybeCompactManifest(src);
   MaybeCompactManifest(dst);
   DeliverEvents();
@@ -917,6 +1221,7 @@ Status TieredBlockStore::AccessBlockImpl(BlockId block_id) {
 
 Result<VerifyOutcome> TieredBlockStore::VerifyBlockImpl(BlockId block_id) {
   Dir* dir = nullptr;
+  int64_t offset = kOwnFile;
   LockRecord self;
   int64_t length = 0;
   std::optional<uint64_t> expected;
@@ -926,10 +1231,11 @@ Result<VerifyOutcome> TieredBlockStore::VerifyBlockImpl(BlockId block_id) {
     m->readers++;  // Pins the block in place (no move, removal or eviction) while we read.
     self = LockRecord{0, block_id, m->generation};
     dir = m->dir;
+    offset = m->offset;
     length = m->length;
     if (m->has_checksum) expected = m->checksum;
   }
-  Result<VerifyOutcome> r = VerifyHeld(block_id, self, dir, length, expected);
+  Result<VerifyOutcome> r = VerifyHeld(block_id, self, dir, offset, length, expected);
   std::vector<Victim> victims;
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -941,12 +1247,14 @@ Result<VerifyOutcome> TieredBlockStore::VerifyBlockImpl(BlockId block_id) {
 }
 
 Result<VerifyOutcome> TieredBlockStore::VerifyHeld(BlockId block_id, const LockRecord& self,
-                                                   Dir* dir, int64_t length,
+                                                   Dir* dir, int64_t offset, int64_t length,
                                                    std::optional<uint64_t> expected) {
-  std::string path = CommitPath(dir, block_id);
+  const bool packed = offset != kOwnFile;
+  std::string path = BlockPath(dir, block_id, offset);
   // Stamped before reading: a change during the read shows as a new mtime at the next lock.
   Result<FileStamp> stamp = StatFile(path);
-  Result<ManifestEntry> actual = ChecksumFile(env_, path);
+  Result<ManifestEntry> actual =
+      packed ? ChecksumRange(path, offset, length) : ChecksumFile(env_, path);
   bool missing = !actual.ok() && actual.status().code() == StatusCode::kNotFound;
   if (!actual.ok() && !missing) {
     return actual.status().WithContext(fmt::format("Cannot verify block {}", block_id));
@@ -954,7 +1262,9 @@ Result<VerifyOutcome> TieredBlockStore::VerifyHeld(BlockId block_id, const LockR
   bool corrupt = missing || actual->length != length || (expected && actual->checksum != *expected);
   // Record a first checksum while the caller still holds its reader: no removal (and so no newer
   // record for a new block with this id) can overtake this append.
-  if (!corrupt && !expected) ManifestAppendCommit(dir, block_id, *actual);
+  if (!corrupt && !expected) {
+    ManifestAppendCommit(dir, block_id, ManifestEntry{actual->length, actual->checksum, offset});
+  }
   {
     std::lock_guard<std::mutex> l(mu_);
     auto it = blocks_.find(block_id);
@@ -967,7 +1277,11 @@ Result<VerifyOutcome> TieredBlockStore::VerifyHeld(BlockId block_id, const LockR
           m.checksum = actual->checksum;
           m.has_checksum = true;
         }
-        if (stamp.ok() && stamp->size == length) m.mtime_ns = stamp->mtime_ns;
+        if (packed) {
+          m.epoch = containers_.find(FileIdOfBlock(block_id))->second.epoch;
+        } else if (stamp.ok() && stamp->size == length) {
+          m.mtime_ns = stamp->mtime_ns;
+        }
       }
     }
   }
@@ -992,14 +1306,14 @@ void TieredBlockStore::SetPinnedFilesImpl(absl::flat_hash_set<FileId> file_ids) 
 }
 
 void TieredBlockStore::CleanupSessionImpl(SessionId session_id) {
-  std::vector<std::pair<BlockId, std::string>> temps;
+  std::vector<BlockId> temps;
   std::vector<Victim> victims;
   {
     std::lock_guard<std::mutex> l(mu_);
     for (auto& [id, t] : temps_) {
       if (t.session_id == session_id && t.state == TempState::kWriting) {
         t.state = TempState::kAborting;
-        temps.emplace_back(id, TempPath(t.dir, session_id, id));
+        temps.push_back(id);
       }
     }
     for (auto it = locks_.begin(); it != locks_.end();) {
@@ -1011,21 +1325,7 @@ void TieredBlockStore::CleanupSessionImpl(SessionId session_id) {
       }
     }
   }
-  for (const auto& [id, path] : temps) {
-    Status s = env_->RemoveFile(path);
-    if (!s.ok() && s.code() != StatusCode::kNotFound) {
-      spdlog::warn("Failed to delete temp block {} of session {}: {}", path, session_id,
-                   s.ToString());
-    }
-  }
-  if (!temps.empty()) {
-    std::lock_guard<std::mutex> l(mu_);
-    for (const auto& [id, path] : temps) {
-      auto it = temps_.find(id);
-      it->second.dir->reserved_bytes -= it->second.reserved;
-      temps_.erase(it);
-    }
-  }
+  if (!temps.empty()) DiscardTemps(session_id, temps);
   FinishRemovals(victims, RemovalKind::kLost);
   DeliverEvents();
 }
@@ -1084,7 +1384,8 @@ Result<BlockInfo> TieredBlockStore::GetBlockInfoImpl(BlockId block_id) const {
   const BlockMeta& m = it->second;
   BlockInfo info;
   info.block_id = block_id;
-  info.path = CommitPath(m.dir, block_id);
+  info.path = BlockPath(m.dir, block_id, m.offset);
+  info.offset = m.offset == kOwnFile ? 0 : m.offset;
   info.length = m.length;
   info.location = m.dir->location;
   info.pinned = IsPinnedLocked(block_id);

@@ -51,9 +51,9 @@ class TieredBlockStore final : public BlockStore {
   ~TieredBlockStore() override;
 
  protected:
-  Result<std::string> CreateBlockImpl(SessionId session_id, BlockId block_id,
-                                      const BlockLocationHint& hint,
-                                      int64_t initial_bytes) override;
+  Result<TempBlockFile> CreateBlockImpl(SessionId session_id, BlockId block_id,
+                                        const BlockLocationHint& hint,
+                                        int64_t initial_bytes) override;
   Status RequestSpaceImpl(SessionId session_id, BlockId block_id,
                           int64_t additional_bytes) override;
   Status CommitBlockImpl(SessionId session_id, BlockId block_id, bool pinned,
@@ -105,9 +105,27 @@ class TieredBlockStore final : public BlockStore {
     std::vector<Dir*> dirs;
   };
 
+  // The packed container of one file's blocks in one dir: <data dir>/.packed/<file id>, block i
+  // at i x block_size (format page, "Packed files"). A file has at most one container.
+  struct Container {
+    Dir* dir = nullptr;
+    int64_t block_size = 0;
+    int users = 0;    // its committed blocks (any state) and temp blocks
+    int writers = 0;  // its temp blocks (their writes move the file's mtime)
+    // st_mtim (ns) of the container when its last commit or verification ended with no writer
+    // left; LockBlock of a packed block verifies it when the container's mtime differs while
+    // nobody writes (see LockBlockImpl).
+    int64_t mtime_ns = 0;
+    // Bumped when the container changed behind the store's back: its blocks verified at an
+    // older epoch are verified again at their next lock.
+    uint64_t epoch = 1;
+    bool deleting = false;  // users fell to 0: the file is being deleted; no new blocks
+  };
+
   enum class BlockState : uint8_t { kReady, kMoving, kRemoving };
   struct BlockMeta {
     Dir* dir = nullptr;
+    int64_t offset = kOwnFile;  // in its file's container; kOwnFile: a file of its own
     int64_t length = 0;
     uint64_t checksum = 0;
     bool has_checksum = false;
@@ -115,6 +133,7 @@ class TieredBlockStore final : public BlockStore {
     // 0 when unknown (the next LockBlock verifies). LockBlock verifies a file whose mtime or size
     // differs from (mtime_ns, length).
     int64_t mtime_ns = 0;
+    uint64_t epoch = 0;  // packed: the container epoch it was last known good at
     BlockState state = BlockState::kReady;
     bool doomed = false;  // corrupt: no new readers; removed when the last one unlocks
     int readers = 0;
@@ -128,6 +147,7 @@ class TieredBlockStore final : public BlockStore {
   struct TempBlock {
     SessionId session_id = 0;
     Dir* dir = nullptr;
+    int64_t offset = kOwnFile;  // as BlockMeta
     int64_t reserved = 0;
     TempState state = TempState::kCreating;
     std::optional<ManifestEntry> record;  // set during commit before the manifest append
@@ -145,6 +165,7 @@ class TieredBlockStore final : public BlockStore {
     Dir* dir = nullptr;
     int64_t length = 0;
     uint64_t generation = 0;
+    int64_t offset = kOwnFile;
   };
   enum class RemovalKind { kRemoved, kEvicted, kLost };
 
@@ -164,6 +185,8 @@ class TieredBlockStore final : public BlockStore {
 
   // A manifest is rewritten when it holds more than 2 * live + kManifestSlack records.
   static constexpr int64_t kManifestSlack = 1024;
+  // The folder of packed containers in a data dir.
+  static constexpr std::string_view kPackedFolder = ".packed";
 
   TieredBlockStore(const StoreOptions& options, env::Env* env);
 
@@ -175,6 +198,9 @@ class TieredBlockStore final : public BlockStore {
   // ---- Paths ----
   std::string CommitPath(const Dir* dir, BlockId block_id) const;
   std::string TempPath(const Dir* dir, SessionId session_id, BlockId block_id) const;
+  std::string ContainerPath(const Dir* dir, FileId file_id) const;
+  // The file holding a committed block's bytes: CommitPath or ContainerPath.
+  std::string BlockPath(const Dir* dir, BlockId block_id, int64_t offset) const;
 
   // ---- Metadata helpers; REQUIRES: mu_ held ----
   Result<const Tier*> FindTierLocked(std::string_view alias) const;
@@ -198,9 +224,19 @@ class TieredBlockStore final : public BlockStore {
   // Drops one reader of the block behind `lock`; queues its removal if it was doomed.
   void ReleaseReaderLocked(const LockRecord& lock, std::vector<Victim>* victims);
   void QueueEventLocked(Event event);
+  // A packed block or temp block of `file_id` leaves its container. Returns the container's path
+  // when that was its last user: the caller deletes the file (DeleteContainer), the container
+  // being `deleting` meanwhile.
+  std::optional<std::string> LeaveContainerLocked(FileId file_id);
   Result<BlockMeta*> FindReadyBlockLocked(BlockId block_id, std::unique_lock<std::mutex>* lock);
 
   // ---- Without mu_ ----
+  // Deletes temp blocks of `session_id` claimed for aborting (their files, or their places in
+  // their containers) and releases their reservations.
+  void DiscardTemps(SessionId session_id, const std::vector<BlockId>& ids);
+  // CommitBlockImpl of a packed temp block (claimed: kCommitting) at `offset` of its container.
+  Status CommitPacked(BlockId block_id, bool pinned, const ManifestEntry* written, Dir* dir,
+                      int64_t offset, int64_t reserved);
   // Checks block `block_id` (in `dir`, `length` bytes, XXH64 `expected` if known) while the caller
   // holds reader `self` on it, so it is neither moved nor removed meanwhile: stats, then checksums
   // its file. On success records the checksum if none was known and the mtime seen. On a mismatch
@@ -208,13 +244,22 @@ class TieredBlockStore final : public BlockStore {
   // other I/O errors are returned with context. The caller releases `self` afterwards (which
   // removes a doomed block if it was the last reader). Counts nothing.
   Result<VerifyOutcome> VerifyHeld(BlockId block_id, const LockRecord& self, Dir* dir,
-                                   int64_t length, std::optional<uint64_t> expected);
+                                   int64_t offset, int64_t length,
+                                   std::optional<uint64_t> expected);
   // Deletes the victims' files, records their removal in the manifests, erases their metadata
   // and queues events.
   void FinishRemovals(const std::vector<Victim>& victims, RemovalKind kind);
+  // Punches [offset, offset + length) out of a container (the bytes read as zeros and take no
+  // space); failures are logged.
+  void PunchRange(const std::string& path, int64_t offset, int64_t length);
+  // Deletes a container file LeaveContainerLocked handed over, then forgets it.
+  void DeleteContainer(FileId file_id, const std::string& path);
   // Appends to a dir's manifest; failures are logged, never returned (the manifest is a cache).
   void ManifestAppendCommit(Dir* dir, BlockId block_id, const ManifestEntry& entry);
-  void ManifestAppendRemove(Dir* dir, BlockId block_id);
+  // The same for a packed block, whose record is the truth: returns the failure, after trying one
+  // rewrite (which includes the commits in flight).
+  Status ManifestAppendPackedCommit(Dir* dir, BlockId block_id, const ManifestEntry& entry);
+  void ManifestAppendRemove(Dir* dir, BlockId block_id, bool sync = false);
   // Rewrites a dir's manifest when it holds many dead records or is unusable.
   void MaybeCompactManifest(Dir* dir);
   // REQUIRES: dir->manifest_mu held (not mu_).
@@ -238,6 +283,7 @@ class TieredBlockStore final : public BlockStore {
   std::unique_ptr<Annotator> annotator_;                  // GUARDED_BY(mu_)
   absl::flat_hash_map<BlockId, BlockMeta> blocks_;        // GUARDED_BY(mu_)
   absl::flat_hash_map<BlockId, TempBlock> temps_;         // GUARDED_BY(mu_)
+  absl::flat_hash_map<FileId, Container> containers_;     // GUARDED_BY(mu_)
   absl::flat_hash_map<LockId, LockRecord> locks_;         // GUARDED_BY(mu_)
   absl::flat_hash_set<FileId> pinned_files_;              // GUARDED_BY(mu_)
   std::map<std::string, std::vector<std::string>> lost_;  // GUARDED_BY(mu_)
