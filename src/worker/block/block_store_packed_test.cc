@@ -69,8 +69,14 @@ class BlockStorePackedTest : public ::testing::Test {
   void Open(int64_t mem_quota, int64_t ssd_quota = 0) {
     std::vector<TierSpec> tiers = {TierSpec{"MEM", {DirSpec{"mem", mem_quota}}}};
     if (ssd_quota > 0) tiers.push_back(TierSpec{"SSD", {DirSpec{"ssd", ssd_quota}}});
-    StoreOptions options = testing::MakeOptions(root_, tiers);
-    Result<std::unique_ptr<BlockStore>> s = BlockStore::Open(options);
+    options_ = testing::MakeOptions(root_, tiers);
+    Reopen();
+  }
+  // Opens the store again on the same dirs, as a restarted worker (or one that crashed: the old
+  // store is dropped without cleaning anything up).
+  void Reopen() {
+    store_.reset();
+    Result<std::unique_ptr<BlockStore>> s = BlockStore::Open(options_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = *std::move(s);
   }
@@ -90,6 +96,7 @@ class BlockStorePackedTest : public ::testing::Test {
   }
 
   TempFolder root_;
+  StoreOptions options_;
   std::unique_ptr<BlockStore> store_;
 };
 
@@ -270,6 +277,93 @@ TEST_F(BlockStorePackedTest, WritersInTheContainerDoNotMakeItsBlocksSuspect) {
     ASSERT_TRUE(store_->UnlockBlock(l->lock_id).ok());
   }
   EXPECT_EQ(store_->counters().verifications, before);
+}
+
+// ---- Restart ----
+
+TEST_F(BlockStorePackedTest, PackedBlocksSurviveARestart) {
+  Open(1 << 20);
+  for (int64_t i = 0; i < 3; ++i) ASSERT_TRUE(WritePacked(i, i == 2 ? 100 : kB).ok());
+  Reopen();
+  RecoveryStats r = store_->recovery_stats();
+  EXPECT_EQ(r.blocks, 3);
+  EXPECT_EQ(r.verified, 3);
+  EXPECT_EQ(r.dropped_corrupt, 0);
+  EXPECT_EQ(store_->GetStoreMeta().used_bytes, 2 * kB + 100);
+  for (int64_t i = 0; i < 3; ++i) {
+    Result<LockedBlock> lock = store_->LockBlock(7, Block(i));
+    ASSERT_TRUE(lock.ok()) << lock.status();
+    EXPECT_EQ(lock->offset, i * kB);
+    EXPECT_EQ(PRead(lock->path, lock->offset, lock->length),
+              BlockContent(Block(i), i == 2 ? 100 : kB));
+    ASSERT_TRUE(store_->UnlockBlock(lock->lock_id).ok());
+    EXPECT_EQ(*store_->VerifyBlock(Block(i)), VerifyOutcome::kVerified);
+  }
+  // The container goes on: the next block lands in its place, and removals still punch.
+  Result<TempBlockFile> next = WritePacked(3, kB);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->offset, 3 * kB);
+  ASSERT_TRUE(store_->RemoveBlock(Block(0)).ok());
+  EXPECT_TRUE(IsHole(Container(), 0, kB));
+}
+
+// A crash while a packed block is written leaves bytes with no record: the restart punches them,
+// and neighbours are untouched.
+TEST_F(BlockStorePackedTest, ACrashLeavesNoPartialPackedBlock) {
+  Open(1 << 20);
+  ASSERT_TRUE(WritePacked(0, kB).ok());
+  Result<TempBlockFile> f = store_->CreateBlockFile(kSession, Block(1), Packed(), kB);
+  ASSERT_TRUE(f.ok());
+  PWrite(f->path, f->offset, std::string(kB, 'p'));
+  Reopen();
+  EXPECT_FALSE(store_->HasBlock(Block(1)));
+  EXPECT_TRUE(IsHole(Container(), kB, kB));
+  EXPECT_EQ(PRead(Container(), 0, kB), BlockContent(Block(0), kB));
+  EXPECT_EQ(store_->GetStoreMeta().used_bytes, kB);
+}
+
+// A block whose bytes were punched while its COMMIT stayed in the manifest (a removal whose record
+// was lost) is not adopted as a block of zeros.
+TEST_F(BlockStorePackedTest, APunchedBlockIsNotAdopted) {
+  Open(1 << 20);
+  for (int64_t i = 0; i < 2; ++i) ASSERT_TRUE(WritePacked(i, kB).ok());
+  store_.reset();
+  int fd = ::open(Container().c_str(), O_WRONLY);
+  ASSERT_EQ(::fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, kB, kB), 0);
+  ::close(fd);
+  Reopen();
+  EXPECT_TRUE(store_->HasBlock(Block(0)));
+  EXPECT_FALSE(store_->HasBlock(Block(1)));
+  EXPECT_EQ(store_->recovery_stats().dropped_corrupt, 1);
+}
+
+// Packed blocks exist only through their records: without a manifest their container goes.
+TEST_F(BlockStorePackedTest, AContainerWithoutRecordsIsDeleted) {
+  Open(1 << 20);
+  ASSERT_TRUE(WritePacked(0, kB).ok());
+  store_.reset();
+  std::filesystem::remove(root_.Sub("mem") + "/alluxioworker/.manifest");
+  Reopen();
+  EXPECT_FALSE(store_->HasBlock(Block(0)));
+  EXPECT_FALSE(std::filesystem::exists(Container()));
+  EXPECT_EQ(store_->GetStoreMeta().used_bytes, 0);
+}
+
+// With only block 0 found the block size is unknown: the next writer's is taken when block 0
+// fits in it.
+TEST_F(BlockStorePackedTest, AfterARestartWithBlockZeroOnlyTheNextBlockSizeIsTaken) {
+  Open(1 << 20);
+  ASSERT_TRUE(WritePacked(0, 1000).ok());
+  Reopen();
+  Result<TempBlockFile> small =
+      store_->CreateBlockFile(kSession, Block(1), Packed(500), 10);  // block 0 would not fit
+  ASSERT_TRUE(small.ok());
+  EXPECT_FALSE(small->packed);
+  ASSERT_TRUE(store_->AbortBlock(kSession, Block(1)).ok());
+  Result<TempBlockFile> next = WritePacked(1, kB);
+  ASSERT_TRUE(next.ok());
+  EXPECT_TRUE(next->packed);
+  EXPECT_EQ(next->offset, kB);
 }
 
 }  // namespace

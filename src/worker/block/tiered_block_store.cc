@@ -529,7 +529,10 @@ Result<TempBlockFile> TieredBlockStore::CreateBlockImpl(SessionId session_id, Bl
       auto c = containers_.find(file_id);
       if (c == containers_.end()) {
         new_container = true;
-      } else if (!c->second.deleting && c->second.block_size == pack && !c->second.dir->lost) {
+      } else if (!c->second.deleting && !c->second.dir->lost &&
+                 (c->second.block_size == pack ||
+                  (c->second.block_size == 0 && pack >= c->second.min_block_size))) {
+        c->second.block_size = pack;
         Dir* cd = c->second.dir;
         if (cd->Available() < initial_bytes) {
           Blockers blockers;

@@ -119,6 +119,9 @@ class TieredBlockStore final : public BlockStore {
     // Bumped when the container changed behind the store's back: its blocks verified at an
     // older epoch are verified again at their next lock.
     uint64_t epoch = 1;
+    // block_size 0: unknown (a restart found only block 0); a writer's block size of at least
+    // this (block 0's length) is taken.
+    int64_t min_block_size = 0;
     bool deleting = false;  // users fell to 0: the file is being deleted; no new blocks
   };
 
@@ -192,7 +195,19 @@ class TieredBlockStore final : public BlockStore {
 
   // ---- Open (tiered_block_store_open.cc) ----
   struct FoundBlock;
-  Status ScanDir(Dir* dir, std::vector<FoundBlock>* found, ParsedManifest* manifest);
+  struct FoundContainer;
+  Status ScanDir(Dir* dir, std::vector<FoundBlock>* found, ParsedManifest* manifest,
+                 std::vector<FoundContainer>* containers);
+  // Deletes a file or directory that is not the store's, counting it.
+  void RemoveGarbage(const std::string& path, bool is_dir);
+  // Adopts the packed blocks of `container` that the manifest records and the file holds.
+  void ScanContainer(const FoundContainer& container, const ParsedManifest& manifest,
+                     std::vector<FoundBlock>* found);
+  // After the blocks to keep are chosen: punches every byte of a container no kept block covers
+  // (temp blocks of a crash, dropped blocks) and deletes containers with none left; registers
+  // the others.
+  void SettleContainers(const std::vector<FoundContainer>& containers,
+                        const std::vector<std::pair<Dir*, const FoundBlock*>>& kept);
   void Recover();
 
   // ---- Paths ----

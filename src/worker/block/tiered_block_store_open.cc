@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <string>
 
+#include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -36,6 +37,15 @@ struct TieredBlockStore::FoundBlock {
   int64_t length = 0;
   int64_t mtime_ns = 0;
   std::optional<uint64_t> checksum;  // from the manifest, when the size matched
+  int64_t offset = kOwnFile;         // packed: its place in its file's container
+};
+
+struct TieredBlockStore::FoundContainer {
+  Dir* dir = nullptr;
+  FileId file_id = 0;
+  std::string path;
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
 };
 
 Result<std::unique_ptr<BlockStore>> BlockStore::Open(const StoreOptions& options, env::Env* env) {
@@ -84,8 +94,8 @@ Result<std::unique_ptr<TieredBlockStore>> TieredBlockStore::Open(const StoreOpti
   return store;
 }
 
-Status TieredBlockStore::ScanDir(Dir* dir, std::vector<FoundBlock>* found,
-                                 ParsedManifest* manifest) {
+Status TieredBlockStore::ScanDir(Dir* dir, std::vector<FoundBlock>* found, ParsedManifest* manifest,
+                                 std::vector<FoundContainer>* containers) {
   RETURN_IF_ERROR(env_->CreateDirs(dir->data_dir));
   // Blocks being written when the worker stopped are never complete: drop them all.
   RETURN_IF_ERROR(env_->RemoveDirRecursively(dir->tmp_dir));
@@ -116,7 +126,10 @@ Status TieredBlockStore::ScanDir(Dir* dir, std::vector<FoundBlock>* found,
       break;
     }
     std::string_view name = e->d_name;
-    if (name == "." || name == ".." || name == tmp_top || name == kManifestFileName) continue;
+    if (name == "." || name == ".." || name == tmp_top || name == kManifestFileName ||
+        name == kPackedFolder) {
+      continue;
+    }
     struct stat st;
     if (::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // Raced away.
     BlockId id = 0;
@@ -129,15 +142,124 @@ Status TieredBlockStore::ScanDir(Dir* dir, std::vector<FoundBlock>* found,
       continue;
     }
     // Anything else is not ours to keep (Alluxio deletes it too).
-    std::string path = fmt::format("{}/{}", dir->data_dir, name);
-    Status s = S_ISDIR(st.st_mode) ? env_->RemoveDirRecursively(path) : env_->RemoveFile(path);
-    if (s.ok()) {
-      recovery_.garbage_removed++;
-    } else {
-      spdlog::warn("Cannot delete {} from the block store: {}", path, s.ToString());
+    RemoveGarbage(fmt::format("{}/{}", dir->data_dir, name), S_ISDIR(st.st_mode));
+  }
+
+  // Packed containers: <data dir>/.packed/<file id>.
+  const std::string packed = fmt::format("{}/{}", dir->data_dir, kPackedFolder);
+  RETURN_IF_ERROR(env_->CreateDirs(packed));
+  d = ::opendir(packed.c_str());
+  if (d == nullptr) return ErrnoToStatus(errno, "opendir", packed);
+  fd = ::dirfd(d);
+  for (;;) {
+    errno = 0;
+    struct dirent* e = ::readdir(d);
+    if (e == nullptr) {
+      int err = errno;
+      ::closedir(d);
+      if (err != 0) return ErrnoToStatus(err, "readdir", packed);
+      break;
     }
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    struct stat st;
+    if (::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    FileId file_id = 0;
+    if (S_ISREG(st.st_mode) && ParseBlockId(name, &file_id) &&
+        BlockIndexOf(file_id) == kMaxBlockIndexInFile) {
+      containers->push_back(FoundContainer{
+          dir, file_id, fmt::format("{}/{}", packed, name), static_cast<int64_t>(st.st_size),
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec});
+      continue;
+    }
+    RemoveGarbage(fmt::format("{}/{}", packed, name), S_ISDIR(st.st_mode));
   }
   return Status::OK();
+}
+
+void TieredBlockStore::RemoveGarbage(const std::string& path, bool is_dir) {
+  Status s = is_dir ? env_->RemoveDirRecursively(path) : env_->RemoveFile(path);
+  if (s.ok()) {
+    recovery_.garbage_removed++;
+  } else {
+    spdlog::warn("Cannot delete {} from the block store: {}", path, s.ToString());
+  }
+}
+
+void TieredBlockStore::ScanContainer(const FoundContainer& c, const ParsedManifest& manifest,
+                                     std::vector<FoundBlock>* found) {
+  // The manifest is the truth for packed blocks: its COMMITs for this file's blocks at an offset.
+  std::vector<FoundBlock> mine;
+  for (const auto& [id, entry] : manifest.entries) {
+    if (entry.offset == kOwnFile || FileIdOfBlock(id) != c.file_id) continue;
+    mine.push_back(FoundBlock{id, entry.length, c.mtime_ns, entry.checksum, entry.offset});
+  }
+  // Block i sits at i x B: B from the block of the highest index, and blocks that disagree are
+  // not what was committed.
+  int64_t block_size = 0;
+  int64_t top = 0;
+  for (const FoundBlock& f : mine) {
+    const int64_t i = BlockIndexOf(f.id);
+    if (i > top && f.offset % i == 0) {
+      top = i;
+      block_size = f.offset / i;
+    }
+  }
+  int fd = ::open(c.path.c_str(), O_RDONLY | O_CLOEXEC);
+  for (const FoundBlock& f : mine) {
+    std::string why;
+    if (f.offset + f.length > c.size) {
+      why = fmt::format("the container ends at {}", c.size);
+    } else if (block_size > 0 ? f.offset != BlockIndexOf(f.id) * block_size
+                              : f.offset != 0 || BlockIndexOf(f.id) != 0) {
+      why = fmt::format("offset {} is not its place", f.offset);
+    } else if (f.length > 0 && fd >= 0) {
+      // A COMMIT whose REMOVE was lost: the range was punched.
+      off_t data = ::lseek(fd, f.offset, SEEK_DATA);
+      if (data < 0 || data >= f.offset + f.length) why = "its bytes were punched out";
+    }
+    if (!why.empty()) {
+      spdlog::warn("Packed block {} in {}: {}; dropped", f.id, c.path, why);
+      recovery_.dropped_corrupt++;
+      continue;
+    }
+    found->push_back(f);
+  }
+  if (fd >= 0) ::close(fd);
+}
+
+void TieredBlockStore::SettleContainers(
+    const std::vector<FoundContainer>& containers,
+    const std::vector<std::pair<Dir*, const FoundBlock*>>& kept) {
+  absl::flat_hash_map<std::pair<const Dir*, FileId>, std::vector<const FoundBlock*>> by_container;
+  for (const auto& [dir, f] : kept) {
+    if (f->offset != kOwnFile) by_container[{dir, FileIdOfBlock(f->id)}].push_back(f);
+  }
+  for (const FoundContainer& c : containers) {
+    auto it = by_container.find({c.dir, c.file_id});
+    if (it == by_container.end()) {
+      RemoveGarbage(c.path, false);
+      continue;
+    }
+    std::vector<const FoundBlock*>& blocks = it->second;
+    std::sort(blocks.begin(), blocks.end(),
+              [](const FoundBlock* a, const FoundBlock* b) { return a->offset < b->offset; });
+    int64_t end = 0;  // bytes before it are covered or punched
+    int64_t block_size = 0;
+    for (const FoundBlock* f : blocks) {
+      PunchRange(c.path, end, f->offset - end);
+      end = f->offset + f->length;
+      if (BlockIndexOf(f->id) > 0) block_size = f->offset / BlockIndexOf(f->id);
+    }
+    PunchRange(c.path, end, c.size - end);
+    Container& container = containers_[c.file_id];
+    container.dir = c.dir;
+    container.block_size = block_size;
+    // Only block 0 is here: the next writer's block size is taken if block 0 fits in it.
+    if (block_size == 0) container.min_block_size = blocks.front()->length;
+    container.users = static_cast<int>(blocks.size());
+    container.mtime_ns = c.mtime_ns;
+  }
 }
 
 void TieredBlockStore::Recover() {
@@ -148,8 +270,10 @@ void TieredBlockStore::Recover() {
     ParsedManifest manifest;
   };
   std::vector<Scan> scans;
+  std::vector<FoundContainer> containers;
   auto drop = [&](Dir* dir, const FoundBlock& f, int64_t* counter) {
     (*counter)++;
+    if (f.offset != kOwnFile) return;  // SettleContainers punches what no kept block covers
     Status s = env_->RemoveFile(CommitPath(dir, f.id));
     if (!s.ok() && s.code() != StatusCode::kNotFound) {
       spdlog::warn("Cannot delete dropped block file {}: {}", CommitPath(dir, f.id), s.ToString());
@@ -160,7 +284,8 @@ void TieredBlockStore::Recover() {
   for (const auto& dir : dirs_) {
     Scan scan;
     scan.dir = dir.get();
-    Status s = ScanDir(dir.get(), &scan.found, &scan.manifest);
+    std::vector<FoundContainer> here;
+    Status s = ScanDir(dir.get(), &scan.found, &scan.manifest, &here);
     if (!s.ok()) {
       spdlog::error("Storage dir {} of tier {} is lost: {}", dir->path, dir->tier_alias,
                     s.ToString());
@@ -176,6 +301,8 @@ void TieredBlockStore::Recover() {
       spdlog::warn("Block manifest of {} has {} damaged records and {} torn bytes; it is rewritten",
                    dir->data_dir, scan.manifest.bad_records, scan.manifest.torn_bytes);
     }
+    for (const FoundContainer& c : here) ScanContainer(c, scan.manifest, &scan.found);
+    containers.insert(containers.end(), here.begin(), here.end());
     scans.push_back(std::move(scan));
   }
 
@@ -185,8 +312,22 @@ void TieredBlockStore::Recover() {
     std::vector<FoundBlock> valid;
     valid.reserve(scan.found.size());
     for (FoundBlock& f : scan.found) {
+      if (f.offset != kOwnFile) {  // adopted from its record (ScanContainer)
+        if (options_.verify_checksums_on_open) {
+          Result<ManifestEntry> actual =
+              ChecksumRange(BlockPath(scan.dir, f.id, f.offset), f.offset, f.length);
+          if (!actual.ok() || actual->checksum != *f.checksum || actual->length != f.length) {
+            spdlog::warn("Packed block {} in {} fails its checksum; dropped", f.id,
+                         scan.dir->data_dir);
+            drop(scan.dir, f, &recovery_.dropped_corrupt);
+            continue;
+          }
+        }
+        valid.push_back(f);
+        continue;
+      }
       auto it = scan.manifest.entries.find(f.id);
-      if (it != scan.manifest.entries.end()) {
+      if (it != scan.manifest.entries.end() && it->second.offset == kOwnFile) {
         if (it->second.length != f.length) {
           spdlog::warn("Block {} in {} is {} bytes but was committed with {}; dropped", f.id,
                        scan.dir->data_dir, f.length, it->second.length);
@@ -250,7 +391,7 @@ void TieredBlockStore::Recover() {
       dir->committed_bytes += f.length;
       dir->num_blocks++;
       kept.push_back(Kept{dir, &f});
-      if (f.checksum) verified.emplace_back(f.id, ManifestEntry{f.length, *f.checksum});
+      if (f.checksum) verified.emplace_back(f.id, ManifestEntry{f.length, *f.checksum, f.offset});
     }
 
     // 5. The manifest: keep appending to a healthy one, rewrite a damaged or bloated one, or one
@@ -277,6 +418,14 @@ void TieredBlockStore::Recover() {
     }
   }
 
+  // Containers: punch what no kept block covers, delete empty ones, register the others.
+  {
+    std::vector<std::pair<Dir*, const FoundBlock*>> placed;
+    placed.reserve(kept.size());
+    for (const Kept& k : kept) placed.emplace_back(k.dir, k.block);
+    SettleContainers(containers, placed);
+  }
+
   // 6. Publish, oldest first, so that the eviction order starts from modification times.
   std::sort(kept.begin(), kept.end(), [](const Kept& a, const Kept& b) {
     return a.block->mtime_ns != b.block->mtime_ns ? a.block->mtime_ns < b.block->mtime_ns
@@ -290,6 +439,8 @@ void TieredBlockStore::Recover() {
     m.has_checksum = k.block->checksum.has_value();
     m.checksum = k.block->checksum.value_or(0);
     m.mtime_ns = k.block->mtime_ns;
+    m.offset = k.block->offset;
+    if (m.offset != kOwnFile) m.epoch = containers_[FileIdOfBlock(k.block->id)].epoch;
     m.generation = next_generation_++;
     blocks_.emplace(k.block->id, m);
     annotator_->Insert(k.block->id);
