@@ -146,9 +146,14 @@ Status TieredBlockStore::ScanDir(Dir* dir, std::vector<FoundBlock>* found, Parse
   }
 
   // Packed containers: <data dir>/.packed/<file id>.
+  // The folder is made by the first packed block (an old or Alluxio dir has none).
   const std::string packed = fmt::format("{}/{}", dir->data_dir, kPackedFolder);
-  RETURN_IF_ERROR(env_->CreateDirs(packed));
   d = ::opendir(packed.c_str());
+  if (d == nullptr && errno == ENOENT) return Status::OK();
+  if (d == nullptr && errno == ENOTDIR) {  // not ours: a file of that name
+    RemoveGarbage(packed, false);
+    return Status::OK();
+  }
   if (d == nullptr) return ErrnoToStatus(errno, "opendir", packed);
   fd = ::dirfd(d);
   for (;;) {
