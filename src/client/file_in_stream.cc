@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "client/api/file_in_stream.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <random>
 
@@ -53,8 +55,8 @@ FileInStream::FileInStream(std::shared_ptr<internal::Context> ctx, FileSystem* f
 FileInStream::~FileInStream() { Close().IgnoreError(); }
 
 Status FileInStream::Close() {
-  if (whole_file_) whole_file_->Close().IgnoreError();
-  whole_file_.reset();
+  for (auto& r : whole_file_) r->Close().IgnoreError();
+  whole_file_.clear();
   if (reader_) reader_->Close().IgnoreError();
   reader_.reset();
   for (auto& [index, p] : positional_) {
@@ -65,29 +67,52 @@ Status FileInStream::Close() {
 }
 
 Result<int> FileInStream::WholeFileDescriptor() {
-  if (whole_file_ != nullptr) return whole_file_->fd();
-  if (info_.length() <= 0 || NumBlocks() != 1 || !ctx_->options().short_circuit) {
-    return FailedPreconditionError(
-        fmt::format("{} is not a single block that can be read locally", path_));
+  if (!whole_file_.empty()) return whole_file_.front()->fd();
+  if (info_.length() <= 0 || !ctx_->options().short_circuit) {
+    return FailedPreconditionError(fmt::format("{} cannot be read locally as one file", path_));
   }
-  const int64_t block_id = BlockId(0);
-  for (const auto& fbi : info_.file_block_infos()) {
-    if (fbi.block_info().block_id() != block_id) continue;
-    for (const auto& loc : fbi.block_info().locations()) {
-      if (!ctx_->IsLocal(loc.worker_address())) continue;
-      ASSIGN_OR_RETURN(std::unique_ptr<internal::LocalBlockReader> local,
-                       internal::LocalBlockReader::Open(ctx_.get(), loc.worker_address(), block_id,
-                                                        type_ == ::alluxio::grpc::CACHE_PROMOTE,
-                                                        /*offset=*/0));
-      if (local->length() != info_.length()) {
-        return DataLossError(fmt::format("block {} of {} holds {} bytes, the file {}", block_id,
-                                         path_, local->length(), info_.length()));
+  // Every block local, each at its place in one file (one block of its own, or a packed
+  // container holding them all), and that file no longer than the Alluxio file (the kernel reads
+  // the backing file to its own end).
+  std::vector<std::unique_ptr<internal::LocalBlockReader>> held;
+  struct stat first {};
+  for (int64_t i = 0; i < NumBlocks(); ++i) {
+    const int64_t block_id = BlockId(i);
+    std::unique_ptr<internal::LocalBlockReader> local;
+    for (const auto& fbi : info_.file_block_infos()) {
+      if (fbi.block_info().block_id() != block_id) continue;
+      for (const auto& loc : fbi.block_info().locations()) {
+        if (!ctx_->IsLocal(loc.worker_address())) continue;
+        ASSIGN_OR_RETURN(local, internal::LocalBlockReader::Open(
+                                    ctx_.get(), loc.worker_address(), block_id,
+                                    type_ == ::alluxio::grpc::CACHE_PROMOTE, /*offset=*/0));
+        break;
       }
-      whole_file_ = std::move(local);
-      return whole_file_->fd();
     }
+    if (local == nullptr) {
+      return FailedPreconditionError(
+          fmt::format("block {} of {} is not cached on this host's worker", i, path_));
+    }
+    if (local->length() != BlockLength(i)) {
+      return DataLossError(fmt::format("block {} of {} holds {} bytes, not {}", block_id, path_,
+                                       local->length(), BlockLength(i)));
+    }
+    struct stat st;
+    if (::fstat(local->fd(), &st) != 0) return ErrnoToStatus(errno, "fstat", path_);
+    if (i == 0) first = st;
+    if (local->offset() != i * block_size_ || st.st_dev != first.st_dev ||
+        st.st_ino != first.st_ino) {
+      return FailedPreconditionError(
+          fmt::format("the blocks of {} are not one file on this host's worker", path_));
+    }
+    held.push_back(std::move(local));
   }
-  return FailedPreconditionError(fmt::format("{} is not cached on this host's worker", path_));
+  if (first.st_size != info_.length()) {
+    return FailedPreconditionError(fmt::format("the file holding {} is {} bytes, the file {}",
+                                               path_, first.st_size, info_.length()));
+  }
+  whole_file_ = std::move(held);
+  return whole_file_.front()->fd();
 }
 
 int64_t FileInStream::BlockLength(int64_t index) const {

@@ -105,7 +105,7 @@ class FuseFileSystem {
   int Open(const std::string& path, int flags, OpenFile** file, bool* keep_cache);
   // For the kernel passthrough: the id of the file a read-only handle reads, and a descriptor of
   // its whole local copy, valid until Release (FileInStream::WholeFileDescriptor; an error for a
-  // writable handle or a file that is not one block cached on this host).
+  // writable handle or a file that is not one file on this host's worker).
   int64_t FileIdOf(OpenFile* file);
   Result<int> WholeFileDescriptor(OpenFile* file);
   // Returns the bytes read (fewer than `size` only at the end of the file) or -errno.

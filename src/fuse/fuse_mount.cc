@@ -158,8 +158,9 @@ int OpCreate(const char* path, mode_t mode, struct fuse_file_info* fi) {
   return 0;
 }
 
-// A read-only open of a file that is one block on this host's worker is answered in passthrough
-// mode (kernel_passthrough.h): the kernel then reads the block file itself.
+// A read-only open of a file that this host's worker holds as one file on disk (one block, or a
+// packed file of its blocks) is answered in passthrough mode (kernel_passthrough.h): the kernel
+// then reads that file itself.
 int OpOpen(const char* path, struct fuse_file_info* fi) {
   AfterInit();
   FuseFileSystem* fs = Fs();

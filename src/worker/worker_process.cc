@@ -79,6 +79,7 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Create(const conf::Configu
   ASSIGN_OR_RETURN(p->register_batch_size_, conf.GetInt(k::kWorkerRegisterStreamBatchSize));
   ASSIGN_OR_RETURN(p->max_chunk_bytes_, conf.GetBytes(k::kWorkerNetworkReaderMaxChunkSizeBytes));
   RETURN_IF_ERROR(Positive(k::kWorkerNetworkReaderMaxChunkSizeBytes, p->max_chunk_bytes_));
+  ASSIGN_OR_RETURN(p->packed_files_, conf.GetBool(k::kWorkerTieredstorePackedFilesEnabled));
   p->persistence_temp_dir_ = conf.Get(k::kUnderfsPersistenceAsyncTempDir);
   if (p->persistence_temp_dir_.empty() || p->persistence_temp_dir_.find('/') != std::string::npos) {
     return InvalidArgumentError(fmt::format("Invalid value '{}' for {}: expected a directory name",
@@ -123,6 +124,7 @@ Status WorkerProcess::Start() {
   auto worker_id = [this] { return block_sync_ ? block_sync_->worker_id() : 0; };
   BlockWorkerServiceOptions so;
   so.max_chunk_bytes = max_chunk_bytes_;
+  so.packed_files = packed_files_;
   so.cache_report_client = block_master_sync_client_.get();
   service_ = std::make_unique<BlockWorkerService>(store_.get(), ufs_.get(), cacher_.get(),
                                                   block_master_.get(), worker_id, so);

@@ -919,6 +919,70 @@ TEST_F(WorkerProcessTest, CreateLocalBlockFailuresLeaveNothingReserved) {
   }
 }
 
+// Packed blocks through the short-circuit stream: the client gives the file's block size, writes
+// at the offset it is given and tells the length at commit; OpenLocalBlock gives the offset to a
+// client that accepts one and refuses a packed block at a non-zero offset to one that does not
+// (it reads through ReadBlock, which reads at the offset too).
+TEST_F(WorkerProcessTest, PackedBlocksThroughTheShortCircuitStreams) {
+  constexpr int64_t kB = 1000;
+  auto write = [&](BlockId id, const std::string& data, bool send_length) -> Status {
+    ::grpc::ClientContext ctx;
+    auto stream = stub_->CreateLocalBlock(&ctx);
+    gb::CreateLocalBlockRequest req;
+    req.set_block_id(id);
+    req.set_space_to_reserve(static_cast<int64_t>(data.size()));
+    req.set_pack_block_size(kB);
+    gb::CreateLocalBlockResponse resp;
+    if (!stream->Write(req) || !stream->Read(&resp)) return rpc::FromGrpcStatus(stream->Finish());
+    EXPECT_EQ(resp.offset(), (id & kMaxBlockIndex) * kB);
+    int fd = ::open(resp.path().c_str(), O_WRONLY);
+    EXPECT_EQ(::pwrite(fd, data.data(), data.size(), resp.offset()),
+              static_cast<ssize_t>(data.size()));
+    ::close(fd);
+    gb::CreateLocalBlockRequest commit;
+    commit.set_block_id(id);
+    commit.set_commit(true);
+    if (send_length) commit.set_length(static_cast<int64_t>(data.size()));
+    stream->Write(commit);
+    stream->Read(&resp);
+    stream->WritesDone();
+    return rpc::FromGrpcStatus(stream->Finish());
+  };
+  const std::string b0 = Content(kB, 'a'), b1 = Content(700, 'b');
+  ASSERT_OK(write(Block(35, 0), b0, true));
+  ASSERT_OK(write(Block(35, 1), b1, true));
+  EXPECT_EQ(store()->GetBlockInfo(Block(35, 1))->offset, kB);
+  Status no_length = write(Block(35, 2), b1, false);
+  EXPECT_EQ(no_length.code(), StatusCode::kInvalidArgument) << no_length;
+  EXPECT_FALSE(store()->HasBlock(Block(35, 2)));
+
+  auto open_local = [&](bool accepts_offset, gb::OpenLocalBlockResponse* resp) {
+    ::grpc::ClientContext ctx;
+    auto stream = stub_->OpenLocalBlock(&ctx);
+    gb::OpenLocalBlockRequest req;
+    req.set_block_id(Block(35, 1));
+    req.set_accepts_offset(accepts_offset);
+    stream->Write(req);
+    bool got = stream->Read(resp);
+    stream->WritesDone();
+    Status s = rpc::FromGrpcStatus(stream->Finish());
+    return got ? s : (s.ok() ? InternalError("no response") : s);
+  };
+  gb::OpenLocalBlockResponse resp;
+  ASSERT_OK(open_local(true, &resp));
+  EXPECT_EQ(resp.offset(), kB);
+  EXPECT_EQ(resp.length(), 700);
+  std::string bytes(700, '\0');
+  int fd = ::open(resp.path().c_str(), O_RDONLY);
+  ASSERT_EQ(::pread(fd, bytes.data(), bytes.size(), resp.offset()), 700);
+  ::close(fd);
+  EXPECT_EQ(bytes, b1);
+  Status old_client = open_local(false, &resp);
+  EXPECT_EQ(old_client.code(), StatusCode::kFailedPrecondition) << old_client;
+  EXPECT_EQ(ReadRange(Block(35, 1), 0, 700).data, b1);
+  EXPECT_EQ(ReadRange(Block(35, 0), 0, kB).data, b0);
+}
+
 // ---- Persistence ----
 
 TEST_F(WorkerProcessTest, PersistCommandWritesTheUfsFileAndReportsSuccess) {

@@ -64,20 +64,32 @@ Status ReadFile(FileSystem* fs, const std::string& path, std::string* out) {
 
 enum class Damage { kFlippedBits, kTruncated };
 
-// Damages a block file in place, as a failing disk or a stray process would. A same-size rewrite
-// also gets an old mtime: the store notices a change by size or mtime, and a rewrite within the
-// file system's timestamp granularity of the commit would otherwise keep it (block_store.h).
-void DamageBlockFile(const std::string& path, Damage damage) {
+// Damages the bytes of a block in place, as a failing disk or a stray process would: the block's
+// file, or its range of its file's packed container (where truncation also cuts off any later
+// block). A same-size rewrite also gets an old mtime: the store notices a change by size or
+// mtime, and a rewrite within the file system's timestamp granularity of the commit would
+// otherwise keep it (block_store.h).
+void DamageBlock(const worker::BlockInfo& block, Damage damage) {
+  const std::string& path = block.path;
   if (damage == Damage::kTruncated) {
-    std::filesystem::resize_file(path, kBlockSize / 2);
+    std::filesystem::resize_file(path, static_cast<uintmax_t>(block.offset + block.length / 2));
     return;
   }
   std::string data = ReadLocalFile(path);
-  ASSERT_EQ(static_cast<int64_t>(data.size()), kBlockSize) << path;
-  data[1234] ^= 0x20;
+  ASSERT_GE(static_cast<int64_t>(data.size()), block.offset + block.length) << path;
+  data[static_cast<size_t>(block.offset + block.length / 2)] ^= 0x20;
   WriteLocalFile(path, data);
   struct timespec times[2] = {{1'000'000, 0}, {1'000'000, 0}};
   ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0) << path;
+}
+
+// The bytes of a cached block, wherever they are; empty when it is not cached.
+std::string CachedBytes(worker::BlockStore* store, int64_t block_id) {
+  auto info = store->GetBlockInfo(block_id);
+  if (!info.ok()) return std::string();
+  std::string data = ReadLocalFile(info->path);
+  if (static_cast<int64_t>(data.size()) < info->offset + info->length) return std::string();
+  return data.substr(static_cast<size_t>(info->offset), static_cast<size_t>(info->length));
 }
 
 class DataFaultsTest : public ::testing::TestWithParam<bool> {
@@ -101,21 +113,21 @@ class DataFaultsTest : public ::testing::TestWithParam<bool> {
     auto st = fs_->GetStatus(path);
     return st.ok() && st->block_ids_size() > index ? st->block_ids(index) : -1;
   }
-  std::string BlockPath(int64_t block_id) {
+  worker::BlockInfo CachedBlock(int64_t block_id) {
     auto info = store_->GetBlockInfo(block_id);
-    return info.ok() ? info->path : std::string();
+    EXPECT_TRUE(info.ok()) << info.status();
+    return info.ok() ? *info : worker::BlockInfo{};
   }
-  // A persisted file with one damaged block reads back right (from the UFS), and the worker caches
-  // a good copy of the block again.
+  // A persisted file with one damaged block (its last, so that a truncated container cuts off
+  // no other) reads back right (from the UFS), and the worker caches a good copy of the block
+  // again.
   void DamagedBlockOfPersistedFileIsReadFromTheUfs(Damage damage) {
     const std::string path = "/faults/persisted";
     const std::string data = RandomBytes(3 * kBlockSize + 100, 21);
     ASSERT_TRUE(WriteFile(fs_, path, data, ::alluxio::grpc::CACHE_THROUGH).ok());
     ASSERT_EQ(InAlluxioPercent(fs_, path), 100);
-    const int64_t block = BlockOf(path, 0);
-    const std::string file = BlockPath(block);
-    ASSERT_FALSE(file.empty());
-    DamageBlockFile(file, damage);
+    const int64_t block = BlockOf(path, 3);
+    DamageBlock(CachedBlock(block), damage);
 
     std::string got;
     Status s = ReadFile(fs_, path, &got);
@@ -124,10 +136,9 @@ class DataFaultsTest : public ::testing::TestWithParam<bool> {
     EXPECT_EQ(store_->counters().blocks_lost, 1);
 
     // Cached again, correctly, and the master knows.
-    const std::string expected = data.substr(0, kBlockSize);
+    const std::string expected = data.substr(3 * kBlockSize);
     EXPECT_TRUE(WaitFor([&] {
-      std::string p = BlockPath(block);
-      return !p.empty() && ReadLocalFile(p) == expected && InAlluxioPercent(fs_, path) == 100;
+      return CachedBytes(store_, block) == expected && InAlluxioPercent(fs_, path) == 100;
     })) << "block "
         << block << " was not cached again";
     auto verified = store_->VerifyBlock(block);
@@ -162,7 +173,7 @@ TEST_P(DataFaultsTest, DamagedBlockOfAFileOnlyInAlluxioFailsClearly) {
   const std::string data = RandomBytes(3 * kBlockSize, 23);
   ASSERT_TRUE(WriteFile(fs_, path, data, ::alluxio::grpc::MUST_CACHE).ok());
   const int64_t block = BlockOf(path, 1);
-  DamageBlockFile(BlockPath(block), Damage::kFlippedBits);
+  DamageBlock(CachedBlock(block), Damage::kFlippedBits);
 
   std::string got;
   Status s = ReadFile(fs_, path, &got);

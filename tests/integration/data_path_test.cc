@@ -183,36 +183,44 @@ TEST_F(DataPathTest, PositionedReadsAndSeeksCrossBlocks) {
   EXPECT_FALSE((*in)->Seek(static_cast<int64_t>(data.size()) + 1).ok());
 }
 
-// WholeFileDescriptor (the FUSE mount's kernel passthrough): only a file that is exactly one block
-// cached on this host's worker has one, and reading it gives exactly the file.
-TEST_F(DataPathTest, OneLocalBlockFilesHaveAWholeFileDescriptor) {
+// WholeFileDescriptor (the FUSE mount's kernel passthrough): a file this host's worker holds as
+// one file on disk has one — one block, or blocks written here, packed in one container — and
+// reading it gives exactly the file. Blocks in files of their own (cached from the UFS) do not.
+TEST_F(DataPathTest, WholeLocalFilesHaveAWholeFileDescriptor) {
   testing::MiniClusterOptions o;
   o.num_workers = 1;
   StartCluster(std::move(o));
   const std::string data = RandomBytes(kBlockSize - 5, 11);
+  const std::string many = RandomBytes(3 * kBlockSize + 7, 12);
   ASSERT_TRUE(WriteFile(fs_, "/one", data, ::alluxio::grpc::MUST_CACHE).ok());
-  ASSERT_TRUE(WriteFile(fs_, "/two", data + "0123456789", ::alluxio::grpc::MUST_CACHE).ok());
+  ASSERT_TRUE(WriteFile(fs_, "/many", many, ::alluxio::grpc::MUST_CACHE).ok());
   ASSERT_TRUE(WriteFile(fs_, "/empty", "", ::alluxio::grpc::MUST_CACHE).ok());
   ASSERT_TRUE(WriteFile(fs_, "/ufs-only", data, ::alluxio::grpc::THROUGH).ok());
+  ASSERT_TRUE(WriteFile(fs_, "/from-ufs", many, ::alluxio::grpc::THROUGH).ok());
+  ASSERT_TRUE(ReadFile(fs_, "/from-ufs", ::alluxio::grpc::CACHE).ok());
+  ASSERT_TRUE(WaitFor([&] { return InAlluxioPercent(fs_, "/from-ufs") == 100; }));
 
-  auto in = fs_->Open("/one");
-  ASSERT_TRUE(in.ok()) << in.status();
-  Result<int> fd = (*in)->WholeFileDescriptor();
-  ASSERT_TRUE(fd.ok()) << fd.status();
-  std::string got(data.size() + 10, '\0');
-  ssize_t n = ::pread(*fd, got.data(), got.size(), 0);
-  ASSERT_EQ(n, static_cast<ssize_t>(data.size()));
-  got.resize(static_cast<size_t>(n));
-  EXPECT_TRUE(got == data);
-  Result<int> again = (*in)->WholeFileDescriptor();
-  ASSERT_TRUE(again.ok());
-  EXPECT_EQ(*again, *fd);
-  // The stream still reads as usual next to it.
-  std::string head(4, '\0');
-  ASSERT_EQ(*(*in)->Read(head.data(), 4), 4u);
-  EXPECT_EQ(head, data.substr(0, 4));
+  for (const auto& [path, content] : {std::pair<std::string, std::string>{"/one", data},
+                                      std::pair<std::string, std::string>{"/many", many}}) {
+    auto in = fs_->Open(path);
+    ASSERT_TRUE(in.ok()) << in.status();
+    Result<int> fd = (*in)->WholeFileDescriptor();
+    ASSERT_TRUE(fd.ok()) << path << fd.status();
+    std::string got(content.size() + 10, '\0');
+    ssize_t n = ::pread(*fd, got.data(), got.size(), 0);
+    ASSERT_EQ(n, static_cast<ssize_t>(content.size())) << path;
+    got.resize(static_cast<size_t>(n));
+    EXPECT_TRUE(got == content) << path;
+    Result<int> again = (*in)->WholeFileDescriptor();
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(*again, *fd);
+    // The stream still reads as usual next to it.
+    std::string head(4, '\0');
+    ASSERT_EQ(*(*in)->Read(head.data(), 4), 4u);
+    EXPECT_EQ(head, content.substr(0, 4));
+  }
 
-  for (const char* path : {"/two", "/empty", "/ufs-only"}) {
+  for (const char* path : {"/empty", "/ufs-only", "/from-ufs"}) {
     auto other = fs_->Open(path);
     ASSERT_TRUE(other.ok()) << other.status();
     Result<int> none = (*other)->WholeFileDescriptor();

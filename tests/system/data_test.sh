@@ -35,8 +35,11 @@ expect "copyToLocal matches" cmp -s "$WORK/data.bin" "$WORK/copy.bin"
 expect "checksum" grep -q "$want" <("$A" fs checksum /data.bin)
 expect "the UFS holds the file (CACHE_THROUGH)" cmp -s "$WORK/data.bin" "$WORK/underFSStorage/data.bin"
 expect "fully cached" grep -q "100%" <("$A" fs ls /data.bin)
-blocks=$(find "$RAM/alluxioworker" -maxdepth 1 -type f -name '[0-9]*' | wc -l)
-expect "12 block files in the RAM tier (got $blocks)" test "$blocks" -eq 12
+# The 12 blocks (16 MB) written through short-circuit are one packed file on the ramdisk, the file
+# itself byte for byte.
+packed=$(find "$RAM/alluxioworker/.packed" -type f)
+expect "one packed file in the RAM tier (got: $packed)" test "$(wc -w <<<"$packed")" -eq 1
+expect "the packed file is the file" cmp -s "$WORK/data.bin" "$packed"
 
 # A worker restart keeps the cache.
 "$SRC/bin/alluxio-stop.sh" worker >/dev/null

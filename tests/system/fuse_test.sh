@@ -293,7 +293,8 @@ expect "a change by another client is seen at the next open" \
 
 # ---- kernel passthrough: a file cached whole on this host is read by the kernel itself ----------
 # On Linux >= 6.9 with CONFIG_FUSE_PASSTHROUGH, as root: a file opened before the FUSE process is
-# stopped (SIGSTOP) still reads in full, which only the kernel reading the block file can do.
+# stopped (SIGSTOP) still reads in full, which only the kernel reading the block file (or, for a
+# file of several blocks, the packed file holding them) can do.
 kernel_passthrough() {
   local v
   v=$(uname -r | awk -F'[.-]' '{ print $1 * 1000 + $2 }')
@@ -305,6 +306,8 @@ kernel_passthrough() {
 }
 head -c 3000000 /dev/urandom >"$LOCAL/pt.bin"
 "$A" fs copyFromLocal "$LOCAL/pt.bin" /pt.bin >/dev/null
+head -c 40000000 /dev/urandom >"$LOCAL/pt3.bin"  # three 16 MB blocks
+"$A" fs copyFromLocal "$LOCAL/pt3.bin" /pt3.bin >/dev/null
 fuse_pid=$(cat "$WORK"/run/alluxio-fuse-*.pid)
 read_stopped() {  # reads $1 through the mount with the FUSE process stopped once it is open
   timeout -s KILL 30 python3 - "$1" "$fuse_pid" <<'PY'
@@ -326,6 +329,9 @@ if kernel_passthrough; then
   got=$(read_stopped "$MNT/pt.bin")
   expect "a one-block cached file reads with the FUSE process stopped ($got)" \
     test "$got" == "$(sha256sum <"$LOCAL/pt.bin" | cut -d' ' -f1) 3000000"
+  got=$(read_stopped "$MNT/pt3.bin")
+  expect "a three-block cached file reads with the FUSE process stopped ($got)" \
+    test "$got" == "$(sha256sum <"$LOCAL/pt3.bin" | cut -d' ' -f1) 40000000"
   # While a reader holds it in passthrough mode, it cannot be opened for writing; after, it can.
   exec {held}<"$MNT/pt.bin"
   expect "no write open while a passthrough reader holds the file" \

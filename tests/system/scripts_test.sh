@@ -66,7 +66,12 @@ check() {
 pid_of() { cat "$WORK/run/alluxio-$1.pid" 2>/dev/null; }
 alive() { [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null; }
 md5() { md5sum | cut -d' ' -f1; }
-blocks() { find "$RAM/alluxioworker" -maxdepth 1 -type f -name '[0-9]*' 2>/dev/null | wc -l; }
+# Bytes of cached blocks on the ramdisk: block files of their own and packed files (a file's blocks
+# in one file, docs/formats/worker-block-store.md).
+block_bytes() {
+  find "$RAM/alluxioworker" -path '*/.tmp_blocks' -prune -o -type f -name '[0-9]*' -printf '%s\n' \
+    2>/dev/null | awk '{ s += $1 } END { print s + 0 }'
+}
 
 # ---------------------------------------------------------------------------------------------
 check "stop what does not run" 0 "$STOP" local <<'EOF'
@@ -128,7 +133,7 @@ mc_md5=$(md5 <"$WORK/mc.bin")
 expect "copyFromLocal CACHE_THROUGH" "$A" fs copyFromLocal "$WORK/ct.bin" /ct.bin >/dev/null
 expect "copyFromLocal MUST_CACHE" "$A" fs -Dalluxio.user.file.writetype.default=MUST_CACHE \
   copyFromLocal "$WORK/mc.bin" /mc.bin >/dev/null
-expect "6 blocks cached" test "$(blocks)" -eq 6
+expect "both files cached" test "$(block_bytes)" -eq 5500000
 check "format refused while running" 1 "$A" format <<EOF
 Cannot format: the Alluxio master @ <HOST> is running (pid <PID>, <TMP>/run/alluxio-master.pid). Stop it first with bin/alluxio-stop.sh master; nothing was formatted.
 EOF
@@ -138,7 +143,7 @@ EOF
 check "formatJournal refused while running" 1 "$A" formatJournal <<EOF
 Cannot format: the Alluxio master @ <HOST> is running (pid <PID>, <TMP>/run/alluxio-master.pid). Stop it first with bin/alluxio-stop.sh master; nothing was formatted.
 EOF
-expect "blocks untouched by the refused formats" test "$(blocks)" -eq 6
+expect "blocks untouched by the refused formats" test "$(block_bytes)" -eq 5500000
 expect "namespace untouched" test "$("$A" fs cat /mc.bin | md5)" == "$mc_md5"
 check "format usage" 2 "$A" format -x <<'EOF'
 Usage: alluxio format [-s]
@@ -188,7 +193,7 @@ Cache directory: <TMP>/cache
 Successfully Killed 1 process(es) successfully on <HOST>
 Directory already exists at <TMP>/cache; overwritting its contents
 Saving worker ramcache at <RAM> to <TMP>/cache<RAM>
-Saved and verified 7 file(s) of the worker ramcache in <TMP>/cache
+Saved and verified 3 file(s) of the worker ramcache in <TMP>/cache
 Successfully Killed 1 process(es) successfully on <HOST>
 EOF
 expect "old cache content gone" test ! -e "$CACHE/old" -a ! -e "$CACHE/.hidden"
@@ -213,7 +218,7 @@ expect "MUST_CACHE file restored" test "$("$A" fs cat /mc.bin | md5)" == "$mc_md
 expect "CACHE_THROUGH file restored" test "$("$A" fs cat /ct.bin | md5)" == "$ct_md5"
 # A corrupted cache is refused before anything changes; an empty one is skipped.
 "$STOP" worker >/dev/null
-victim=$(find "$CACHE$RAM/alluxioworker" -maxdepth 1 -type f -name '[0-9]*' | head -n 1)
+victim=$(find "$CACHE$RAM/alluxioworker" -type f -name '[0-9]*' | head -n 1)
 printf 'X' | dd of="$victim" bs=1 seek=100 conv=notrunc status=none
 "$START" worker NoMount -c "$CACHE" >"$WORK/t/corrupt" 2>&1
 expect "corrupt cache refused (exit 2)" test $? == 2
@@ -281,7 +286,7 @@ Formatting Alluxio Master @ <HOST>
 Formatting master journal: <TMP>/journal
 Formatting complete
 EOF
-expect "formatWorker wiped the blocks" test "$(blocks)" -eq 0
+expect "formatWorker wiped the blocks" test "$(block_bytes)" -eq 0
 expect "data folder mode 1777" test "$(stat -c %a "$RAM/alluxioworker")" == 1777
 check "start local -f" 0 "$START" local NoMount -f <<'EOF'
 The proxy @ <HOST> is not running.

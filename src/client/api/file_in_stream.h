@@ -45,12 +45,15 @@ class FileInStream {
   int64_t position() const { return position_; }
   int64_t length() const { return info_.length(); }
   const ::alluxio::grpc::FileInfo& info() const { return info_; }
-  // When the whole file is one block that this host's worker holds (and short-circuit reads are
-  // on): a read-only descriptor of that block file, owned by the stream and valid until Close; the
-  // worker keeps the block (no eviction, no move) until then. Reads through it see exactly the
-  // file's bytes. FailedPrecondition when the file is empty, has several blocks or is not cached
-  // on this host; other errors when the worker cannot open the block. For callers that hand the
-  // file to another reader, such as the FUSE mount's kernel passthrough.
+  // When this host's worker holds the whole file as one file on disk (and short-circuit reads are
+  // on): a file of exactly one block, or a file whose blocks all sit at their places in one packed
+  // container (docs/formats/worker-block-store.md, "Packed files") that holds nothing past the
+  // file's end. Returns a read-only descriptor of that file, owned by the stream and valid until
+  // Close; the worker keeps every block (no eviction, no move) until then. Reads through it see
+  // exactly the file's bytes. FailedPrecondition when the file is empty, a block is not cached on
+  // this host, or the blocks are not one such file; other errors when the worker cannot open a
+  // block. For callers that hand the file to another reader, such as the FUSE mount's kernel
+  // passthrough.
   Result<int> WholeFileDescriptor();
   Status Close();
 
@@ -105,7 +108,8 @@ class FileInStream {
   bool refreshed_ = false;                // info_ re-read from the master once
   std::set<int64_t> passively_cached_;    // blocks this stream asked the local worker to copy
   int64_t prefetched_ = -1;               // last block index the local worker was asked to prefetch
-  std::unique_ptr<internal::LocalBlockReader> whole_file_;  // WholeFileDescriptor's
+  // WholeFileDescriptor's: every block, held (locked on the worker) until Close.
+  std::vector<std::unique_ptr<internal::LocalBlockReader>> whole_file_;
 };
 
 }  // namespace alluxio::client

@@ -158,6 +158,7 @@ Result<std::unique_ptr<LocalBlockReader>> LocalBlockReader::Open(Context* ctx,
   pb::OpenLocalBlockRequest req;
   req.set_block_id(block_id);
   req.set_promote(promote);
+  req.set_accepts_offset(true);
   pb::OpenLocalBlockResponse resp;
   if (!r->stream_->Write(req) || !r->stream_->Read(&resp)) {
     r->closed_ = true;
@@ -167,6 +168,7 @@ Result<std::unique_ptr<LocalBlockReader>> LocalBlockReader::Open(Context* ctx,
         fmt::format("open local block {} on worker {}", block_id, WorkerKey(worker)));
   }
   r->path_ = resp.path();
+  r->offset_ = resp.offset();
   r->length_ = resp.length();
   r->fd_ = ::open(r->path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (r->fd_ < 0) return ErrnoStatus("open block file", r->path_);
@@ -187,14 +189,16 @@ Result<size_t> LocalBlockReader::Read(char* buf, size_t n) {
   size_t want = std::min(n, static_cast<size_t>(std::max<int64_t>(0, length_ - position_)));
   size_t done = 0;
   while (done < want) {
-    ssize_t got = ::pread(fd_, buf + done, want - done, position_ + static_cast<int64_t>(done));
+    ssize_t got =
+        ::pread(fd_, buf + done, want - done, offset_ + position_ + static_cast<int64_t>(done));
     if (got < 0) {
       if (errno == EINTR) continue;
       return ErrnoStatus("read block file", path_);
     }
     if (got == 0) {
-      return DataLossError(fmt::format("block file {} ends at {}, expected {} bytes", path_,
-                                       position_ + static_cast<int64_t>(done), length_));
+      return DataLossError(fmt::format("block file {} ends at {}, expected {} bytes from {}", path_,
+                                       offset_ + position_ + static_cast<int64_t>(done), length_,
+                                       offset_));
     }
     done += static_cast<size_t>(got);
   }
@@ -301,6 +305,7 @@ Result<std::unique_ptr<LocalBlockWriter>> LocalBlockWriter::Open(Context* ctx,
   pb::CreateLocalBlockRequest req;
   req.set_block_id(block_id);
   req.set_space_to_reserve(std::min(block_size, w->reserve_step_));
+  req.set_pack_block_size(block_size);  // the worker may put it in the file's packed container
   pb::CreateLocalBlockResponse resp;
   if (!w->stream_->Write(req) || !w->stream_->Read(&resp)) {
     w->done_ = true;
@@ -308,6 +313,7 @@ Result<std::unique_ptr<LocalBlockWriter>> LocalBlockWriter::Open(Context* ctx,
   }
   w->reserved_ = req.space_to_reserve();
   w->path_ = resp.path();
+  w->offset_ = resp.offset();
   w->fd_ = ::open(w->path_.c_str(), O_WRONLY | O_CLOEXEC);
   if (w->fd_ < 0) {
     Status s = ErrnoStatus("open temp block file", w->path_);
@@ -349,7 +355,7 @@ Status LocalBlockWriter::Write(std::string_view data) {
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::pwrite(fd_, data.data() + done, data.size() - done,
-                         written_ + static_cast<int64_t>(done));
+                         offset_ + written_ + static_cast<int64_t>(done));
     if (n < 0) {
       if (errno == EINTR) continue;
       return ErrnoStatus("write temp block file", path_);
@@ -374,6 +380,7 @@ Result<std::string> LocalBlockWriter::Commit() {
   pb::CreateLocalBlockRequest req;
   req.set_block_id(block_id_);
   req.set_commit(true);
+  req.set_length(written_);
   pb::CreateLocalBlockResponse resp;
   if (!stream_->Write(req) || !stream_->Read(&resp)) return Finish();
   stream_->WritesDone();

@@ -90,8 +90,9 @@ class LocalBlockReader final : public BlockReader {
   bool Seek(int64_t offset) override;
   Status Close() override;
   int64_t length() const { return length_; }
-  // The open block file (read-only); -1 once closed.
+  // The open block file (read-only); -1 once closed. The block's bytes start at offset() in it.
   int fd() const { return fd_; }
+  int64_t offset() const { return offset_; }
 
  private:
   LocalBlockReader() = default;
@@ -99,6 +100,7 @@ class LocalBlockReader final : public BlockReader {
   int64_t block_id_ = 0;
   std::string path_;
   int fd_ = -1;
+  int64_t offset_ = 0;  // of the block's bytes in path_ (a packed block)
   int64_t length_ = 0;
   int64_t position_ = 0;
   std::unique_ptr<::grpc::ClientContext> call_;
@@ -174,6 +176,7 @@ class LocalBlockWriter final : public BlockWriter {
   int64_t reserve_step_ = 8 << 20;
   std::string path_;
   int fd_ = -1;
+  int64_t offset_ = 0;  // where the block starts in path_ (a packed block)
   int64_t written_ = 0;
   int64_t reserved_ = 0;
   std::unique_ptr<::grpc::ClientContext> call_;

@@ -640,6 +640,16 @@ const PropertyKey& kWorkerNetworkReaderMaxChunkSizeBytes = Define({
     .default_value = "2MB",
     .description = "Largest chunk the worker sends in one read response.",
 });
+const PropertyKey& kWorkerTieredstorePackedFilesEnabled = Define({
+    .name = "alluxio.worker.tieredstore.packed.files.enabled",
+    .type = T::kBool,
+    .default_value = "true",
+    .description =
+        "Store the blocks a client writes on this host as ranges of one file per Alluxio file and "
+        "tier dir (block i at i x the block size), so that a file cached whole is one file on "
+        "disk: the FUSE mount lets the kernel read it directly. Blocks written by other means, "
+        "and with this off, are files of their own.",
+});
 const PropertyKey& kMasterWorkerTimeout = Define({
     .name = "alluxio.master.worker.timeout",
     .type = T::kDuration,

@@ -152,6 +152,8 @@ extern const PropertyKey&
 extern const PropertyKey& kWorkerSessionTimeout;  // alluxio.worker.session.timeout
 extern const PropertyKey&
     kWorkerNetworkReaderMaxChunkSizeBytes;  // alluxio.worker.network.reader.max.chunk.size.bytes
+extern const PropertyKey&
+    kWorkerTieredstorePackedFilesEnabled;        // alluxio.worker.tieredstore.packed.files.enabled
 extern const PropertyKey& kMasterWorkerTimeout;  // alluxio.master.worker.timeout
 extern const PropertyKey&
     kMasterLostWorkerDetectionInterval;  // alluxio.master.lost.worker.detection.interval

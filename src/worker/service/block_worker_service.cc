@@ -232,13 +232,13 @@ Status BlockWorkerService::Read(const gb::ReadRequest& req, RawReadStream* strea
   for (int64_t pos = range.first; pos < end;) {
     const size_t n = static_cast<size_t>(std::min(chunk, end - pos));
     ::grpc::Slice data(n);  // read straight into the buffer gRPC sends
-    ASSIGN_OR_RETURN(size_t got, file.PRead(pos, MutableData(data), n));
+    ASSIGN_OR_RETURN(size_t got, file.PRead(locked->offset + pos, MutableData(data), n));
     if (got < n) {
       // Truncated while locked: have the store check it, which drops it once we unlock.
       store_->VerifyBlock(id).status().IgnoreError();  // DataLoss expected; reported below
-      return DataLossError(
-          fmt::format("Block file {} of block {} ends at {} bytes, inside its length {}",
-                      locked->path, id, pos + static_cast<int64_t>(got), locked->length));
+      return DataLossError(fmt::format(
+          "Block file {} of block {} ends at {} bytes, inside its length {} from {}", locked->path,
+          id, locked->offset + pos + static_cast<int64_t>(got), locked->length, locked->offset));
     }
     if (!WriteChunk(stream, std::move(data))) return CancelledError("The reader went away");
     pos += static_cast<int64_t>(n);
@@ -485,9 +485,17 @@ class BlockWorkerService::OpenLocalReactor final
     }
     locked_ = true;
     lock_id_ = locked->lock_id;
+    if (locked->offset != 0 && !req_.accepts_offset()) {
+      // Such a client would read the container from its start: it reads through ReadBlock.
+      Finish(rpc::ToGrpcStatus(FailedPreconditionError(
+          fmt::format("Block {} is packed in {} at offset {}; this client cannot read it there", id,
+                      locked->path, locked->offset))));
+      return;
+    }
     store->AccessBlock(id).IgnoreError();
     resp_.set_path(locked->path);
     resp_.set_length(locked->length);
+    resp_.set_offset(locked->offset);
     StartWrite(&resp_);
   }
 
@@ -565,15 +573,18 @@ class BlockWorkerService::CreateLocalReactor final
   void Create() {
     id_ = req_.block_id();
     session_.emplace(service_->store_);
-    Result<std::string> path = service_->store_->CreateBlock(
-        session_->id(), id_, service_->Hint(req_.has_tier(), req_.tier(), req_.medium_type()),
-        std::max<int64_t>(0, req_.space_to_reserve()));
-    if (!path.ok()) {
-      FinishWith(path.status());
+    BlockLocationHint hint = service_->Hint(req_.has_tier(), req_.tier(), req_.medium_type());
+    if (service_->options_.packed_files) hint.pack_block_size = req_.pack_block_size();
+    Result<TempBlockFile> file = service_->store_->CreateBlockFile(
+        session_->id(), id_, hint, std::max<int64_t>(0, req_.space_to_reserve()));
+    if (!file.ok()) {
+      FinishWith(file.status());
       return;
     }
     created_ = true;
-    resp_.set_path(*path);
+    file_ = *std::move(file);
+    resp_.set_path(file_.path);
+    resp_.set_offset(file_.offset);
     pin_ = req_.pin_on_create();
     if (req_.commit()) {
       Commit();
@@ -597,7 +608,27 @@ class BlockWorkerService::CreateLocalReactor final
       s = UnavailableError(fmt::format(
           "Cannot commit block {}: the worker is not registered with a master yet", id_));
     }
-    if (s.ok()) s = service_->store_->CommitBlock(session_->id(), id_, pin_);
+    if (s.ok() && file_.packed) {
+      // The container says nothing about where this block ends: the writer tells its length,
+      // and the bytes are hashed here as the store hashes an own file at commit.
+      if (!req_.has_length() || req_.length() < 0) {
+        s = InvalidArgumentError(
+            fmt::format("The commit of packed block {} needs the length the client wrote", id_));
+      } else {
+        Result<ManifestEntry> sum = ChecksumRange(file_.path, file_.offset, req_.length());
+        if (!sum.ok()) {
+          s = sum.status();
+        } else if (sum->length != req_.length()) {
+          s = DataLossError(fmt::format("Packed block {} holds {} of the {} bytes written", id_,
+                                        sum->length, req_.length()));
+        } else {
+          const ManifestEntry written{sum->length, sum->checksum};
+          s = service_->store_->CommitBlock(session_->id(), id_, pin_, &written);
+        }
+      }
+    } else if (s.ok()) {
+      s = service_->store_->CommitBlock(session_->id(), id_, pin_);
+    }
     if (s.ok()) {
       committed_ = true;
       s = service_->CommitToMaster(id_, service_->block_master_);
@@ -621,6 +652,7 @@ class BlockWorkerService::CreateLocalReactor final
   gb::CreateLocalBlockResponse resp_;
   std::optional<SessionScope> session_;
   BlockId id_ = 0;
+  TempBlockFile file_;
   bool created_ = false;
   bool committed_ = false;
   bool pin_ = false;

@@ -49,6 +49,9 @@ struct BlockWorkerServiceOptions {
   // Client for reporting blocks cached from the UFS right away (short retry budget, so a read never
   // waits long on an absent master); null: the next heartbeat reports them.
   rpc::MasterClient* cache_report_client = nullptr;
+  // Short-circuit writers that give their file's block size get packed blocks
+  // (alluxio.worker.tieredstore.packed.files.enabled).
+  bool packed_files = true;
 };
 
 class BlockWorkerService final

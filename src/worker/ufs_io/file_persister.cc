@@ -145,11 +145,11 @@ Result<std::string> FilePersister::PersistNow(const grpc::file::PersistFile& fil
       for (int64_t pos = 0; pos < b.length;) {
         size_t n = static_cast<size_t>(std::min<int64_t>(b.length - pos, kCopyBufferBytes));
         buf.resize(n);
-        ASSIGN_OR_RETURN(size_t got, f.PRead(pos, buf.data(), n));
+        ASSIGN_OR_RETURN(size_t got, f.PRead(b.offset + pos, buf.data(), n));
         if (got < n) {
           out->Cancel();
-          return DataLossError(
-              fmt::format("Block file {} is shorter than its length {}", b.path, b.length));
+          return DataLossError(fmt::format("Block file {} is shorter than its length {} from {}",
+                                           b.path, b.length, b.offset));
         }
         Status w = out->Write(buf);
         if (!w.ok()) {
