@@ -4,6 +4,7 @@
 // An in-process cluster (master + one worker whose MEM tier is on /dev/shm) and a client:
 //   write     MUST_CACHE write of --size bytes (short-circuit)      vs  writing a /dev/shm file
 //   read-sc   sequential read of the cached file, short-circuit    vs  reading its block files
+//             (or the packed file holding them)
 //   read-rpc  the same through ReadBlock streams (no short-circuit) vs  one loopback TCP stream,
 //             and vs a bare gRPC stream (gRPC's own ceiling here: a server in this process sends
 //             the same ReadResponse messages from one ready 1 MiB slice, no file read and no
@@ -353,14 +354,17 @@ int main(int argc, char** argv) {
   std::printf("write MUST_CACHE     %6.2f GiB/s   /dev/shm write %6.2f GiB/s   ratio %.2f\n",
               Gib(size, w), Gib(size, base_w), base_w / w);
 
-  // Block files of the cached file, for the direct baselines.
+  // Where the cached file's blocks are (block files, or ranges of one packed file), for the
+  // direct baselines: each distinct file read once, and positioned reads at each block's offset.
   auto st = fs->GetStatus("/cached");
   if (!st.ok()) Die(st.status(), "status");
   std::vector<std::string> files;
+  std::vector<std::pair<std::string, int64_t>> blocks;  // path, offset
   for (int64_t id : st->block_ids()) {
     auto info = (*cluster)->worker(0)->block_store()->GetBlockInfo(id);
     if (!info.ok()) Die(info.status(), "block info");
-    files.push_back(info->path);
+    if (files.empty() || files.back() != info->path) files.push_back(info->path);
+    blocks.emplace_back(info->path, info->offset);
   }
   if (run("read-sc")) {
     double base_r = ReadLocal(files, &buffer);
@@ -431,11 +435,12 @@ int main(int argc, char** argv) {
     }
     double ours = preads / SecondsSince(t1);
     std::vector<int> fds;
-    for (const auto& f : files) fds.push_back(::open(f.c_str(), O_RDONLY));
+    for (const auto& [path, offset] : blocks) fds.push_back(::open(path.c_str(), O_RDONLY));
     auto t2 = Clock::now();
     for (int64_t i = 0; i < preads; ++i) {
       int64_t pos = static_cast<int64_t>(rng() % (size - 4096)) & ~int64_t{4095};
-      if (::pread(fds[pos / block], buf, sizeof(buf), pos % block) < 0) std::exit(1);
+      const auto b = static_cast<size_t>(pos / block);
+      if (::pread(fds[b], buf, sizeof(buf), blocks[b].second + pos % block) < 0) std::exit(1);
     }
     double direct = preads / SecondsSince(t2);
     for (int fd : fds) ::close(fd);
