@@ -200,8 +200,10 @@ class TieredBlockStore final : public BlockStore {
                  std::vector<FoundContainer>* containers);
   // Deletes a file or directory that is not the store's, counting it.
   void RemoveGarbage(const std::string& path, bool is_dir);
-  // Adopts the packed blocks of `container` that the manifest records and the file holds.
-  void ScanContainer(const FoundContainer& container, const ParsedManifest& manifest,
+  // Adopts the packed blocks of `container` that the manifest records (`records`: its COMMITs
+  // for that file's blocks) and the file holds.
+  void ScanContainer(const FoundContainer& container,
+                     const std::vector<std::pair<BlockId, ManifestEntry>>& records,
                      std::vector<FoundBlock>* found);
   // After the blocks to keep are chosen: punches every byte of a container no kept block covers
   // (temp blocks of a crash, dropped blocks) and deletes containers with none left; registers

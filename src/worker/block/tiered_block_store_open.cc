@@ -191,12 +191,12 @@ void TieredBlockStore::RemoveGarbage(const std::string& path, bool is_dir) {
   }
 }
 
-void TieredBlockStore::ScanContainer(const FoundContainer& c, const ParsedManifest& manifest,
+void TieredBlockStore::ScanContainer(const FoundContainer& c,
+                                     const std::vector<std::pair<BlockId, ManifestEntry>>& records,
                                      std::vector<FoundBlock>* found) {
   // The manifest is the truth for packed blocks: its COMMITs for this file's blocks at an offset.
   std::vector<FoundBlock> mine;
-  for (const auto& [id, entry] : manifest.entries) {
-    if (entry.offset == kOwnFile || FileIdOfBlock(id) != c.file_id) continue;
+  for (const auto& [id, entry] : records) {
     mine.push_back(FoundBlock{id, entry.length, c.mtime_ns, entry.checksum, entry.offset});
   }
   // Block i sits at i x B: B from the block of the highest index, and blocks that disagree are
@@ -306,7 +306,18 @@ void TieredBlockStore::Recover() {
       spdlog::warn("Block manifest of {} has {} damaged records and {} torn bytes; it is rewritten",
                    dir->data_dir, scan.manifest.bad_records, scan.manifest.torn_bytes);
     }
-    for (const FoundContainer& c : here) ScanContainer(c, scan.manifest, &scan.found);
+    if (!here.empty()) {
+      // The manifest's packed records by file, so that each container looks at its own only.
+      absl::flat_hash_map<FileId, std::vector<std::pair<BlockId, ManifestEntry>>> packed;
+      for (const auto& [id, entry] : scan.manifest.entries) {
+        if (entry.offset != kOwnFile) packed[FileIdOfBlock(id)].emplace_back(id, entry);
+      }
+      const std::vector<std::pair<BlockId, ManifestEntry>> none;
+      for (const FoundContainer& c : here) {
+        auto it = packed.find(c.file_id);
+        ScanContainer(c, it == packed.end() ? none : it->second, &scan.found);
+      }
+    }
     containers.insert(containers.end(), here.begin(), here.end());
     scans.push_back(std::move(scan));
   }
