@@ -11,6 +11,7 @@
 #include <charconv>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include <absl/container/flat_hash_map.h>
@@ -28,6 +29,32 @@ bool ParseBlockId(std::string_view name, BlockId* id) {
   if (name.empty() || name.size() > 20) return false;
   auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), *id);
   return ec == std::errc() && end == name.data() + name.size() && std::to_string(*id) == name;
+}
+
+// Calls `fn` with the name and lstat of every entry of the open directory `d` (at `path`) but
+// "." and ".." (an entry that vanishes meanwhile is skipped), then closes `d`.
+Status ForEachEntry(DIR* d, const std::string& path,
+                    const std::function<void(std::string_view, const struct stat&)>& fn) {
+  const int fd = ::dirfd(d);
+  for (;;) {
+    errno = 0;
+    struct dirent* e = ::readdir(d);
+    if (e == nullptr) {
+      int err = errno;
+      ::closedir(d);
+      if (err != 0) return ErrnoToStatus(err, "readdir", path);
+      return Status::OK();
+    }
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    struct stat st;
+    if (::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // Raced away.
+    fn(name, st);
+  }
+}
+
+int64_t MtimeNs(const struct stat& st) {
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
 
 }  // namespace
@@ -115,38 +142,19 @@ Status TieredBlockStore::ScanDir(Dir* dir, std::vector<FoundBlock>* found, Parse
   std::string tmp_top = std::filesystem::path(options_.tmp_folder).begin()->string();
   DIR* d = ::opendir(dir->data_dir.c_str());
   if (d == nullptr) return ErrnoToStatus(errno, "opendir", dir->data_dir);
-  int fd = ::dirfd(d);
-  for (;;) {
-    errno = 0;
-    struct dirent* e = ::readdir(d);
-    if (e == nullptr) {
-      int err = errno;
-      ::closedir(d);
-      if (err != 0) return ErrnoToStatus(err, "readdir", dir->data_dir);
-      break;
-    }
-    std::string_view name = e->d_name;
-    if (name == "." || name == ".." || name == tmp_top || name == kManifestFileName ||
-        name == kPackedFolder) {
-      continue;
-    }
-    struct stat st;
-    if (::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // Raced away.
+  RETURN_IF_ERROR(ForEachEntry(d, dir->data_dir, [&](std::string_view name, const struct stat& st) {
+    if (name == tmp_top || name == kManifestFileName || name == kPackedFolder) return;
     BlockId id = 0;
     if (S_ISREG(st.st_mode) && ParseBlockId(name, &id)) {
-      found->push_back(
-          FoundBlock{id,
-                     static_cast<int64_t>(st.st_size),
-                     static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
-                     {}});
-      continue;
+      found->push_back(FoundBlock{id, static_cast<int64_t>(st.st_size), MtimeNs(st), {}});
+      return;
     }
     // Anything else is not ours to keep (Alluxio deletes it too).
     RemoveGarbage(fmt::format("{}/{}", dir->data_dir, name), S_ISDIR(st.st_mode));
-  }
+  }));
 
-  // Packed containers: <data dir>/.packed/<file id>.
-  // The folder is made by the first packed block (an old or Alluxio dir has none).
+  // Packed files: <data dir>/.packed/<file id>. The folder is made by the first packed block (an
+  // old or Alluxio dir has none).
   const std::string packed = fmt::format("{}/{}", dir->data_dir, kPackedFolder);
   d = ::opendir(packed.c_str());
   if (d == nullptr && errno == ENOENT) return Status::OK();
@@ -155,31 +163,16 @@ Status TieredBlockStore::ScanDir(Dir* dir, std::vector<FoundBlock>* found, Parse
     return Status::OK();
   }
   if (d == nullptr) return ErrnoToStatus(errno, "opendir", packed);
-  fd = ::dirfd(d);
-  for (;;) {
-    errno = 0;
-    struct dirent* e = ::readdir(d);
-    if (e == nullptr) {
-      int err = errno;
-      ::closedir(d);
-      if (err != 0) return ErrnoToStatus(err, "readdir", packed);
-      break;
-    }
-    std::string_view name = e->d_name;
-    if (name == "." || name == "..") continue;
-    struct stat st;
-    if (::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+  return ForEachEntry(d, packed, [&](std::string_view name, const struct stat& st) {
     FileId file_id = 0;
     if (S_ISREG(st.st_mode) && ParseBlockId(name, &file_id) &&
         BlockIndexOf(file_id) == kMaxBlockIndexInFile) {
-      containers->push_back(FoundContainer{
-          dir, file_id, fmt::format("{}/{}", packed, name), static_cast<int64_t>(st.st_size),
-          static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec});
-      continue;
+      containers->push_back(FoundContainer{dir, file_id, fmt::format("{}/{}", packed, name),
+                                           static_cast<int64_t>(st.st_size), MtimeNs(st)});
+      return;
     }
     RemoveGarbage(fmt::format("{}/{}", packed, name), S_ISDIR(st.st_mode));
-  }
-  return Status::OK();
+  });
 }
 
 void TieredBlockStore::RemoveGarbage(const std::string& path, bool is_dir) {
