@@ -608,27 +608,7 @@ class BlockWorkerService::CreateLocalReactor final
       s = UnavailableError(fmt::format(
           "Cannot commit block {}: the worker is not registered with a master yet", id_));
     }
-    if (s.ok() && file_.packed) {
-      // The container says nothing about where this block ends: the writer tells its length,
-      // and the bytes are hashed here as the store hashes an own file at commit.
-      if (!req_.has_length() || req_.length() < 0) {
-        s = InvalidArgumentError(
-            fmt::format("The commit of packed block {} needs the length the client wrote", id_));
-      } else {
-        Result<ManifestEntry> sum = ChecksumRange(file_.path, file_.offset, req_.length());
-        if (!sum.ok()) {
-          s = sum.status();
-        } else if (sum->length != req_.length()) {
-          s = DataLossError(fmt::format("Packed block {} holds {} of the {} bytes written", id_,
-                                        sum->length, req_.length()));
-        } else {
-          const ManifestEntry written{sum->length, sum->checksum};
-          s = service_->store_->CommitBlock(session_->id(), id_, pin_, &written);
-        }
-      }
-    } else if (s.ok()) {
-      s = service_->store_->CommitBlock(session_->id(), id_, pin_);
-    }
+    if (s.ok()) s = CommitInStore();
     if (s.ok()) {
       committed_ = true;
       s = service_->CommitToMaster(id_, service_->block_master_);
@@ -638,6 +618,24 @@ class BlockWorkerService::CreateLocalReactor final
       return;
     }
     StartWrite(&resp_);
+  }
+
+  // The store's commit. A packed block's file says nothing about where the block ends: the writer
+  // tells its length, and its bytes are hashed here, as the store hashes a block file of its own.
+  Status CommitInStore() {
+    BlockStore* store = service_->store_;
+    if (!file_.packed) return store->CommitBlock(session_->id(), id_, pin_);
+    if (!req_.has_length() || req_.length() < 0) {
+      return InvalidArgumentError(
+          fmt::format("The commit of packed block {} needs the length the client wrote", id_));
+    }
+    ASSIGN_OR_RETURN(ManifestEntry sum, ChecksumRange(file_.path, file_.offset, req_.length()));
+    if (sum.length != req_.length()) {
+      return DataLossError(fmt::format("Packed block {} holds {} of the {} bytes written", id_,
+                                       sum.length, req_.length()));
+    }
+    const ManifestEntry written{sum.length, sum.checksum};
+    return store->CommitBlock(session_->id(), id_, pin_, &written);
   }
 
   // Ends the call with `s`, aborting the temp block first unless it was committed (on the pool's
