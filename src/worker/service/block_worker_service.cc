@@ -20,6 +20,7 @@
 #include "rpc/master_client.h"
 #include "worker/internal/posix_file.h"
 #include "worker/internal/session.h"
+#include "worker/internal/slice_pool.h"
 
 namespace alluxio::worker {
 
@@ -28,6 +29,7 @@ namespace {
 namespace gb = grpc::block;
 using internal::PosixFile;
 using internal::SessionScope;
+using internal::SlicePool;
 
 constexpr int64_t kDefaultChunkBytes = 1 << 20;  // Alluxio's client default
 // The pool of short-circuit writes' store and master calls (CreateLocalReactor): a commit
@@ -92,12 +94,8 @@ std::string UfsTempName(const std::string& name) {
   return fmt::format(".{}.alluxio.{:016x}.tmp", base, rng());
 }
 
-// The bytes of a slice made by ::grpc::Slice(n), to fill before it is sent. Such a slice is gRPC's
-// refcounted buffer (or, when short, bytes inside the Slice object) and is ours alone until sent;
-// begin() is const only because sent slices are shared.
-char* MutableData(::grpc::Slice& slice) {
-  return reinterpret_cast<char*>(const_cast<uint8_t*>(slice.begin()));
-}
+// The bytes of a slice made by ::grpc::Slice(n) or a SlicePool, to fill before it is sent.
+char* MutableData(::grpc::Slice& slice) { return SlicePool::MutableData(slice); }
 
 // Sends ReadResponse{chunk: {data: `data`}} without copying `data`: the message is the two keys and
 // lengths (a few bytes) followed by the bytes, exactly what protobuf would serialise.
@@ -229,9 +227,11 @@ Status BlockWorkerService::Read(const gb::ReadRequest& req, RawReadStream* strea
   store_->AccessBlock(id).IgnoreError();  // only the eviction order; the block is locked
   ASSIGN_OR_RETURN(PosixFile file, PosixFile::Open(locked->path, O_RDONLY));
   const int64_t end = range.first + range.second;
+  // Chunks are read straight into the buffers gRPC sends, recycled once sent (SlicePool).
+  std::shared_ptr<SlicePool> pool = SlicePool::Create(static_cast<size_t>(chunk));
   for (int64_t pos = range.first; pos < end;) {
     const size_t n = static_cast<size_t>(std::min(chunk, end - pos));
-    ::grpc::Slice data(n);  // read straight into the buffer gRPC sends
+    ::grpc::Slice data = pool->Take(n);
     ASSIGN_OR_RETURN(size_t got, file.PRead(locked->offset + pos, MutableData(data), n));
     if (got < n) {
       // Truncated while locked: have the store check it, which drops it once we unlock.
