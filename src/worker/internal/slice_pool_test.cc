@@ -3,8 +3,8 @@
 
 #include <cstdint>
 #include <cstring>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -37,7 +37,7 @@ TEST(SlicePoolTest, SlicesKeepThePoolAliveAndCopiesShareTheBuffer) {
     ::grpc::Slice s = pool->Take(5);
     std::memcpy(SlicePool::MutableData(s), "hello", 5);
     kept = s;  // another reference (as gRPC holds one while sending)
-  }  // the pool's last shared_ptr outside the slices is gone
+  }            // the pool's last shared_ptr outside the slices is gone
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(kept.begin()), kept.size()), "hello");
 }
 
