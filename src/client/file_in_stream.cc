@@ -79,15 +79,12 @@ Result<int> FileInStream::WholeFileDescriptor() {
   for (int64_t i = 0; i < NumBlocks(); ++i) {
     const int64_t block_id = BlockId(i);
     std::unique_ptr<internal::LocalBlockReader> local;
-    for (const auto& fbi : info_.file_block_infos()) {
-      if (fbi.block_info().block_id() != block_id) continue;
-      for (const auto& loc : fbi.block_info().locations()) {
-        if (!ctx_->IsLocal(loc.worker_address())) continue;
-        ASSIGN_OR_RETURN(local, internal::LocalBlockReader::Open(
-                                    ctx_.get(), loc.worker_address(), block_id,
-                                    type_ == ::alluxio::grpc::CACHE_PROMOTE, /*offset=*/0));
-        break;
-      }
+    for (const auto& loc : LocationsOf(i)) {
+      if (!ctx_->IsLocal(loc.worker_address())) continue;
+      ASSIGN_OR_RETURN(local, internal::LocalBlockReader::Open(
+                                  ctx_.get(), loc.worker_address(), block_id,
+                                  type_ == ::alluxio::grpc::CACHE_PROMOTE, /*offset=*/0));
+      break;
     }
     if (local == nullptr) {
       return FailedPreconditionError(
@@ -135,14 +132,15 @@ Status FileInStream::Seek(int64_t pos) {
 
 int64_t FileInStream::NumBlocks() const { return (info_.length() + block_size_ - 1) / block_size_; }
 
-bool FileInStream::HasLocation(int64_t index) const {
+bool FileInStream::HasLocation(int64_t index) const { return !LocationsOf(index).empty(); }
+
+std::vector<::alluxio::grpc::BlockLocation> FileInStream::LocationsOf(int64_t index) const {
   const int64_t block_id = BlockId(index);
   for (const auto& fbi : info_.file_block_infos()) {
-    if (fbi.block_info().block_id() == block_id && fbi.block_info().locations_size() > 0) {
-      return true;
-    }
+    if (fbi.block_info().block_id() != block_id) continue;
+    return {fbi.block_info().locations().begin(), fbi.block_info().locations().end()};
   }
-  return false;
+  return {};
 }
 
 bool FileInStream::CachesBeforeReading(int64_t index) const {
@@ -208,11 +206,7 @@ Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int6
   Status last;  // across rounds: the refresh round may find nothing new to try
   for (int round = 0; round < 2; ++round) {
     // Cached copies: this host's worker first, then the others in random order.
-    std::vector<::alluxio::grpc::BlockLocation> locations;
-    for (const auto& fbi : info_.file_block_infos()) {
-      if (fbi.block_info().block_id() != block_id) continue;
-      locations.assign(fbi.block_info().locations().begin(), fbi.block_info().locations().end());
-    }
+    std::vector<::alluxio::grpc::BlockLocation> locations = LocationsOf(index);
     thread_local std::mt19937 rng(std::random_device{}());
     std::shuffle(locations.begin(), locations.end(), rng);
     std::stable_partition(locations.begin(), locations.end(),

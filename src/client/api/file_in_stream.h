@@ -67,6 +67,8 @@ class FileInStream {
   int64_t NumBlocks() const;
   // Whether the master listed a cached copy of block `index` when the stream last asked.
   bool HasLocation(int64_t index) const;
+  // Where block `index` is cached, as the master said when the file was opened (or refreshed).
+  std::vector<::alluxio::grpc::BlockLocation> LocationsOf(int64_t index) const;
   // Whether a whole read of block `index` through this host's worker has it cached first.
   bool CachesBeforeReading(int64_t index) const;
   ::alluxio::grpc::block::OpenUfsBlockOptions UfsBlockOptions(int64_t index) const;
