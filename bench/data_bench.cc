@@ -16,11 +16,14 @@
 // --chunk sets alluxio.user.streaming.reader.chunk.size.bytes (and the worker's cap); --drop_caches
 // makes the cold read cold (the UFS file leaves the page cache first, for both; needs root); its
 // baseline is the faster of a direct read before and one after it.
+// --ramdisk=DIR puts the worker's MEM tier and the /dev/shm baselines' files in DIR instead of
+// /dev/shm (e.g. a ramdisk mounted as `alluxio-start.sh ... Mount` mounts it).
 // --phases picks phases (the write always runs: the reads need its file), e.g. --phases=read-rpc to
 // profile the remote read alone. Each figure is printed with its baseline and the ratio.
 //
 // Usage: data_bench [--size=1073741824] [--block=67108864] [--preads=200000] [--buffer=4194304]
 //                   [--chunk=1048576] [--drop_caches] [--phases=read-sc,read-rpc,cold,pread]
+//                   [--ramdisk=/dev/shm]
 //        data_bench --restart_blocks=1000000   (a worker restart with that many cached blocks:
 //                   time until it is registered and serving; baseline: listing + stat of them)
 #include <fcntl.h>
@@ -266,6 +269,7 @@ int main(int argc, char** argv) {
   const int64_t preads = flags.GetInt("preads", 200000);
   std::string buffer(static_cast<size_t>(flags.GetInt("buffer", 4 << 20)), 'a');
   const std::vector<std::string> phases = flags.GetList("phases", "read-sc,read-rpc,cold,pread");
+  const std::string ramdisk = flags.Get("ramdisk", "/dev/shm");
   auto run = [&](const char* phase) {
     return std::find(phases.begin(), phases.end(), phase) != phases.end();
   };
@@ -314,7 +318,7 @@ int main(int argc, char** argv) {
   testing::MiniClusterOptions o;
   o.num_workers = 1;
   o.worker_quota = fmt::format("{}B", 3 * size + (256 << 20));
-  o.worker_storage_root = "/dev/shm";
+  o.worker_storage_root = ramdisk;
   o.properties["alluxio.user.block.size.bytes.default"] = std::to_string(block);
   const int64_t chunk = flags.GetInt("chunk", 1 << 20);
   o.properties["alluxio.user.streaming.reader.chunk.size.bytes"] = std::to_string(chunk);
@@ -330,7 +334,7 @@ int main(int argc, char** argv) {
               static_cast<long long>(block >> 20), buffer.size() >> 10);
 
   // write
-  std::string shm = "/dev/shm/data_bench_baseline";
+  std::string shm = ramdisk + "/data_bench_baseline";
   double base_w = WriteLocal(shm, size, buffer);
   std::filesystem::remove(shm);
   base_w = std::min(base_w, WriteLocal(shm, size, buffer));
@@ -411,7 +415,7 @@ int main(int argc, char** argv) {
     // Whether the read through the worker is bound by the CPU (2 cores here) or waits: CPU
     // seconds of the whole process (master, worker, client) per second.
     std::printf("  cpu: cold read %.2f cores (%.2f s)\n", cold_cpu / cold, cold_cpu);
-    const std::string copy = "/dev/shm/data_bench_copy";
+    const std::string copy = ramdisk + "/data_bench_copy";
     drop_caches();
     double base_copy = CopyLocal(ufs_file, copy, 2 << 20);
     std::filesystem::remove(copy);

@@ -249,26 +249,25 @@ Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int6
         // first, then read the block file directly. One UFS read and one local copy beat
         // streaming every byte through gRPC; a block another reader is caching right now, or a
         // failure, falls back to streaming.
-        // While the caller reads this block, the worker caches the next kPrefetchBlocks ones
-        // (prefetch), so their UFS reads overlap the reading of this one; the Cache call for
-        // block N+1 then waits for that copy instead of starting another.
+        // The worker also caches the next kPrefetchBlocks ones (prefetch), asked for before the
+        // wait for this one: their copies overlap this block's copy (block 0 alone ran one UFS
+        // stream, slower than two on the disks measured) and the caller's reading of it; the
+        // Cache call for block N+1 then waits for that copy instead of starting another.
         if (w.local && ctx_->options().short_circuit && CachesBeforeReading(index) &&
             max_length < 0 && offset == 0) {
+          for (int64_t next = std::max(index + 1, prefetched_ + 1);
+               next <= index + kPrefetchBlocks && next < NumBlocks(); ++next) {
+            prefetched_ = next;
+            if (!CachesBeforeReading(next) || HasLocation(next)) continue;
+            // Best effort: a prefetch that fails or is dropped leaves the block to be
+            // cached when it is reached, as without prefetching. One the worker has or is
+            // caching already is not copied again.
+            CacheOnWorker(w.address, next, /*async=*/true).IgnoreError();
+          }
           if (CacheOnWorker(w.address, index, /*async=*/false).ok()) {
             auto local =
                 internal::LocalBlockReader::Open(ctx_.get(), w.address, block_id, promote, offset);
-            if (local.ok()) {
-              for (int64_t next = std::max(index + 1, prefetched_ + 1);
-                   next <= index + kPrefetchBlocks && next < NumBlocks(); ++next) {
-                prefetched_ = next;
-                if (!CachesBeforeReading(next) || HasLocation(next)) continue;
-                // Best effort: a prefetch that fails or is dropped leaves the block to be
-                // cached when it is reached, as without prefetching. One the worker has or is
-                // caching already is not copied again.
-                CacheOnWorker(w.address, next, /*async=*/true).IgnoreError();
-              }
-              return std::unique_ptr<BlockReader>(std::move(*local));
-            }
+            if (local.ok()) return std::unique_ptr<BlockReader>(std::move(*local));
           }
         }
         pb::ReadRequest req;

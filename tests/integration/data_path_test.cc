@@ -338,7 +338,8 @@ TEST_F(DataPathTest, UfsOnlyFilesAreReadThroughAndCached) {
 }
 
 // A whole sequential read of a file only in the UFS has this host's worker cache each block
-// before it is read, and cache the next two meanwhile (prefetch): once block 0 is being read,
+// before it is read, and cache the next two meanwhile (prefetch, asked for before the reader
+// waits for the block it needs, so that the copies overlap): once block 0 is being read,
 // blocks 1 and 2 get cached while block 3 waits until block 1 is read. A UFS file shorter than
 // the file's blocks fails the read (no hang, no partial block cached) after the prefetches of
 // the missing blocks failed in the background.
