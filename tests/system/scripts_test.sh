@@ -16,6 +16,7 @@ set -u -o pipefail
 init_system_test scripts-test "$@"
 WORK2=$WORK/other
 CACHE=$WORK/cache
+MNT=$WORK/ramdisk  # where the Mount cases mount a ramdisk
 mkdir -p "$WORK/t" "$WORK2/conf"
 HOST=$(hostname)
 FQDN=$(hostname -f 2>/dev/null || hostname)
@@ -26,6 +27,7 @@ finish() {
   "$STOP" local >/dev/null 2>&1
   ALLUXIO_CONF_DIR=$WORK2/conf "$STOP" local >/dev/null 2>&1
   kill_pid_files "$WORK" "$WORK2"
+  mountpoint -q "$MNT" && umount "$MNT"
   remove_work "${SCRIPTS_TEST_KEEP:-}"
 }
 trap finish EXIT
@@ -310,6 +312,44 @@ EOF
 "$A" fs ls / >"$WORK/t/ls" 2>&1
 expect "MUST_CACHE file gone after format" test -z "$(grep mc.bin "$WORK/t/ls")"
 expect "persisted file back from the UFS, 0% cached" grep -q " 0% /ct.bin" "$WORK/t/ls"
+# ---------------------------------------------------------------------------------------------
+# Mount (root only): a worker whose ramdisk is not mounted gets one: tmpfs with huge pages and no
+# swap where the kernel has both, else Alluxio's ramfs; blocks are cached on it; a ramdisk already
+# mounted is kept as it is.
+if [[ $(id -u) == 0 ]]; then
+  "$STOP" worker >/dev/null
+  sed -i -e "s|^alluxio.worker.tieredstore.level0.dirs.path=.*|alluxio.worker.tieredstore.level0.dirs.path=$MNT|" \
+    "$WORK/conf/alluxio-site.properties"
+  check "start worker Mount" 0 "$START" worker Mount <<'EOF'
+The worker @ <HOST> is not running.
+Ramdisk <TMP>/ramdisk not detected. Mounting...
+Starting worker @ <HOST>. Logging to <TMP>/logs
+[ OK ] The worker service @ <HOST> is in a healthy state.
+EOF
+  mount_options=$(findmnt -n -o OPTIONS --target "$MNT")
+  if [[ "$(findmnt -n -o FSTYPE --target "$MNT")" == tmpfs ]]; then
+    expect "tmpfs with huge pages" grep -Eq "(^|,)huge=within_size(,|$)" <<<"$mount_options"
+    expect "tmpfs never swapped" grep -Eq "(^|,)noswap(,|$)" <<<"$mount_options"
+  else
+    expect "Alluxio's ramfs where tmpfs lacks the options" \
+      test "$(findmnt -n -o FSTYPE --target "$MNT")" == ramfs
+  fi
+  expect "copyFromLocal MUST_CACHE onto the mounted ramdisk" "$A" fs \
+    -Dalluxio.user.file.writetype.default=MUST_CACHE copyFromLocal "$WORK/mc.bin" /mnt.bin >/dev/null
+  expect "its blocks are on the mounted ramdisk" test "$(RAM=$MNT block_bytes)" -eq 2500000
+  "$STOP" worker >/dev/null
+  check "start worker Mount onto a mounted ramdisk" 0 "$START" worker Mount <<'EOF'
+The worker @ <HOST> is not running.
+Ramdisk <TMP>/ramdisk already mounted. Skipping mounting procedure.
+Starting worker @ <HOST>. Logging to <TMP>/logs
+[ OK ] The worker service @ <HOST> is in a healthy state.
+EOF
+  expect "the file read back from the kept ramdisk" test "$("$A" fs cat /mnt.bin | md5)" == "$mc_md5"
+  expect "still 100% cached on the kept ramdisk" grep -q "100%" <("$A" fs ls /mnt.bin)
+else
+  echo "scripts_test: not root, the Mount cases are skipped"
+fi
+
 check "stop all at the end" 0 "$STOP" all <<'EOF'
 Successfully Killed 1 process(es) successfully on <HOST>
 Successfully Killed 1 process(es) successfully on <HOST>
