@@ -8,7 +8,9 @@
 //   read-rpc  the same through ReadBlock streams (no short-circuit) vs  one loopback TCP stream,
 //             and vs a bare gRPC stream (gRPC's own ceiling here: a server in this process sends
 //             the same ReadResponse messages from one ready 1 MiB slice, no file read and no
-//             copy; the client receives them as the block reader does and copies them once)
+//             copy; the client receives them as the block reader does and copies them once),
+//             and vs a TCP stream whose sender preads the block files a chunk at a time (what
+//             any server must at least do: read the block, then send it)
 //   cold      read of a UFS-only file through the worker (CACHE)   vs  reading that file directly,
 //             and vs copying it into a /dev/shm file (what any read-through cache must at least
 //             do: 2 MiB reads and writes on one thread, like `dd bs=2M`)
@@ -23,7 +25,7 @@
 //
 // Usage: data_bench [--size=1073741824] [--block=67108864] [--preads=200000] [--buffer=4194304]
 //                   [--chunk=1048576] [--drop_caches] [--phases=read-sc,read-rpc,cold,pread]
-//                   [--ramdisk=/dev/shm]
+//                   [--ramdisk=/dev/shm] [--repeat=1]
 //        data_bench --restart_blocks=1000000   (a worker restart with that many cached blocks:
 //                   time until it is registered and serving; baseline: listing + stat of them)
 #include <fcntl.h>
@@ -97,7 +99,11 @@ double ReadLocal(const std::vector<std::string>& paths, std::string* buffer) {
 }
 
 // One loopback TCP stream of `size` bytes; seconds.
-double LoopbackTcp(int64_t size, size_t chunk) {
+// One loopback TCP stream of `size` bytes read `chunk` bytes at a time: the sender writes one
+// `chunk`-sized buffer over and over or, given `files`, preads them in order `piece` bytes at a
+// time and writes each piece (what any server must at least do to send a block from its file).
+double LoopbackTcp(int64_t size, size_t chunk, const std::vector<std::string>* files = nullptr,
+                   size_t piece = 0) {
   int ls = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -108,11 +114,28 @@ double LoopbackTcp(int64_t size, size_t chunk) {
   ::listen(ls, 1);
   std::thread sender([&] {
     int s = ::accept(ls, nullptr, nullptr);
-    std::string buf(chunk, 'x');
-    for (int64_t done = 0; done < size;) {
-      ssize_t n = ::write(s, buf.data(), std::min<int64_t>(chunk, size - done));
-      if (n <= 0) break;
-      done += n;
+    std::string buf(files == nullptr ? chunk : piece, 'x');
+    if (files == nullptr) {
+      for (int64_t done = 0; done < size;) {
+        ssize_t n = ::write(s, buf.data(), std::min<int64_t>(chunk, size - done));
+        if (n <= 0) break;
+        done += n;
+      }
+    }
+    for (size_t i = 0; files != nullptr && i < files->size(); ++i) {
+      int fd = ::open((*files)[i].c_str(), O_RDONLY);
+      if (fd < 0) bench::Die("open " + (*files)[i]);
+      for (off_t pos = 0;;) {
+        ssize_t n = ::pread(fd, buf.data(), buf.size(), pos);
+        if (n <= 0) break;
+        pos += n;
+        for (ssize_t sent = 0; sent < n;) {
+          ssize_t w = ::write(s, buf.data() + sent, static_cast<size_t>(n - sent));
+          if (w <= 0) bench::Die("write to the loopback stream");
+          sent += w;
+        }
+      }
+      ::close(fd);
     }
     ::close(s);
   });
@@ -378,51 +401,88 @@ int main(int argc, char** argv) {
                 Gib(size, sc), Gib(size, base_r), base_r / sc);
   }
 
+  // --repeat=N measures the remote and the cold read N times, each right after its baselines,
+  // and ends with the median of each ratio: this VM's figures swing by a third from one second
+  // to the next, and one pair of runs says little.
+  const int repeat = static_cast<int>(std::max<int64_t>(1, flags.GetInt("repeat", 1)));
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 == 1 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  };
   if (run("read-rpc")) {
-    double tcp = LoopbackTcp(size, buffer.size());
-    double rpc = ReadAll(remote_fs->get(), "/cached", ::alluxio::grpc::CACHE, &buffer);
-    std::printf("read remote (gRPC)   %6.2f GiB/s   loopback TCP   %6.2f GiB/s   ratio %.2f\n",
-                Gib(size, rpc), Gib(size, tcp), tcp / rpc);
-    double bare =
-        BareGrpcStream(size, static_cast<size_t>(flags.GetInt("chunk", 1 << 20)), &buffer);
-    std::printf("  bare gRPC stream   %6.2f GiB/s   (%.2f of TCP; the remote read is %.2f of it)\n",
-                Gib(size, bare), tcp / bare, bare / rpc);
+    const int64_t chunk_bytes = flags.GetInt("chunk", 1 << 20);
+    std::vector<double> to_tcp, to_bare, to_tcp_file;
+    for (int r = 0; r < repeat; ++r) {
+      double tcp = LoopbackTcp(size, buffer.size());
+      double rpc = ReadAll(remote_fs->get(), "/cached", ::alluxio::grpc::CACHE, &buffer);
+      std::printf("read remote (gRPC)   %6.2f GiB/s   loopback TCP   %6.2f GiB/s   ratio %.2f\n",
+                  Gib(size, rpc), Gib(size, tcp), tcp / rpc);
+      double bare = BareGrpcStream(size, static_cast<size_t>(chunk_bytes), &buffer);
+      std::printf(
+          "  bare gRPC stream   %6.2f GiB/s   (%.2f of TCP; the remote read is %.2f of it)\n",
+          Gib(size, bare), tcp / bare, bare / rpc);
+      double tcp_file = LoopbackTcp(size, buffer.size(), &files, static_cast<size_t>(chunk_bytes));
+      std::printf(
+          "  TCP from the block files %6.2f GiB/s   (%.2f of TCP: %lld KiB preads sent as they "
+          "come; the remote read is %.2f of it)\n",
+          Gib(size, tcp_file), tcp / tcp_file, static_cast<long long>(chunk_bytes >> 10),
+          tcp_file / rpc);
+      to_tcp.push_back(tcp / rpc);
+      to_bare.push_back(bare / rpc);
+      to_tcp_file.push_back(tcp_file / rpc);
+    }
+    if (repeat > 1) {
+      std::printf(
+          "  median of %d: remote read %.2f of TCP, %.2f of the bare gRPC stream, %.2f of TCP "
+          "from the block files\n",
+          repeat, median(to_tcp), median(to_bare), median(to_tcp_file));
+    }
   }
 
-  // cold: a file only in the UFS
+  // cold: a file only in the UFS (a new one for each repeat, deleted after it)
   if (run("cold")) {
-    std::string ufs_file = (*cluster)->ufs_root() + "/cold";
-    WriteLocal(ufs_file, size, buffer);
     const bool drop = flags.GetBool("drop_caches");
     auto drop_caches = [&] {
       if (!drop) return;
       ::sync();
       std::ofstream("/proc/sys/vm/drop_caches") << "1\n";
     };
-    // The direct read is timed before and after the read through the worker and the faster of
-    // the two is the baseline: a disk shared with other machines' I/O varies by 2-3x from one
-    // second to the next, and the faster figure is the stricter one.
-    drop_caches();
-    double base_c = ReadLocal({ufs_file}, &buffer);
-    drop_caches();
-    const double cpu0 = CpuSeconds();
-    double cold = ReadAll(fs, "/cold", ::alluxio::grpc::CACHE, &buffer);
-    double cold_cpu = CpuSeconds() - cpu0;
-    drop_caches();
-    base_c = std::min(base_c, ReadLocal({ufs_file}, &buffer));
-    std::printf("cold read (CACHE)    %6.2f GiB/s   UFS file%s %6.2f GiB/s   ratio %.2f\n",
-                Gib(size, cold), drop ? " (disk)" : "       ", Gib(size, base_c), base_c / cold);
-    // Whether the read through the worker is bound by the CPU (2 cores here) or waits: CPU
-    // seconds of the whole process (master, worker, client) per second.
-    std::printf("  cpu: cold read %.2f cores (%.2f s)\n", cold_cpu / cold, cold_cpu);
-    const std::string copy = ramdisk + "/data_bench_copy";
-    drop_caches();
-    double base_copy = CopyLocal(ufs_file, copy, 2 << 20);
-    std::filesystem::remove(copy);
-    std::printf(
-        "  UFS file copied into /dev/shm %6.2f GiB/s (%.2f of the direct read; the cold "
-        "read is %.2f of the copy)\n",
-        Gib(size, base_copy), base_c / base_copy, base_copy / cold);
+    std::vector<double> to_direct;
+    for (int r = 0; r < repeat; ++r) {
+      const std::string name = r == 0 ? "/cold" : fmt::format("/cold{}", r);
+      const std::string ufs_file = (*cluster)->ufs_root() + name;
+      WriteLocal(ufs_file, size, buffer);
+      // The direct read is timed before and after the read through the worker and the faster
+      // of the two is the baseline: a disk shared with other machines' I/O varies by 2-3x from
+      // one second to the next, and the faster figure is the stricter one.
+      drop_caches();
+      double base_c = ReadLocal({ufs_file}, &buffer);
+      drop_caches();
+      const double cpu0 = CpuSeconds();
+      double cold = ReadAll(fs, name, ::alluxio::grpc::CACHE, &buffer);
+      double cold_cpu = CpuSeconds() - cpu0;
+      drop_caches();
+      base_c = std::min(base_c, ReadLocal({ufs_file}, &buffer));
+      std::printf("cold read (CACHE)    %6.2f GiB/s   UFS file%s %6.2f GiB/s   ratio %.2f\n",
+                  Gib(size, cold), drop ? " (disk)" : "       ", Gib(size, base_c), base_c / cold);
+      // Whether the read through the worker is bound by the CPU (2 cores here) or waits: CPU
+      // seconds of the whole process (master, worker, client) per second.
+      std::printf("  cpu: cold read %.2f cores (%.2f s)\n", cold_cpu / cold, cold_cpu);
+      const std::string copy = ramdisk + "/data_bench_copy";
+      drop_caches();
+      double base_copy = CopyLocal(ufs_file, copy, 2 << 20);
+      std::filesystem::remove(copy);
+      std::printf(
+          "  UFS file copied into the ramdisk %6.2f GiB/s (%.2f of the direct read; the cold "
+          "read is %.2f of the copy)\n",
+          Gib(size, base_copy), base_c / base_copy, base_copy / cold);
+      to_direct.push_back(base_c / cold);
+      Status d = fs->Delete(name);  // the UFS file and the cached blocks
+      if (!d.ok()) Die(d, "delete");
+    }
+    if (repeat > 1) {
+      std::printf("  median of %d: cold read %.2f of the direct read\n", repeat, median(to_direct));
+    }
   }
 
   // 4 KiB random preads
