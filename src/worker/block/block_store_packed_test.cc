@@ -279,6 +279,32 @@ TEST_F(BlockStorePackedTest, WritersInTheContainerDoNotMakeItsBlocksSuspect) {
   EXPECT_EQ(store_->counters().verifications, before);
 }
 
+// The store's own punches (removal, eviction, an abort) change the container's mtime too: that
+// is not taken for damage either, so the other blocks are not read again at their next lock.
+TEST_F(BlockStorePackedTest, OwnPunchesDoNotMakeTheOtherBlocksSuspect) {
+  Open(4 * kB);
+  for (int64_t i = 0; i < 4; ++i) ASSERT_TRUE(WritePacked(i, kB).ok());
+  auto lock_all = [&](std::vector<int64_t> indexes) {
+    for (int64_t i : indexes) {
+      Result<LockedBlock> l = store_->LockBlock(7, Block(i));
+      ASSERT_TRUE(l.ok()) << i << l.status();
+      ASSERT_TRUE(store_->UnlockBlock(l->lock_id).ok());
+    }
+  };
+  const int64_t before = store_->counters().verifications;
+  ASSERT_TRUE(WritePacked(4, kB).ok());  // evicts block 0, the coldest
+  ASSERT_FALSE(store_->HasBlock(Block(0)));
+  lock_all({1, 2, 3, 4});
+  ASSERT_TRUE(store_->RemoveBlock(Block(1)).ok());
+  lock_all({2, 3, 4});
+  Result<TempBlockFile> f = store_->CreateBlockFile(kSession, Block(5), Packed(), kB);
+  ASSERT_TRUE(f.ok()) << f.status();
+  PWrite(f->path, f->offset, "partial");
+  ASSERT_TRUE(store_->AbortBlock(kSession, Block(5)).ok());
+  lock_all({2, 3, 4});
+  EXPECT_EQ(store_->counters().verifications, before);
+}
+
 // ---- Restart ----
 
 TEST_F(BlockStorePackedTest, PackedBlocksSurviveARestart) {

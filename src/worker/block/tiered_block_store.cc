@@ -270,7 +270,8 @@ void TieredBlockStore::FinishRemovals(const std::vector<Victim>& victims, Remova
     if (v.offset != kOwnFile) {
       // A restart drops a COMMIT whose range is all hole; the REMOVE is synced before the range
       // can be written again.
-      PunchRange(ContainerPath(v.dir, FileIdOfBlock(v.block_id)), v.offset, v.length);
+      PunchRange(FileIdOfBlock(v.block_id), ContainerPath(v.dir, FileIdOfBlock(v.block_id)),
+                 v.offset, v.length);
       ManifestAppendRemove(v.dir, v.block_id, /*sync=*/true);
       continue;
     }
@@ -330,7 +331,8 @@ void TieredBlockStore::ManifestAppendCommit(Dir* dir, BlockId block_id,
   }
 }
 
-void TieredBlockStore::PunchRange(const std::string& path, int64_t offset, int64_t length) {
+void TieredBlockStore::PunchRange(FileId file_id, const std::string& path, int64_t offset,
+                                  int64_t length) {
   if (length <= 0) return;
   int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0 || ::fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length) != 0) {
@@ -339,6 +341,18 @@ void TieredBlockStore::PunchRange(const std::string& path, int64_t offset, int64
                  std::strerror(errno));
   }
   if (fd >= 0) ::close(fd);
+  AdoptMtime(file_id, path);
+}
+
+void TieredBlockStore::AdoptMtime(FileId file_id, const std::string& path) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = containers_.find(file_id);
+  if (it != containers_.end()) AdoptMtimeLocked(it->second, path);
+}
+
+void TieredBlockStore::AdoptMtimeLocked(Container& c, const std::string& path) {
+  if (c.writers > 0) return;  // the last writer to leave adopts it
+  if (Result<FileStamp> stamp = StatFile(path); stamp.ok()) c.mtime_ns = stamp->mtime_ns;
 }
 
 void TieredBlockStore::DeleteContainer(FileId file_id, const std::string& path) {
@@ -818,7 +832,6 @@ Status TieredBlockStore::CommitPacked(BlockId block_id, bool pinned, const Manif
   }
   // The record makes the block: without it a restart would not know it.
   Status m = ManifestAppendPackedCommit(dir, block_id, record);
-  Result<FileStamp> stamp = StatFile(path);
   std::optional<std::string> emptied;
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -833,7 +846,7 @@ Status TieredBlockStore::CommitPacked(BlockId block_id, bool pinned, const Manif
       emptied = LeaveContainerLocked(file_id);
     } else {
       // Our own writes moved the mtime: once nobody writes, the new one is the expected one.
-      if (c.writers == 0 && stamp.ok()) c.mtime_ns = stamp->mtime_ns;
+      AdoptMtimeLocked(c, path);
       dir->committed_bytes += record.length;
       dir->num_blocks++;
       BlockMeta meta;
@@ -851,7 +864,7 @@ Status TieredBlockStore::CommitPacked(BlockId block_id, bool pinned, const Manif
     }
   }
   if (!m.ok()) {
-    PunchRange(path, offset, reserved);
+    PunchRange(file_id, path, offset, reserved);
     if (emptied) DeleteContainer(file_id, *emptied);
     return m.WithContext(context + "; the block was discarded");
   }
@@ -896,7 +909,9 @@ void TieredBlockStore::DiscardTemps(SessionId session_id, const std::vector<Bloc
   }
   for (const Doomed& d : doomed) {
     if (d.offset != kOwnFile) {
-      PunchRange(d.path, d.offset, d.slot);  // whatever the writer wrote there
+      // Whatever the writer wrote there. Its writer still counts until below, which adopts the
+      // mtime once the last one is gone.
+      PunchRange(FileIdOfBlock(d.id), d.path, d.offset, d.slot);
       continue;
     }
     Status s = env_->RemoveFile(d.path);
@@ -914,7 +929,9 @@ void TieredBlockStore::DiscardTemps(SessionId session_id, const std::vector<Bloc
       temps_.erase(it);
       if (d.offset != kOwnFile) {
         const FileId file_id = FileIdOfBlock(d.id);
-        containers_.find(file_id)->second.writers--;
+        Container& c = containers_.find(file_id)->second;
+        c.writers--;
+        AdoptMtimeLocked(c, d.path);
         if (auto path = LeaveContainerLocked(file_id)) emptied.emplace_back(file_id, *path);
       }
     }
@@ -1177,7 +1194,7 @@ Result<BlockLocation> TieredBlockStore::MoveBlockImpl(SessionId session_id, Bloc
   // kMoving to end, so nobody reads the source in between.
   std::optional<std::string> emptied;
   if (src_offset != kOwnFile) {
-    PunchRange(src_path, src_offset, length);
+    PunchRange(FileIdOfBlock(block_id), src_path, src_offset, length);
     ManifestAppendRemove(src, block_id, /*sync=*/true);
   } else {
     Status rm = env_->RemoveFile(src_path);

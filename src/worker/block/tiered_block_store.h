@@ -267,8 +267,14 @@ class TieredBlockStore final : public BlockStore {
   // and queues events.
   void FinishRemovals(const std::vector<Victim>& victims, RemovalKind kind);
   // Punches [offset, offset + length) out of a container (the bytes read as zeros and take no
-  // space); failures are logged.
-  void PunchRange(const std::string& path, int64_t offset, int64_t length);
+  // space); failures are logged. Then adopts the container's new mtime (AdoptMtime).
+  void PunchRange(FileId file_id, const std::string& path, int64_t offset, int64_t length);
+  // After a change of our own to a container (a commit, a punch): once no writer of ours is left
+  // in it, its mtime now is the expected one, so that our change starts no epoch (which would
+  // read every block in it again at its next lock). The stat is under mu_: no writer of ours
+  // can start meanwhile. AdoptMtime takes mu_.
+  void AdoptMtime(FileId file_id, const std::string& path);
+  void AdoptMtimeLocked(Container& c, const std::string& path);
   // Deletes a container file LeaveContainerLocked handed over, then forgets it.
   void DeleteContainer(FileId file_id, const std::string& path);
   // Appends to a dir's manifest; failures are logged, never returned (the manifest is a cache).

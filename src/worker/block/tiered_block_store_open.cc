@@ -245,11 +245,11 @@ void TieredBlockStore::SettleContainers(
     int64_t end = 0;  // bytes before it are covered or punched
     int64_t block_size = 0;
     for (const FoundBlock* f : blocks) {
-      PunchRange(c.path, end, f->offset - end);
+      PunchRange(c.file_id, c.path, end, f->offset - end);
       end = f->offset + f->length;
       if (BlockIndexOf(f->id) > 0) block_size = f->offset / BlockIndexOf(f->id);
     }
-    PunchRange(c.path, end, c.size - end);
+    PunchRange(c.file_id, c.path, end, c.size - end);
     Container& container = containers_[c.file_id];
     container.dir = c.dir;
     container.block_size = block_size;
@@ -257,6 +257,7 @@ void TieredBlockStore::SettleContainers(
     if (block_size == 0) container.min_block_size = blocks.front()->length;
     container.users = static_cast<int>(blocks.size());
     container.mtime_ns = c.mtime_ns;
+    AdoptMtimeLocked(container, c.path);  // our punches above are no change behind our back
   }
 }
 
