@@ -117,8 +117,8 @@ Status WorkerProcess::Start() {
                    SyncClient(conf_, FileSystemMasterWorkerSpec(), heartbeat_interval_ms_));
 
   ufs_ = std::make_unique<UfsManager>(fs_master_.get());
-  cacher_ =
-      std::make_unique<UfsBlockCacher>(store_.get(), ufs_.get(), kCacheThreads, kMaxQueuedCaches);
+  cacher_ = std::make_unique<UfsBlockCacher>(store_.get(), ufs_.get(), kCacheThreads,
+                                             kMaxQueuedCaches, packed_files_);
   persister_ = std::make_unique<FilePersister>(store_.get(), ufs_.get(), persistence_temp_dir_,
                                                kPersistThreads);
   auto worker_id = [this] { return block_sync_ ? block_sync_->worker_id() : 0; };

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,6 +36,7 @@ namespace k = conf::keys;
 using testing::FakeMaster;
 using ::testing::HasSubstr;
 using testing::ListDir;
+using ::testing::Not;
 using testing::ReadFile;
 using testing::TempFolder;
 using testing::WriteFile;
@@ -565,7 +568,7 @@ TEST_F(WorkerProcessTest, CacheClaimsKeepASecondCacherOut) {
   WriteFile(ufs_root_ + "/cl", file);
   const BlockId id = Block(17, 0);
   UfsManager ufs(nullptr);
-  UfsBlockCacher cacher(store(), &ufs, 1, 4);
+  UfsBlockCacher cacher(store(), &ufs, 1, 4, /*packed_files=*/true);
   gb::OpenUfsBlockOptions o = UfsBlock("cl", 0, 600, 600);
   o.clear_mount_id();  // resolved from the path
   ASSERT_TRUE(cacher.TryClaim(id));
@@ -586,7 +589,7 @@ TEST_F(WorkerProcessTest, CacheCopiesInPiecesAndDropsABlockTheUfsCannotFill) {
   const std::string file = Content(10500, 'P');  // 10 whole pieces of 1000 bytes and 500
   WriteFile(ufs_root_ + "/pc", file);
   UfsManager ufs(nullptr);
-  UfsBlockCacher cacher(store(), &ufs, 1, 4, /*piece_bytes=*/1000);
+  UfsBlockCacher cacher(store(), &ufs, 1, 4, /*packed_files=*/true, /*piece_bytes=*/1000);
   gb::OpenUfsBlockOptions o = UfsBlock("pc", 0, 10500, 10500);
   o.clear_mount_id();
   ASSERT_OK(cacher.CacheNow(Block(50, 0), o));
@@ -604,6 +607,62 @@ TEST_F(WorkerProcessTest, CacheCopiesInPiecesAndDropsABlockTheUfsCannotFill) {
   cacher.Stop();
 }
 
+// A UFS file's blocks cached by the worker are ranges of the file's packed container, at index x
+// block size, as blocks written through short-circuit are: one file on the tier that holds the
+// whole UFS file (what lets a FUSE mount hand the file to the kernel). Without packed files, or
+// for options that do not describe a file of equal blocks, each is a file of its own.
+TEST_F(WorkerProcessTest, BlocksCachedFromTheUfsArePackedByFile) {
+  const std::string file = Content(2500, 'K');  // blocks of 1000: 1000, 1000, 500
+  WriteFile(ufs_root_ + "/pk", file);
+  UfsManager ufs(nullptr);
+  UfsBlockCacher cacher(store(), &ufs, 1, 4, /*packed_files=*/true);
+  std::string container;
+  for (int64_t i = 0; i < 3; ++i) {
+    gb::OpenUfsBlockOptions o = UfsBlock("pk", i, 1000, 2500);
+    o.clear_mount_id();
+    ASSERT_OK(cacher.CacheNow(Block(60, i), o));
+    Result<BlockInfo> info = store()->GetBlockInfo(Block(60, i));
+    ASSERT_OK(info.status());
+    EXPECT_EQ(info->offset, i * 1000) << i;
+    EXPECT_EQ(info->length, i < 2 ? 1000 : 500) << i;
+    if (i == 0) container = info->path;
+    EXPECT_EQ(info->path, container) << i;
+    EXPECT_EQ(ReadRange(Block(60, i), 0, info->length).data, file.substr(i * 1000, 1000)) << i;
+  }
+  EXPECT_THAT(container, HasSubstr("/.packed/"));
+  std::ifstream in(container, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), file);
+  cacher.Stop();
+
+  UfsBlockCacher unpacked(store(), &ufs, 1, 4, /*packed_files=*/false);
+  gb::OpenUfsBlockOptions o = UfsBlock("pk", 1, 1000, 2500);
+  o.clear_mount_id();
+  ASSERT_OK(unpacked.CacheNow(Block(61, 1), o));
+  Result<BlockInfo> own = store()->GetBlockInfo(Block(61, 1));
+  ASSERT_OK(own.status());
+  EXPECT_EQ(own->offset, 0);
+  EXPECT_THAT(own->path, Not(HasSubstr("/.packed/")));
+  EXPECT_EQ(ReadRange(Block(61, 1), 0, 1000).data, file.substr(1000, 1000));
+  unpacked.Stop();
+}
+
+TEST(PackBlockSizeTest, TheFileBlockSizeOrZero) {
+  auto options = [](int64_t offset, int64_t length) {
+    gb::OpenUfsBlockOptions o;
+    o.set_offset_in_file(offset);
+    o.set_block_size(length);
+    return o;
+  };
+  EXPECT_EQ(PackBlockSize(Block(1, 0), options(0, 1000)), 1000);  // first of several, or only
+  EXPECT_EQ(PackBlockSize(Block(1, 1), options(1000, 1000)), 1000);
+  EXPECT_EQ(PackBlockSize(Block(1, 2), options(2000, 500)), 1000);  // the last, shorter
+  EXPECT_EQ(PackBlockSize(Block(1, 2), options(2001, 500)), 0);     // not index x size
+  EXPECT_EQ(PackBlockSize(Block(1, 1), options(1000, 1500)), 0);    // longer than its file's
+  EXPECT_EQ(PackBlockSize(Block(1, 0), options(5, 1000)), 0);       // block 0 not at 0
+  EXPECT_EQ(PackBlockSize(Block(1, 0), options(0, 0)), 0);          // nothing to pack
+  EXPECT_EQ(PackBlockSize(Block(1, 1), options(-1000, 1000)), 0);
+}
+
 // A Cache request for a block a background task is caching (a client's prefetch) waits for that
 // task instead of failing; one a reader is caching while it streams fails fast (Aborted); the
 // wait ends at the deadline or when the cacher stops.
@@ -611,7 +670,7 @@ TEST_F(WorkerProcessTest, CacheWaitsForABackgroundCopyOnly) {
   const std::string file = Content(3000, 'W');
   WriteFile(ufs_root_ + "/cw", file);
   UfsManager ufs(nullptr);
-  UfsBlockCacher cacher(store(), &ufs, 1, 4);
+  UfsBlockCacher cacher(store(), &ufs, 1, 4, /*packed_files=*/true);
   const auto forever = std::chrono::system_clock::time_point::max();
   gb::OpenUfsBlockOptions o = UfsBlock("cw", 0, 3000, 3000);
   o.clear_mount_id();

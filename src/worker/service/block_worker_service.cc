@@ -261,14 +261,17 @@ Status BlockWorkerService::ReadFromUfs(SessionId session, const gb::ReadRequest&
   // otherwise cache the whole block in the background.
   ClaimGuard claim(cacher_, id);
   PosixFile cache_file;
+  int64_t cache_at = 0;  // where the block starts in cache_file (its packed container's offset)
   if (!o.no_cache()) {
     if (offset == 0 && length == o.block_size()) {
       if (claim.TryClaim()) {
         BlockLocationHint hint;
         hint.tier_alias = cacher_->top_tier();
-        Result<std::string> temp = store_->CreateBlock(session, id, hint, length);
+        if (options_.packed_files) hint.pack_block_size = PackBlockSize(id, o);
+        Result<TempBlockFile> temp = store_->CreateBlockFile(session, id, hint, length);
+        if (temp.ok()) cache_at = temp->offset;
         Result<PosixFile> f =
-            temp.ok() ? PosixFile::Open(*temp, O_WRONLY) : Result<PosixFile>(temp.status());
+            temp.ok() ? PosixFile::Open(temp->path, O_WRONLY) : Result<PosixFile>(temp.status());
         if (f.ok()) {
           cache_file = *std::move(f);
         } else {
@@ -299,7 +302,7 @@ Status BlockWorkerService::ReadFromUfs(SessionId session, const gb::ReadRequest&
           o.offset_in_file()));
     }
     if (cache_file.is_open()) {
-      Status w = cache_file.PWrite(pos, std::string_view(MutableData(data), n));
+      Status w = cache_file.PWrite(cache_at + pos, std::string_view(MutableData(data), n));
       if (!w.ok()) stop_caching(w);
       hasher.Update(std::string_view(MutableData(data), n));
     }

@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "alluxio/grpc/block_worker.grpc.pb.h"
+#include "common/block_id.h"
 #include "rpc/channel.h"
 #include "rpc/grpc_status.h"
 #include "worker/internal/posix_file.h"
@@ -94,11 +95,22 @@ class PipelinedWriter {
 
 }  // namespace
 
+int64_t PackBlockSize(BlockId block_id, const grpc::block::OpenUfsBlockOptions& options) {
+  const int64_t index = BlockIndexOf(block_id);
+  const int64_t offset = options.offset_in_file();
+  const int64_t length = options.block_size();
+  if (offset < 0 || length <= 0) return 0;
+  const int64_t size = index == 0 ? length : offset / index;
+  if (size <= 0 || length > size || (index == 0 ? offset != 0 : offset % index != 0)) return 0;
+  return size;
+}
+
 UfsBlockCacher::UfsBlockCacher(BlockStore* store, UfsManager* ufs, int threads, size_t max_queued,
-                               int64_t piece_bytes)
+                               bool packed_files, int64_t piece_bytes)
     : store_(store),
       ufs_(ufs),
       top_tier_(TopTier(store)),
+      packed_files_(packed_files),
       piece_bytes_(std::max<int64_t>(piece_bytes, 1)),
       pool_(std::make_unique<internal::TaskPool>("ufs-cache", threads, max_queued)) {}
 
@@ -189,7 +201,7 @@ Status UfsBlockCacher::CacheNow(BlockId block_id, const grpc::block::OpenUfsBloc
   ASSIGN_OR_RETURN(std::unique_ptr<ufs::UfsInputStream> in, ufs->Open(path));
 
   return Copy(
-      block_id, length,
+      block_id, length, packed_files_ ? PackBlockSize(block_id, options) : 0,
       [&](int64_t pos, char* buf, size_t n) -> Result<size_t> {
         ASSIGN_OR_RETURN(size_t got, in->PRead(options.offset_in_file() + pos, buf, n));
         if (got < n) {
@@ -203,16 +215,18 @@ Status UfsBlockCacher::CacheNow(BlockId block_id, const grpc::block::OpenUfsBloc
       path);
 }
 
-Status UfsBlockCacher::Copy(BlockId block_id, int64_t length,
+Status UfsBlockCacher::Copy(BlockId block_id, int64_t length, int64_t pack_block_size,
                             const std::function<Result<size_t>(int64_t, char*, size_t)>& read,
                             const std::string& what) {
   internal::SessionScope session(store_);
   BlockLocationHint hint;
   hint.tier_alias = top_tier_;
-  Result<std::string> temp = store_->CreateBlock(session.id(), block_id, hint, length);
+  hint.pack_block_size = pack_block_size;
+  Result<TempBlockFile> temp = store_->CreateBlockFile(session.id(), block_id, hint, length);
   if (temp.status().code() == StatusCode::kAlreadyExists) return Status();  // cached meanwhile
   if (!temp.ok()) return temp.status();
-  ASSIGN_OR_RETURN(internal::PosixFile file, internal::PosixFile::Open(*temp, O_WRONLY));
+  const int64_t at = temp->offset;  // 0 in a block file of its own
+  ASSIGN_OR_RETURN(internal::PosixFile file, internal::PosixFile::Open(temp->path, O_WRONLY));
   const size_t piece = static_cast<size_t>(std::max<int64_t>(std::min(length, piece_bytes_), 1));
   std::unique_ptr<char[]> bufs[2] = {std::make_unique_for_overwrite<char[]>(piece),
                                      std::make_unique_for_overwrite<char[]>(piece)};
@@ -229,7 +243,7 @@ Status UfsBlockCacher::Copy(BlockId block_id, int64_t length,
         return DataLossError(fmt::format("{} ended inside block {} at offset {} (of {})", what,
                                          block_id, pos + static_cast<int64_t>(got), length));
       }
-      RETURN_IF_ERROR(writer.Write(pos, std::string_view(buf, n)));
+      RETURN_IF_ERROR(writer.Write(at + pos, std::string_view(buf, n)));
       hasher.Update(std::string_view(buf, n));
       pos += static_cast<int64_t>(n);
     }
@@ -277,7 +291,7 @@ Status UfsBlockCacher::CacheFromWorker(BlockId block_id, int64_t length,
   size_t pending_at = 0;
   bool ended = false;
   Status s = Copy(
-      block_id, length,
+      block_id, length, /*pack_block_size=*/0,  // the source's file is unknown here
       [&](int64_t, char* buf, size_t n) -> Result<size_t> {
         size_t done = 0;
         while (done < n) {

@@ -12,7 +12,10 @@
 //     stream, which may stall for as long as its client does) is not waited for.
 //   - The copy reads the UFS on the calling thread and writes the block file on a second one, one
 //     piece behind, so the UFS read and the block write overlap.
-// Cached blocks land in the top tier; the master learns about them from the next heartbeat.
+// Cached blocks land in the top tier, each block of a UFS file at its place in the file's packed
+// container (format page worker-block-store.md, "Packed files") when packed files are enabled, so
+// that a file cached by reading it is one file on the tier, as one written by a short-circuit
+// client is; the master learns about them from the next heartbeat.
 //
 // Thread-safety: thread-safe. Stop() joins the pool; `store` and `ufs` must outlive the cacher.
 #pragma once
@@ -35,11 +38,20 @@
 
 namespace alluxio::worker {
 
+// The block size of the file a UFS block belongs to, for packing the block with the file's other
+// blocks (BlockLocationHint::pack_block_size): offset_in_file / index, or for block 0 its own
+// length (a file's first block is as long as its blocks, unless it is the file's only one, which
+// is then at offset 0 whatever the size). 0, for a block of its own, when the options do not
+// describe a block of such a file (an offset that is not index x size, a block longer than size).
+int64_t PackBlockSize(BlockId block_id, const grpc::block::OpenUfsBlockOptions& options);
+
 class UfsBlockCacher {
  public:
-  // Copies go `piece_bytes` at a time (two pieces in memory per copy).
+  // Copies go `piece_bytes` at a time (two pieces in memory per copy). With `packed_files`
+  // (alluxio.worker.tieredstore.packed.files.enabled) blocks copied from the UFS go into their
+  // file's packed container.
   UfsBlockCacher(BlockStore* store, UfsManager* ufs, int threads, size_t max_queued,
-                 int64_t piece_bytes = 2 << 20);
+                 bool packed_files, int64_t piece_bytes = 2 << 20);
   ~UfsBlockCacher();
 
   // Who holds a claim: a reader caching while it streams, or a background task (Submit).
@@ -85,15 +97,17 @@ class UfsBlockCacher {
   void Stop();
 
  private:
-  // Writes `length` bytes into a new block of the top tier, reading them with `read`
-  // (block-relative position, buffer, size -> bytes read) one piece behind the writes.
-  Status Copy(BlockId block_id, int64_t length,
+  // Writes `length` bytes into a new block of the top tier (packed with pack_block_size > 0, see
+  // BlockLocationHint), reading them with `read` (block-relative position, buffer, size -> bytes
+  // read) one piece behind the writes.
+  Status Copy(BlockId block_id, int64_t length, int64_t pack_block_size,
               const std::function<Result<size_t>(int64_t, char*, size_t)>& read,
               const std::string& what);
 
   BlockStore* const store_;
   UfsManager* const ufs_;
   const std::string top_tier_;
+  const bool packed_files_;
   const int64_t piece_bytes_;
   mutable std::mutex mu_;
   std::condition_variable released_;                // a claim was released, or Stop()
