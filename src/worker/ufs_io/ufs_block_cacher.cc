@@ -34,8 +34,9 @@ std::string TopTier(BlockStore* store) {
 // refill that one. The first write error is returned by every later call.
 class PipelinedWriter {
  public:
-  explicit PipelinedWriter(const internal::PosixFile* file)
-      : file_(file), thread_([this] { Run(); }) {}
+  // `serial` (may be null) is held around each write (see UfsBlockCacher::write_locks_).
+  PipelinedWriter(const internal::PosixFile* file, std::mutex* serial)
+      : file_(file), serial_(serial), thread_([this] { Run(); }) {}
   ~PipelinedWriter() {
     Finish().IgnoreError();  // an error path: the caller already returns an error
     thread_.join();
@@ -74,7 +75,12 @@ class PipelinedWriter {
       const std::string_view data = data_;
       const bool failed = !status_.ok();
       l.unlock();
-      Status s = failed ? Status() : file_->PWrite(pos, data);
+      Status s;
+      if (!failed) {
+        std::unique_lock<std::mutex> one_at_a_time;
+        if (serial_ != nullptr) one_at_a_time = std::unique_lock<std::mutex>(*serial_);
+        s = file_->PWrite(pos, data);
+      }
       l.lock();
       if (status_.ok()) status_ = std::move(s);
       pending_ = false;
@@ -83,6 +89,7 @@ class PipelinedWriter {
   }
 
   const internal::PosixFile* const file_;
+  std::mutex* const serial_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool pending_ = false;   // a piece waits for or is in PWrite; GUARDED_BY(mu_)
@@ -234,7 +241,12 @@ Status UfsBlockCacher::Copy(BlockId block_id, int64_t length, int64_t pack_block
   // the block back to checksum it (that pass was a quarter of a cold read's CPU).
   BlockHasher hasher;
   {
-    PipelinedWriter writer(&file);  // joined before `bufs` and `file` go
+    // Copies into one packed container take turns at writing (see write_locks_).
+    std::mutex* serial =
+        temp->packed
+            ? &write_locks_[static_cast<size_t>(FileIdOfBlock(block_id)) % write_locks_.size()]
+            : nullptr;
+    PipelinedWriter writer(&file, serial);  // joined before `bufs` and `file` go
     for (int64_t pos = 0, i = 0; pos < length; ++i) {
       char* buf = bufs[i % 2].get();
       size_t n = static_cast<size_t>(std::min(length - pos, piece_bytes_));
