@@ -112,8 +112,17 @@ Status FileOutStream::OpenBlock() {
 }
 
 Status FileOutStream::CommitBlock() {
-  Status s = block_->Commit().status();
-  block_.reset();
+  RETURN_IF_ERROR(FinishCommit());
+  std::unique_ptr<internal::BlockWriter> block = std::move(block_);
+  RETURN_IF_ERROR(block->StartCommit());
+  committing_ = std::move(block);
+  return Status();
+}
+
+Status FileOutStream::FinishCommit() {
+  if (!committing_) return Status();
+  Status s = committing_->FinishCommit().status();
+  committing_.reset();
   return s;
 }
 
@@ -185,6 +194,7 @@ Status FileOutStream::Close() {
     Status s = CommitBlock();
     if (!s.ok()) return Fail(s);
   }
+  if (Status s = FinishCommit(); !s.ok()) return Fail(s);
   fsopts::CompleteFilePOptions options;
   options.set_ufs_length(position_);
   if (ufs_) {
@@ -208,6 +218,8 @@ void FileOutStream::Cancel() {
   closed_ = true;
   if (block_) block_->Abort();
   block_.reset();
+  if (committing_) committing_->Abort();
+  committing_.reset();
   if (ufs_) ufs_->Abort();
   ufs_.reset();
   fsopts::DeletePOptions options;

@@ -200,6 +200,64 @@ TEST_P(DataFaultsTest, DamagedBlockOfAFileOnlyInAlluxioFailsClearly) {
   EXPECT_EQ(info->locations_size(), 0);
 }
 
+// A block's commit runs while the next block is written; the stream waits for it at the next
+// block boundary or at Close. A commit that fails on the worker (here the packed container was
+// cut short behind its back) is reported by Close, which leaves no file and no block behind; a
+// stream dropped while a commit is in flight leaves nothing either.
+TEST_P(DataFaultsTest, FailedOrAbandonedCommitsLeaveNothing) {
+  if (!GetParam()) GTEST_SKIP() << "the container is written by short-circuit writers only";
+  client::fsopts::CreateFilePOptions o;
+  o.set_write_type(::alluxio::grpc::MUST_CACHE);
+  o.set_block_size_bytes(kBlockSize);
+  o.set_recursive(true);
+  const std::string data = RandomBytes(kBlockSize + 10, 31);
+  auto leaves_nothing = [&](const std::string& path, int64_t file_id) {
+    EXPECT_FALSE(*fs_->Exists(path)) << path;
+    EXPECT_TRUE(WaitFor([&] {
+      return !store_->HasBlock(BlockIdOfFile(file_id, 0)) &&
+             !store_->HasBlock(BlockIdOfFile(file_id, 1)) && store_->GetStoreMeta().used_bytes == 0;
+    })) << path;
+  };
+
+  const std::string failed = "/faults/commit-failed";
+  auto out = fs_->Create(failed, o);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_TRUE((*out)->Write(std::string_view(data).substr(0, kBlockSize)).ok());
+  auto st = fs_->GetStatus(failed);
+  ASSERT_TRUE(st.ok()) << st.status();
+  const int64_t file_id = st->file_id();
+  std::string container;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(cluster_->worker_dir(0))) {
+    if (e.path().filename() == std::to_string(file_id) &&
+        e.path().parent_path().filename() == ".packed") {
+      container = e.path().string();
+    }
+  }
+  ASSERT_FALSE(container.empty()) << "no packed container for file " << file_id;
+  std::filesystem::resize_file(container, kBlockSize / 2);
+  Status s = (*out)->Close();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s;
+  EXPECT_NE(s.message().find(std::to_string(BlockIdOfFile(file_id, 0))), std::string::npos) << s;
+  leaves_nothing(failed, file_id);
+
+  const std::string dropped = "/faults/commit-dropped";
+  out = fs_->Create(dropped, o);
+  ASSERT_TRUE(out.ok()) << out.status();
+  // Crossing into block 1 starts block 0's commit; the stream goes before it is waited for.
+  ASSERT_TRUE((*out)->Write(data).ok());
+  st = fs_->GetStatus(dropped);
+  ASSERT_TRUE(st.ok()) << st.status();
+  out->reset();
+  leaves_nothing(dropped, st->file_id());
+
+  // The worker takes the next file as usual.
+  ASSERT_TRUE(WriteFile(fs_, failed, data, ::alluxio::grpc::MUST_CACHE).ok());
+  std::string got;
+  ASSERT_TRUE(ReadFile(fs_, failed, &got).ok());
+  EXPECT_TRUE(got == data);
+}
+
 // A worker stopped while a block is half written: the write fails with an error naming the
 // block, the stream cancels the file (nothing visible), and after a restart the worker holds no
 // block of it (temp blocks are dropped at Open, the committed one is freed as an orphan).

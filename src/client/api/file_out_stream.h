@@ -54,7 +54,11 @@ class FileOutStream {
   bool writes_ufs() const;
   // Opens the writer of the block at position_.
   Status OpenBlock();
+  // Starts the commit of block_ after waiting for the one before (one commit in flight: the
+  // worker checksums and commits a block while the next one is written).
   Status CommitBlock();
+  // Waits for the commit in flight, if any.
+  Status FinishCommit();
   Status OpenUfs();
   Status Fail(Status s);
 
@@ -67,6 +71,7 @@ class FileOutStream {
   int64_t position_ = 0;
   std::unique_ptr<internal::BlockWriter> block_;
   int64_t block_index_ = -1;
+  std::unique_ptr<internal::BlockWriter> committing_;  // the previous block, commit started
   std::unique_ptr<internal::BlockWriter> ufs_;
   size_t next_worker_ = 0;  // round robin
   bool closed_ = false;

@@ -261,14 +261,22 @@ Status RemoteBlockWriter::Write(std::string_view data) {
   return Status();
 }
 
-Result<std::string> RemoteBlockWriter::Commit() {
+Status RemoteBlockWriter::StartCommit() {
   if (done_) return FailedPreconditionError("writer closed");
   done_ = true;
   pb::WriteRequest req;
   req.mutable_command()->set_id(id_);
   req.mutable_command()->set_commit(true);
+  if (!stream_->Write(req)) return Finish();
+  committing_ = true;
+  return Status();
+}
+
+Result<std::string> RemoteBlockWriter::FinishCommit() {
+  if (!committing_) return FailedPreconditionError("no commit started");
+  committing_ = false;
   pb::WriteResponse resp;
-  if (!stream_->Write(req) || !stream_->Read(&resp)) return Finish();
+  if (!stream_->Read(&resp)) return Finish();
   stream_->WritesDone();
   if (::grpc::Status g = stream_->Finish(); !g.ok()) {
     return FailedWriteStatus(g).WithContext(fmt::format("write {} to worker {}", what_, worker_));
@@ -281,8 +289,9 @@ Result<std::string> RemoteBlockWriter::Commit() {
 }
 
 void RemoteBlockWriter::Abort() {
-  if (done_ || !stream_) return;
+  if ((done_ && !committing_) || !stream_) return;
   done_ = true;
+  committing_ = false;
   call_->TryCancel();
   stream_->Finish().ok();
 }
@@ -366,7 +375,7 @@ Status LocalBlockWriter::Write(std::string_view data) {
   return Status();
 }
 
-Result<std::string> LocalBlockWriter::Commit() {
+Status LocalBlockWriter::StartCommit() {
   if (done_) return FailedPreconditionError("writer closed");
   done_ = true;
   if (::close(fd_) != 0) {
@@ -381,8 +390,16 @@ Result<std::string> LocalBlockWriter::Commit() {
   req.set_block_id(block_id_);
   req.set_commit(true);
   req.set_length(written_);
+  if (!stream_->Write(req)) return Finish();
+  committing_ = true;
+  return Status();
+}
+
+Result<std::string> LocalBlockWriter::FinishCommit() {
+  if (!committing_) return FailedPreconditionError("no commit started");
+  committing_ = false;
   pb::CreateLocalBlockResponse resp;
-  if (!stream_->Write(req) || !stream_->Read(&resp)) return Finish();
+  if (!stream_->Read(&resp)) return Finish();
   stream_->WritesDone();
   if (::grpc::Status g = stream_->Finish(); !g.ok()) {
     return FailedWriteStatus(g).WithContext(
@@ -394,8 +411,9 @@ Result<std::string> LocalBlockWriter::Commit() {
 void LocalBlockWriter::Abort() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
-  if (done_ || !stream_) return;
+  if ((done_ && !committing_) || !stream_) return;
   done_ = true;
+  committing_ = false;
   call_->TryCancel();
   stream_->Finish().ok();
 }

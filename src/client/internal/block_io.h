@@ -115,9 +115,17 @@ class BlockWriter {
   virtual ~BlockWriter() = default;
   virtual Status Write(std::string_view data) = 0;
   // Makes the data visible (the block committed, the UFS file in place). Returns the UFS
-  // fingerprint for UFS files, else empty.
-  virtual Result<std::string> Commit() = 0;
-  // Discards everything written. Idempotent.
+  // fingerprint for UFS files, else empty. In two steps, so that a caller can write its next
+  // block while the worker commits this one: StartCommit hands the data over (Write fails after
+  // it), FinishCommit waits for the outcome; call it once StartCommit succeeded.
+  Result<std::string> Commit() {
+    RETURN_IF_ERROR(StartCommit());
+    return FinishCommit();
+  }
+  virtual Status StartCommit() = 0;
+  virtual Result<std::string> FinishCommit() = 0;
+  // Discards everything written, a commit started or not (its outcome then is the worker's).
+  // Idempotent.
   virtual void Abort() = 0;
   virtual int64_t written() const = 0;
 };
@@ -131,7 +139,8 @@ class RemoteBlockWriter final : public BlockWriter {
       ::alluxio::grpc::block::WriteRequestCommand command);
   ~RemoteBlockWriter() override;
   Status Write(std::string_view data) override;
-  Result<std::string> Commit() override;
+  Status StartCommit() override;
+  Result<std::string> FinishCommit() override;
   void Abort() override;
   int64_t written() const override { return written_; }
 
@@ -151,6 +160,7 @@ class RemoteBlockWriter final : public BlockWriter {
       stream_;
   ::alluxio::grpc::block::WriteRequest chunk_request_;  // reused for every chunk
   bool done_ = false;
+  bool committing_ = false;  // StartCommit sent the commit; FinishCommit reads its answer
 };
 
 // Short-circuit write into a temp block file the worker reserved.
@@ -161,7 +171,8 @@ class LocalBlockWriter final : public BlockWriter {
                                                         int64_t block_id, int64_t block_size);
   ~LocalBlockWriter() override;
   Status Write(std::string_view data) override;
-  Result<std::string> Commit() override;
+  Status StartCommit() override;
+  Result<std::string> FinishCommit() override;
   void Abort() override;
   int64_t written() const override { return written_; }
 
@@ -184,6 +195,7 @@ class LocalBlockWriter final : public BlockWriter {
                                              ::alluxio::grpc::block::CreateLocalBlockResponse>>
       stream_;
   bool done_ = false;
+  bool committing_ = false;  // StartCommit sent the commit; FinishCommit reads its answer
 };
 
 }  // namespace alluxio::client::internal
