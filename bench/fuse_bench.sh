@@ -6,6 +6,8 @@
 #   alluxio  our mount (bin/alluxio-fuse), the file in 64 MiB blocks (read through the daemon)
 #   alluxio-1blk  the same mount and data, the file in one block (kernel passthrough, where the
 #            kernel has it: Linux >= 6.9)
+#   alluxio-ufs  the same mount and data in a file written to the UFS only (THROUGH) and then
+#            cached by reading it once through the mount (`cat`) before it is measured
 #   bindfs   bindfs over the ramdisk directory (a generic FUSE baseline)
 #   rclone   rclone mount --vfs-cache-mode full over the same directory
 #   native   the client library without FUSE (`alluxio fs cat`, sequential read only)
@@ -33,8 +35,10 @@ export ALLUXIO_HOME=$SRC ALLUXIO_BIN_DIR=$BUILD/bin ALLUXIO_CONF_DIR=$WORK/conf
 unset ALLUXIO_LOGS_DIR ALLUXIO_MASTER_HOSTNAME ALLUXIO_MASTER_MOUNT_TABLE_ROOT_UFS
 A=$SRC/bin/alluxio
 declare -A MNT=([alluxio]=$WORK/m-alluxio [bindfs]=$WORK/m-bindfs [rclone]=$WORK/m-rclone)
-declare -A FILE=([alluxio]=big.bin [alluxio-1blk]=big1.bin [bindfs]=big.bin [rclone]=big.bin)
+declare -A FILE=([alluxio]=big.bin [alluxio-1blk]=big1.bin [alluxio-ufs]=ufs.bin [bindfs]=big.bin
+  [rclone]=big.bin)
 MNT[alluxio-1blk]=${MNT[alluxio]}
+MNT[alluxio-ufs]=${MNT[alluxio]}
 RCLONE_PID=""
 
 mounted() { awk -v mp="$1" '$5 == mp { found = 1 } END { exit !found }' /proc/self/mountinfo; }
@@ -71,6 +75,8 @@ head -c $((MIB << 20)) /dev/urandom >"$DATA/big.bin"
 for f in big.bin big1.bin; do
   "$A" fs ls "/bench/$f" | grep -q 100% || { echo "$f is not fully cached" >&2; exit 1; }
 done
+"$A" fs copyFromLocal -Dalluxio.user.file.writetype.default=THROUGH "$DATA/big.bin" \
+  /bench/ufs.bin >/dev/null || exit 1
 
 for m in "${MNT[@]}"; do mkdir -p "$m"; done
 "$SRC/bin/alluxio-fuse" mount -o allow_other,auto_unmount "${MNT[alluxio]}" /bench >/dev/null || exit 1
@@ -88,11 +94,23 @@ fio_json() {
 }
 
 declare -A SEQ SEQW RAND CREATE STAT
-NAMES=(alluxio alluxio-1blk bindfs rclone)
+NAMES=(alluxio alluxio-1blk alluxio-ufs bindfs rclone)
 for name in "${NAMES[@]}"; do
   m=${MNT[$name]}
   f=$m/${FILE[$name]}
   echo "== $name ($f)"
+  if [[ $name == alluxio-ufs ]]; then
+    drop
+    t0=$(date +%s.%N)
+    cat "$f" >/dev/null || exit 1
+    t1=$(date +%s.%N)
+    echo "   read from the UFS through the mount: $(python3 -c "print('%.0f' % ($MIB * 1048576 / 1e6 / ($t1 - $t0)))") MB/s"
+    deadline=$((SECONDS + 60))
+    until "$A" fs ls "/bench/${FILE[$name]}" | grep -q 100%; do
+      ((SECONDS < deadline)) || { echo "${FILE[$name]} was not cached by reading it" >&2; exit 1; }
+      sleep 0.2
+    done
+  fi
   drop
   SEQ[$name]=$(fio_json --name=seq --filename="$f" --rw=read --bs=1M --size=${MIB}M | cut -d' ' -f1)
   SEQW[$name]=$(fio_json --name=seq --filename="$f" --rw=read --bs=1M --size=${MIB}M \
@@ -137,10 +155,10 @@ ratio() { python3 -c "print('%.2f' % ($1 / $2) if $2 else 'n/a')"; }
 echo
 row() {  # row LABEL ARRAY [native]
   declare -n R=$2
-  echo "| $1 | ${R[alluxio]} | ${R[alluxio-1blk]} | ${R[bindfs]} | ${R[rclone]} | ${3:-—} |"
+  echo "| $1 | ${R[alluxio]} | ${R[alluxio-1blk]} | ${R[alluxio-ufs]} | ${R[bindfs]} | ${R[rclone]} | ${3:-—} |"
 }
-echo "| | alluxio-fuse (64 MiB blocks) | alluxio-fuse (one block) | bindfs | rclone (full cache) | native client |"
-echo "|---|---|---|---|---|---|"
+echo "| | alluxio-fuse (64 MiB blocks) | alluxio-fuse (one block) | alluxio-fuse (cached by reading from the UFS) | bindfs | rclone (full cache) | native client |"
+echo "|---|---|---|---|---|---|---|"
 row "seq read MB/s (cold page cache)" SEQ "${SEQ[native]}"
 row "seq read MB/s (page cache)" SEQW
 row "4 KiB random read IOPS" RAND
@@ -148,7 +166,7 @@ row "creates/s (1 KiB files)" CREATE
 row "stats/s" STAT
 echo
 echo "ratios (alluxio-fuse / peer):"
-for ours in alluxio alluxio-1blk; do
+for ours in alluxio alluxio-1blk alluxio-ufs; do
   for metric in SEQ SEQW RAND CREATE STAT; do
     declare -n M=$metric
     printf '  %-12s %-6s vs rclone %s, vs bindfs %s' "$ours" "$metric" \
