@@ -216,55 +216,27 @@ start_master() {
 }
 
 # ---- worker ------------------------------------------------------------------------------------
-on_ram_fs() { [[ "$(stat -f -c %T "$1" 2>/dev/null)" =~ ^(tmpfs|ramfs)$ ]]; }
-
-# Mounts a ramdisk for `size` bytes of blocks at $1. Alluxio mounts ramfs (4 KiB pages, never
-# swapped, size not enforced); where the kernel allows it we mount tmpfs with huge pages for files
-# of 2 MiB and more (huge=within_size: the MEM tier reads about 2.5x and fills about 3x faster,
-# bench/RESULTS.md) that is never swapped either (noswap, Linux 6.4+). Its size has room beyond
-# the blocks' quota for the block store's own files (manifest, packed-file holes being punched),
-# so the quota, not the mount, is what fills up. Older kernels get Alluxio's ramfs.
-mount_ramdisk() {
-  local dir=$1 size=$2 sudo=$3
-  $sudo mount -t tmpfs -o "size=$((size + (64 << 20))),huge=within_size,noswap" alluxio-ramdisk \
-    "$dir" 2>/dev/null || $sudo mount -t ramfs -o "size=$size" ramfs "$dir"
-}
-
 prepare_ramdisks() {
-  local dir size=""
-  if [[ "$MOPT" != NoMount ]]; then
-    if [[ "$(alluxio_conf alluxio.worker.tieredstore.level0.alias)" != MEM ]]; then
-      echo "Can't Mount/SudoMount when alluxio.worker.tieredstore.level0.alias is not MEM"
-      exit 1
-    fi
-    size=$(alluxio_conf --unit B alluxio.worker.ramdisk.size) || exit 1
-  fi
+  local dir
+  case "$MOPT" in
+    Mount|SudoMount)
+      if [[ "$(alluxio_conf alluxio.worker.tieredstore.level0.alias)" != MEM ]]; then
+        echo "Can't Mount/SudoMount when alluxio.worker.tieredstore.level0.alias is not MEM"
+        exit 1
+      fi
+      "$BIN/alluxio-mount.sh" "$MOPT" local || { echo "Mount failed, not starting worker" >&2; exit 1; }
+      return ;;
+  esac
   while read -r dir; do
     [[ -n "$dir" ]] || continue
-    case "$MOPT" in
-      NoMount)
-        if ! on_ram_fs "$dir"; then
-          echo "ERROR: Ramdisk $dir is not mounted with mount option NoMount. Use alluxio-mount.sh to mount ramdisk." >&2
-          exit 1
-        fi
-        if [[ "$dir" =~ ^/dev/shm/?$ ]]; then
-          echo "WARNING: Using tmpFS does not guarantee data to be stored in memory."
-          echo "WARNING: Check vmstat for memory statistics (e.g. swapping)."
-        fi ;;
-      Mount|SudoMount)
-        if on_ram_fs "$dir"; then
-          echo "Ramdisk $dir already mounted. Skipping mounting procedure."
-          continue
-        fi
-        echo "Ramdisk $dir not detected. Mounting..."
-        local sudo=""
-        [[ "$MOPT" == SudoMount ]] && sudo=sudo
-        if ! { $sudo mkdir -p "$dir" && mount_ramdisk "$dir" "$size" "$sudo" &&
-               $sudo chmod a+w "$dir"; }; then
-          echo "Mount failed, not starting worker" >&2
-          exit 1
-        fi ;;
-    esac
+    if ! alluxio_on_ram_fs "$dir"; then
+      echo "ERROR: Ramdisk $dir is not mounted with mount option NoMount. Use alluxio-mount.sh to mount ramdisk." >&2
+      exit 1
+    fi
+    if [[ "$dir" =~ ^/dev/shm/?$ ]]; then
+      echo "WARNING: Using tmpFS does not guarantee data to be stored in memory."
+      echo "WARNING: Check vmstat for memory statistics (e.g. swapping)."
+    fi
   done < <(alluxio_mem_dirs)
 }
 

@@ -136,6 +136,9 @@ alluxio_check_ramcache_dir() {
   fi
 }
 
+# True if DIR is on a tmpfs or ramfs (a mounted ramdisk).
+alluxio_on_ram_fs() { [[ "$(stat -f -c %T "$1" 2>/dev/null)" =~ ^(tmpfs|ramfs)$ ]]; }
+
 # The level-0 directories whose medium type is MEM (when level 0 is the MEM tier), one per line.
 alluxio_mem_dirs() {
   local alias paths types i t

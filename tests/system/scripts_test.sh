@@ -346,6 +346,39 @@ Starting worker @ <HOST>. Logging to <TMP>/logs
 EOF
   expect "the file read back from the kept ramdisk" test "$("$A" fs cat /mnt.bin | md5)" == "$mc_md5"
   expect "still 100% cached on the kept ramdisk" grep -q "100%" <("$A" fs ls /mnt.bin)
+  # alluxio-mount.sh itself (Alluxio's runbooks name it): Umount, Mount, and what it refuses.
+  "$STOP" worker >/dev/null
+  check "alluxio-mount.sh Umount" 0 "$SRC/bin/alluxio-mount.sh" Umount <<'EOF'
+Unmounting <TMP>/ramdisk
+EOF
+  expect "the ramdisk is unmounted" test -z "$(findmnt -n --target "$MNT" -o TARGET | grep -Fx "$MNT")"
+  check "alluxio-mount.sh Umount when not mounted" 0 "$SRC/bin/alluxio-mount.sh" Umount local <<'EOF'
+Ramdisk <TMP>/ramdisk is not mounted. Skipping unmounting procedure.
+EOF
+  check "alluxio-mount.sh Mount" 0 "$SRC/bin/alluxio-mount.sh" Mount local <<'EOF'
+Ramdisk <TMP>/ramdisk not detected. Mounting...
+EOF
+  expect "mounted by alluxio-mount.sh" mountpoint -q "$MNT"
+  check "alluxio-mount.sh Mount when mounted" 0 "$SRC/bin/alluxio-mount.sh" Mount <<'EOF'
+Ramdisk <TMP>/ramdisk already mounted. Skipping mounting procedure.
+EOF
+  check "alluxio-mount.sh bad operation" 1 "$SRC/bin/alluxio-mount.sh" Remount <<'EOF'
+Usage: alluxio-mount.sh [Mount|SudoMount|Umount|SudoUmount] [MACHINE]
+If omitted, MACHINE is default to be 'local'. MACHINE is one of:
+  local   	Mount local machine
+  workers 	Mount all the workers on worker nodes
+  all     	Mount local machine and all the workers on worker nodes
+EOF
+  "$SRC/bin/alluxio-mount.sh" Umount >/dev/null
+  mkdir -p "$WORK/conf-big"
+  { cat "$WORK/conf/alluxio-site.properties"; echo "alluxio.worker.ramdisk.size=64TB"; } \
+    >"$WORK/conf-big/alluxio-site.properties"
+  check "alluxio-mount.sh refuses a ramdisk larger than the memory" 1 env \
+    ALLUXIO_CONF_DIR="$WORK/conf-big" "$SRC/bin/alluxio-mount.sh" Mount <<EOF
+ERROR: Memory($(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) kb) is less than requested ramdisk size(68719476736 kb). Please reduce alluxio.worker.ramdisk.size in alluxio-site.properties
+EOF
+  expect "nothing mounted after the refusal" test -z "$(findmnt -n --target "$MNT" -o TARGET | grep -Fx "$MNT")"
+  "$START" worker Mount >/dev/null || fail "worker restart with Mount"
 else
   echo "scripts_test: not root, the Mount cases are skipped"
 fi
