@@ -19,6 +19,7 @@ namespace alluxio::client {
 
 namespace pb = ::alluxio::grpc::block;
 using internal::BlockReader;
+using CachingWait = internal::Context::CachingWait;
 
 namespace {
 
@@ -29,6 +30,9 @@ constexpr int64_t kCacheFirstMinBytes = 1 << 20;
 // Blocks after the one being read that a sequential read has the local worker cache meanwhile.
 // Two: the worker then copies one block while it checksums and commits the one before.
 constexpr int64_t kPrefetchBlocks = 2;
+// How long a positioned read waits for another stream's copy of its block (then it streams its
+// range from the UFS after all).
+constexpr auto kCachingWait = std::chrono::seconds(30);
 
 std::string BlockKey(const std::string& worker, int64_t block_id) {
   return fmt::format("{}#{}", worker, block_id);
@@ -198,7 +202,7 @@ void FileInStream::PassiveCache(int64_t index, const ::alluxio::grpc::WorkerNetA
 }
 
 Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int64_t offset,
-                                                             int64_t max_length) {
+                                                             int64_t max_length, bool scanning) {
   const int64_t block_id = BlockId(index);
   const int64_t length = BlockLength(index);
   const int64_t range = max_length < 0 ? length - offset : std::min(max_length, length - offset);
@@ -245,29 +249,47 @@ Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int6
         const std::string key = internal::WorkerKey(w.address);
         if (failed_workers_.count(key) || failed_workers_.count(UfsKey(key, block_id))) continue;
         pb::OpenUfsBlockOptions ufs = UfsBlockOptions(index);
-        // Reading a whole block sequentially through this host's worker: let it cache the block
-        // first, then read the block file directly. One UFS read and one local copy beat
+        // Reading a whole block sequentially through this host's worker (from its start, or
+        // anywhere in a scan, see PositionedRead): let it cache the block first, then read the
+        // block file directly. One UFS read and one local copy beat
         // streaming every byte through gRPC; a block another reader is caching right now, or a
         // failure, falls back to streaming.
         // The worker also caches the next kPrefetchBlocks ones (prefetch), asked for before the
         // wait for this one: their copies overlap this block's copy (block 0 alone ran one UFS
         // stream, slower than two on the disks measured) and the caller's reading of it; the
         // Cache call for block N+1 then waits for that copy instead of starting another.
-        if (w.local && ctx_->options().short_circuit && CachesBeforeReading(index) &&
-            max_length < 0 && offset == 0) {
-          for (int64_t next = std::max(index + 1, prefetched_ + 1);
-               next <= index + kPrefetchBlocks && next < NumBlocks(); ++next) {
-            prefetched_ = next;
-            if (!CachesBeforeReading(next) || HasLocation(next)) continue;
-            // Best effort: a prefetch that fails or is dropped leaves the block to be
-            // cached when it is reached, as without prefetching. One the worker has or is
-            // caching already is not copied again.
-            CacheOnWorker(w.address, next, /*async=*/true).IgnoreError();
-          }
-          if (CacheOnWorker(w.address, index, /*async=*/false).ok()) {
+        if (w.local && ctx_->options().short_circuit && CachesBeforeReading(index)) {
+          // Another stream of this client cached the block here (its locations, from this
+          // stream's open, do not say so) or is caching it: read that copy.
+          if (ctx_->WaitForCaching(block_id, std::chrono::steady_clock::now() + kCachingWait) ==
+              CachingWait::kCached) {
             auto local =
                 internal::LocalBlockReader::Open(ctx_.get(), w.address, block_id, promote, offset);
             if (local.ok()) return std::unique_ptr<BlockReader>(std::move(*local));
+          }
+          if (max_length < 0 && (offset == 0 || scanning)) {
+            for (int64_t next = std::max(index + 1, prefetched_ + 1);
+                 next <= index + kPrefetchBlocks && next < NumBlocks(); ++next) {
+              prefetched_ = next;
+              if (!CachesBeforeReading(next) || HasLocation(next)) continue;
+              // Best effort: a prefetch that fails or is dropped leaves the block to be
+              // cached when it is reached, as without prefetching. One the worker has or is
+              // caching already is not copied again.
+              CacheOnWorker(w.address, next, /*async=*/true).IgnoreError();
+            }
+            Status cached;
+            if (ctx_->TryBeginCaching(block_id)) {
+              cached = CacheOnWorker(w.address, index, /*async=*/false);
+              ctx_->EndCaching(block_id, cached.ok());
+            } else if (ctx_->WaitForCaching(block_id, std::chrono::steady_clock::now() +
+                                                          kCachingWait) != CachingWait::kCached) {
+              cached = UnavailableError("another stream's copy of the block failed");
+            }
+            if (cached.ok()) {
+              auto local = internal::LocalBlockReader::Open(ctx_.get(), w.address, block_id,
+                                                            promote, offset);
+              if (local.ok()) return std::unique_ptr<BlockReader>(std::move(*local));
+            }
           }
         }
         pb::ReadRequest req;
@@ -306,7 +328,8 @@ Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int6
 }
 
 Result<size_t> FileInStream::ReadAt(int64_t pos, char* buf, size_t n, bool sequential,
-                                    std::unique_ptr<BlockReader>* reader, int64_t* index) {
+                                    bool scanning, std::unique_ptr<BlockReader>* reader,
+                                    int64_t* index) {
   const int64_t idx = pos / block_size_;
   const int64_t offset = pos % block_size_;
   const size_t want =
@@ -316,8 +339,8 @@ Result<size_t> FileInStream::ReadAt(int64_t pos, char* buf, size_t n, bool seque
     if (!*reader || *index != idx || !(*reader)->Seek(offset)) {
       if (*reader) (*reader)->Close().IgnoreError();
       reader->reset();
-      Result<std::unique_ptr<BlockReader>> opened =
-          OpenBlock(idx, offset, sequential ? -1 : static_cast<int64_t>(want));
+      Result<std::unique_ptr<BlockReader>> opened = OpenBlock(
+          idx, offset, sequential || scanning ? -1 : static_cast<int64_t>(want), scanning);
       // No source left after one failed here: that failure (e.g. a corrupt copy) says more.
       if (!opened.ok()) return last.ok() ? opened.status() : last;
       *reader = *std::move(opened);
@@ -348,14 +371,14 @@ Result<size_t> FileInStream::Read(char* buf, size_t n) {
   size_t total = 0;
   while (total < n && position_ < info_.length()) {
     ASSIGN_OR_RETURN(size_t got, ReadAt(position_, buf + total, n - total, /*sequential=*/true,
-                                        &reader_, &reader_index_));
+                                        /*scanning=*/false, &reader_, &reader_index_));
     position_ += static_cast<int64_t>(got);
     total += got;
   }
   return total;
 }
 
-Result<size_t> FileInStream::PositionedRead(int64_t pos, char* buf, size_t n) {
+Result<size_t> FileInStream::PositionedRead(int64_t pos, char* buf, size_t n, bool scanning) {
   if (pos < 0) return InvalidArgumentError(fmt::format("Negative read position {}", pos));
   size_t total = 0;
   const bool sequential = pos == positional_next_;
@@ -375,8 +398,8 @@ Result<size_t> FileInStream::PositionedRead(int64_t pos, char* buf, size_t n) {
     }
     PositionalReader& p = it->second;
     p.last_use = ++positional_tick_;
-    ASSIGN_OR_RETURN(size_t got,
-                     ReadAt(pos, buf + total, n - total, sequential, &p.reader, &p.index));
+    ASSIGN_OR_RETURN(
+        size_t got, ReadAt(pos, buf + total, n - total, sequential, scanning, &p.reader, &p.index));
     pos += static_cast<int64_t>(got);
     total += got;
   }

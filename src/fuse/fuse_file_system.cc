@@ -69,6 +69,12 @@ class OpenFile {
   std::condition_variable pool_cv;
   std::vector<std::unique_ptr<client::FileInStream>> idle;  // GUARDED_BY(pool_mu)
   size_t streams = 0;                                       // GUARDED_BY(pool_mu)
+  // The end of the furthest read so far. A read that starts within kScanWindow of it is part of
+  // a scan of the file (the kernel's readahead sends a scan's reads in parallel and out of
+  // order, to any stream of the pool): its block is cached whole before it is read
+  // (FileInStream::PositionedRead's `scanning`), not streamed range by range from the UFS.
+  static constexpr int64_t kScanWindow = 64 << 20;
+  std::atomic<int64_t> scan_end{0};
 };
 
 namespace {
@@ -875,8 +881,15 @@ ssize_t FuseFileSystem::ReadShared(OpenFile* file, char* buf, size_t size, off_t
     // The handle's first stream always exists, so waiting for an idle one ends.
   }
   Result<size_t> n = size_t{0};
+  const int64_t end = offset + static_cast<int64_t>(size);
+  int64_t scan_end = file->scan_end.load();
+  const bool scanning =
+      offset <= scan_end + OpenFile::kScanWindow && end >= scan_end - OpenFile::kScanWindow;
+  while (end > scan_end && !file->scan_end.compare_exchange_weak(scan_end, end)) {
+  }
   if (offset < in->length()) {
-    n = offset == in->position() ? in->Read(buf, size) : in->PositionedRead(offset, buf, size);
+    n = offset == in->position() ? in->Read(buf, size)
+                                 : in->PositionedRead(offset, buf, size, scanning);
   }
   ReturnStream(file, std::move(in));
   if (!n.ok()) {

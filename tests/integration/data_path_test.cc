@@ -387,6 +387,42 @@ TEST_F(DataPathTest, SequentialColdReadsPrefetchTheNextBlock) {
   }
 }
 
+// A positioned read that says the caller scans the file (a FUSE mount's parallel readahead) has
+// this host's worker cache the whole block before reading it, at any offset, as Read does from a
+// block's start: the block is cached when the read returns, and the next blocks are prefetched.
+// Another stream of the same client then reads that copy. Without the hint a positioned read
+// streams its range.
+TEST_F(DataPathTest, ScanningPositionedReadsCacheTheWholeBlockFirst) {
+  testing::MiniClusterOptions o;
+  o.num_workers = 1;
+  StartCluster(std::move(o));
+  constexpr int64_t kBig = 2 << 20;  // blocks this large are cached before they are read
+  const std::string data = RandomBytes(4 * kBig, 17);
+  ASSERT_TRUE(WriteFile(fs_, "/scan", data, ::alluxio::grpc::THROUGH, kBig).ok());
+  auto st = fs_->GetStatus("/scan");
+  ASSERT_TRUE(st.ok()) << st.status();
+  worker::BlockStore* store = cluster_->worker(0)->block_store();
+  auto first = fs_->Open("/scan");
+  auto second = fs_->Open("/scan");
+  ASSERT_TRUE(first.ok() && second.ok());
+  std::string buf(4096, '\0');
+  const int64_t pos = kBig + 1000;  // inside block 1
+  ASSERT_EQ(*(*first)->PositionedRead(pos, buf.data(), buf.size(), /*scanning=*/true), buf.size());
+  EXPECT_EQ(buf, data.substr(pos, buf.size()));
+  EXPECT_TRUE(store->HasBlock(st->block_ids(1))) << "block 1 was not cached before the read";
+  EXPECT_TRUE(WaitFor([&] {
+    return store->HasBlock(st->block_ids(2)) && store->HasBlock(st->block_ids(3));
+  })) << "blocks 2 and 3 were not prefetched";
+  // The other stream's locations (from its open) list no copy: it reads the one made here.
+  const int64_t pos2 = kBig + 300000;
+  ASSERT_EQ(*(*second)->PositionedRead(pos2, buf.data(), buf.size(), /*scanning=*/true),
+            buf.size());
+  EXPECT_EQ(buf, data.substr(pos2, buf.size()));
+  // Block 0, read without the hint at an offset: the range is streamed, right.
+  ASSERT_EQ(*(*second)->PositionedRead(5000, buf.data(), buf.size()), buf.size());
+  EXPECT_EQ(buf, data.substr(5000, buf.size()));
+}
+
 // The worker prefetching for a reader stops (with its prefetches queued or running): the read
 // goes on through the other worker and returns the file's bytes, and the stop does not hang.
 TEST_F(DataPathTest, ColdReadSurvivesTheLossOfThePrefetchingWorker) {

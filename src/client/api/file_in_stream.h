@@ -39,8 +39,11 @@ class FileInStream {
 
   // Reads up to `n` bytes at the current position; fewer only at the end of the file (0 there).
   Result<size_t> Read(char* buf, size_t n);
-  // Reads up to `n` bytes at `pos` without moving the position; fewer only at the end.
-  Result<size_t> PositionedRead(int64_t pos, char* buf, size_t n);
+  // Reads up to `n` bytes at `pos` without moving the position; fewer only at the end. `scanning`:
+  // the caller reads the file on from here, possibly through several streams at once (a FUSE
+  // mount's readahead), so a block not cached anywhere is cached whole on this host's worker and
+  // read from there, as Read does from a block's start, rather than streamed range by range.
+  Result<size_t> PositionedRead(int64_t pos, char* buf, size_t n, bool scanning = false);
   Status Seek(int64_t pos);
   int64_t position() const { return position_; }
   int64_t length() const { return info_.length(); }
@@ -78,12 +81,12 @@ class FileInStream {
   // Passive caching: asks this host's worker to copy block `index`, just opened on `source`.
   void PassiveCache(int64_t index, const ::alluxio::grpc::WorkerNetAddress& source);
   // Opens a reader of block `index` from `offset`, choosing the source. A remote reader covers
-  // `max_length` bytes (-1: to the block's end).
+  // `max_length` bytes (-1: to the block's end). `scanning`: see PositionedRead.
   Result<std::unique_ptr<internal::BlockReader>> OpenBlock(int64_t index, int64_t offset,
-                                                           int64_t max_length);
+                                                           int64_t max_length, bool scanning);
   // Reads at `pos` with `reader` (for block `*index`), reopening it on failure. `sequential`:
   // more reads are likely to follow this one (a remote reader then streams to the block's end).
-  Result<size_t> ReadAt(int64_t pos, char* buf, size_t n, bool sequential,
+  Result<size_t> ReadAt(int64_t pos, char* buf, size_t n, bool sequential, bool scanning,
                         std::unique_ptr<internal::BlockReader>* reader, int64_t* index);
 
   std::shared_ptr<internal::Context> ctx_;

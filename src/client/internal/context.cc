@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "client/internal/context.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -135,6 +136,38 @@ Result<std::vector<WorkerEntry>> Context::Workers(bool refresh) {
 
 void Context::PrepareDataCall(::grpc::ClientContext* ctx) const {
   ctx->AddMetadata(rpc::kUserMetadataKey, user());
+}
+
+bool Context::TryBeginCaching(int64_t block_id) {
+  std::lock_guard<std::mutex> l(caching_mu_);
+  return caching_.insert(block_id).second;
+}
+
+void Context::EndCaching(int64_t block_id, bool cached) {
+  {
+    std::lock_guard<std::mutex> l(caching_mu_);
+    caching_.erase(block_id);
+    if (cached) {
+      if (recently_cached_.size() == kRecentlyCached) recently_cached_.pop_front();
+      recently_cached_.push_back(block_id);
+    }
+  }
+  caching_done_.notify_all();
+}
+
+Context::CachingWait Context::WaitForCaching(int64_t block_id,
+                                             std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock<std::mutex> l(caching_mu_);
+  auto cached = [&] {
+    return std::find(recently_cached_.rbegin(), recently_cached_.rend(), block_id) !=
+           recently_cached_.rend();
+  };
+  if (!caching_.contains(block_id))
+    return cached() ? CachingWait::kCached : CachingWait::kNotCaching;
+  if (!caching_done_.wait_until(l, deadline, [&] { return !caching_.contains(block_id); })) {
+    return CachingWait::kTimedOut;
+  }
+  return cached() ? CachingWait::kCached : CachingWait::kNotCaching;
 }
 
 }  // namespace alluxio::client::internal

@@ -6,10 +6,14 @@
 // Thread-safety: thread-safe.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -83,6 +87,19 @@ class Context {
   // Adds the user header to a call to a worker.
   void PrepareDataCall(::grpc::ClientContext* ctx) const;
 
+  // Blocks that a stream of this client is having this host's worker cache (a synchronous Cache
+  // before a whole-block read), now or lately. A read of part of such a block waits for that copy
+  // and reads the cached block, which its own stream's locations (from its open) do not list,
+  // instead of streaming the range from the UFS: what a FUSE mount's concurrent reads of a file
+  // read for the first time did.
+  // False, and nothing begun, when another stream is caching the block already.
+  bool TryBeginCaching(int64_t block_id);
+  void EndCaching(int64_t block_id, bool cached);
+  // kCached: the block was cached here by this client (waiting for a copy in progress, up to
+  // `deadline`); kNotCaching: this client knows of no copy here.
+  enum class CachingWait { kNotCaching, kCached, kTimedOut };
+  CachingWait WaitForCaching(int64_t block_id, std::chrono::steady_clock::time_point deadline);
+
  private:
   const std::shared_ptr<rpc::MasterClient> master_;
   const DataOptions options_;
@@ -97,6 +114,13 @@ class Context {
   std::map<std::string, WorkerConnection> workers_by_key_;     // GUARDED_BY(mu_)
   std::vector<WorkerEntry> workers_;                           // GUARDED_BY(mu_)
   int64_t workers_fetched_ms_ = -1;                            // GUARDED_BY(mu_)
+
+  std::mutex caching_mu_;
+  std::condition_variable caching_done_;
+  std::set<int64_t> caching_;  // GUARDED_BY(caching_mu_)
+  // The last kRecentlyCached blocks cached here, oldest first.
+  static constexpr size_t kRecentlyCached = 1024;
+  std::deque<int64_t> recently_cached_;  // GUARDED_BY(caching_mu_)
 };
 
 }  // namespace alluxio::client::internal
