@@ -7,7 +7,8 @@
 #   alluxio-1blk  the same mount and data, the file in one block (kernel passthrough, where the
 #            kernel has it: Linux >= 6.9)
 #   alluxio-ufs  the same mount and data in a file written to the UFS only (THROUGH) and then
-#            cached by reading it once through the mount (`cat`) before it is measured
+#            cached by reading it once through the mount (`cat`, timed: a cold read through the
+#            mount, beside `alluxio fs cat` of another such file) before it is measured
 #   bindfs   bindfs over the ramdisk directory (a generic FUSE baseline)
 #   rclone   rclone mount --vfs-cache-mode full over the same directory
 #   native   the client library without FUSE (`alluxio fs cat`, sequential read only)
@@ -59,7 +60,7 @@ drop() { sync; echo 3 >/proc/sys/vm/drop_caches; }
 
 write_cluster_site "$WORK/conf/alluxio-site.properties" "$WORK" "$RAM/tier"
 cat >>"$WORK/conf/alluxio-site.properties" <<CONF
-alluxio.worker.ramdisk.size=$((MIB * 3 + 1024))MB
+alluxio.worker.ramdisk.size=$((MIB * 5 + 1024))MB
 alluxio.user.file.writetype.default=MUST_CACHE
 alluxio.fuse.staging.dir=$WORK
 CONF
@@ -75,8 +76,10 @@ head -c $((MIB << 20)) /dev/urandom >"$DATA/big.bin"
 for f in big.bin big1.bin; do
   "$A" fs ls "/bench/$f" | grep -q 100% || { echo "$f is not fully cached" >&2; exit 1; }
 done
-"$A" fs copyFromLocal -Dalluxio.user.file.writetype.default=THROUGH "$DATA/big.bin" \
-  /bench/ufs.bin >/dev/null || exit 1
+for f in ufs.bin ufs-native.bin; do
+  "$A" fs copyFromLocal -Dalluxio.user.file.writetype.default=THROUGH "$DATA/big.bin" \
+    "/bench/$f" >/dev/null || exit 1
+done
 
 for m in "${MNT[@]}"; do mkdir -p "$m"; done
 "$SRC/bin/alluxio-fuse" mount -o allow_other,auto_unmount "${MNT[alluxio]}" /bench >/dev/null || exit 1
@@ -105,6 +108,12 @@ for name in "${NAMES[@]}"; do
     cat "$f" >/dev/null || exit 1
     t1=$(date +%s.%N)
     echo "   read from the UFS through the mount: $(python3 -c "print('%.0f' % ($MIB * 1048576 / 1e6 / ($t1 - $t0)))") MB/s"
+    drop
+    t0=$(date +%s.%N)
+    "$A" fs cat /bench/ufs-native.bin >/dev/null || exit 1
+    t1=$(date +%s.%N)
+    echo "   the same from the UFS with the native client (alluxio fs cat): $(python3 -c "print('%.0f' % ($MIB * 1048576 / 1e6 / ($t1 - $t0)))") MB/s"
+    "$A" fs free /bench/ufs-native.bin >/dev/null  # the ramdisk holds the measured files only
     deadline=$((SECONDS + 60))
     until "$A" fs ls "/bench/${FILE[$name]}" | grep -q 100%; do
       ((SECONDS < deadline)) || { echo "${FILE[$name]} was not cached by reading it" >&2; exit 1; }
