@@ -249,48 +249,9 @@ Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int6
         const std::string key = internal::WorkerKey(w.address);
         if (failed_workers_.count(key) || failed_workers_.count(UfsKey(key, block_id))) continue;
         pb::OpenUfsBlockOptions ufs = UfsBlockOptions(index);
-        // Reading a whole block sequentially through this host's worker (from its start, or
-        // anywhere in a scan, see PositionedRead): let it cache the block first, then read the
-        // block file directly. One UFS read and one local copy beat
-        // streaming every byte through gRPC; a block another reader is caching right now, or a
-        // failure, falls back to streaming.
-        // The worker also caches the next kPrefetchBlocks ones (prefetch), asked for before the
-        // wait for this one: their copies overlap this block's copy (block 0 alone ran one UFS
-        // stream, slower than two on the disks measured) and the caller's reading of it; the
-        // Cache call for block N+1 then waits for that copy instead of starting another.
         if (w.local && ctx_->options().short_circuit && CachesBeforeReading(index)) {
-          // Another stream of this client cached the block here (its locations, from this
-          // stream's open, do not say so) or is caching it: read that copy.
-          if (ctx_->WaitForCaching(block_id, std::chrono::steady_clock::now() + kCachingWait) ==
-              CachingWait::kCached) {
-            auto local =
-                internal::LocalBlockReader::Open(ctx_.get(), w.address, block_id, promote, offset);
-            if (local.ok()) return std::unique_ptr<BlockReader>(std::move(*local));
-          }
-          if (max_length < 0 && (offset == 0 || scanning)) {
-            for (int64_t next = std::max(index + 1, prefetched_ + 1);
-                 next <= index + kPrefetchBlocks && next < NumBlocks(); ++next) {
-              prefetched_ = next;
-              if (!CachesBeforeReading(next) || HasLocation(next)) continue;
-              // Best effort: a prefetch that fails or is dropped leaves the block to be
-              // cached when it is reached, as without prefetching. One the worker has or is
-              // caching already is not copied again.
-              CacheOnWorker(w.address, next, /*async=*/true).IgnoreError();
-            }
-            Status cached;
-            if (ctx_->TryBeginCaching(block_id)) {
-              cached = CacheOnWorker(w.address, index, /*async=*/false);
-              ctx_->EndCaching(block_id, cached.ok());
-            } else if (ctx_->WaitForCaching(block_id, std::chrono::steady_clock::now() +
-                                                          kCachingWait) != CachingWait::kCached) {
-              cached = UnavailableError("another stream's copy of the block failed");
-            }
-            if (cached.ok()) {
-              auto local = internal::LocalBlockReader::Open(ctx_.get(), w.address, block_id,
-                                                            promote, offset);
-              if (local.ok()) return std::unique_ptr<BlockReader>(std::move(*local));
-            }
-          }
+          const bool whole = max_length < 0 && (offset == 0 || scanning);
+          if (auto local = FromLocalCopy(w.address, index, offset, whole, promote)) return local;
         }
         pb::ReadRequest req;
         req.set_block_id(block_id);
@@ -325,6 +286,48 @@ Result<std::unique_ptr<BlockReader>> FileInStream::OpenBlock(int64_t index, int6
   }
   return UnavailableError(
       fmt::format("Block {} is unavailable in both Alluxio and UFS.", block_id));
+}
+
+// Reading a whole block sequentially through this host's worker (from its start, or anywhere in a
+// scan, see PositionedRead): let it cache the block first, then read the block file directly. One
+// UFS read and one local copy beat streaming every byte through gRPC; a block another reader is
+// caching right now, or a failure, falls back to streaming. The worker also caches the next
+// kPrefetchBlocks ones (prefetch), asked for before the wait for this one: their copies overlap
+// this block's copy (block 0 alone ran one UFS stream, slower than two on the disks measured) and
+// the caller's reading of it; the Cache call for block N+1 then waits for that copy instead of
+// starting another.
+std::unique_ptr<BlockReader> FileInStream::FromLocalCopy(
+    const ::alluxio::grpc::WorkerNetAddress& worker, int64_t index, int64_t offset, bool copy_now,
+    bool promote) {
+  const int64_t block_id = BlockId(index);
+  const auto deadline = std::chrono::steady_clock::now() + kCachingWait;
+  auto open_local = [&]() -> std::unique_ptr<BlockReader> {
+    auto local = internal::LocalBlockReader::Open(ctx_.get(), worker, block_id, promote, offset);
+    return local.ok() ? std::move(*local) : nullptr;
+  };
+  // Another stream of this client cached the block here (its locations, from this stream's
+  // open, do not say so) or is caching it: read that copy.
+  if (ctx_->WaitForCaching(block_id, deadline) == CachingWait::kCached) {
+    if (auto local = open_local()) return local;
+  }
+  if (!copy_now) return nullptr;
+  for (int64_t next = std::max(index + 1, prefetched_ + 1);
+       next <= index + kPrefetchBlocks && next < NumBlocks(); ++next) {
+    prefetched_ = next;
+    if (!CachesBeforeReading(next) || HasLocation(next)) continue;
+    // Best effort: a prefetch that fails or is dropped leaves the block to be cached when it is
+    // reached, as without prefetching. One the worker has or is caching already is not copied
+    // again.
+    CacheOnWorker(worker, next, /*async=*/true).IgnoreError();
+  }
+  bool copied;
+  if (ctx_->TryBeginCaching(block_id)) {
+    copied = CacheOnWorker(worker, index, /*async=*/false).ok();
+    ctx_->EndCaching(block_id, copied);
+  } else {
+    copied = ctx_->WaitForCaching(block_id, deadline) == CachingWait::kCached;
+  }
+  return copied ? open_local() : nullptr;
 }
 
 Result<size_t> FileInStream::ReadAt(int64_t pos, char* buf, size_t n, bool sequential,

@@ -84,6 +84,12 @@ class FileInStream {
   // `max_length` bytes (-1: to the block's end). `scanning`: see PositionedRead.
   Result<std::unique_ptr<internal::BlockReader>> OpenBlock(int64_t index, int64_t offset,
                                                            int64_t max_length, bool scanning);
+  // A reader of block `index` (not cached anywhere the stream knows of) from the copy on this
+  // host's `worker` that this client made or is making, or, with `copy_now`, one made now (with
+  // the next blocks prefetched); null when the block is to be streamed instead.
+  std::unique_ptr<internal::BlockReader> FromLocalCopy(
+      const ::alluxio::grpc::WorkerNetAddress& worker, int64_t index, int64_t offset, bool copy_now,
+      bool promote);
   // Reads at `pos` with `reader` (for block `*index`), reopening it on failure. `sequential`:
   // more reads are likely to follow this one (a remote reader then streams to the block's end).
   Result<size_t> ReadAt(int64_t pos, char* buf, size_t n, bool sequential, bool scanning,
