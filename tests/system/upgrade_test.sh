@@ -107,7 +107,12 @@ cp "$BACKUP_FILE" "$WORK/truncated.gz"
 truncate -s $(($(stat -c %s "$BACKUP_FILE") / 2)) "$WORK/truncated.gz"
 touch "$WORK/truncated.gz.complete"
 cp "$BACKUP_FILE" "$WORK/flipped.gz"
-printf '\xff' | dd of="$WORK/flipped.gz" bs=1 seek=$(($(stat -c %s "$BACKUP_FILE") / 2)) conv=notrunc status=none
+# Invert the middle byte (writing a constant would change nothing when the byte already is it).
+mid=$(($(stat -c %s "$BACKUP_FILE") / 2))
+byte=$(od -An -tu1 -j "$mid" -N1 "$BACKUP_FILE" | tr -d ' ')
+printf "\\x$(printf %02x $((byte ^ 0xff)))" |
+  dd of="$WORK/flipped.gz" bs=1 seek="$mid" conv=notrunc status=none
+cmp -s "$BACKUP_FILE" "$WORK/flipped.gz" && die "flipping a byte of the backup changed nothing"
 touch "$WORK/flipped.gz.complete"
 for bad in truncated flipped; do
   if "$START" -i "file://$WORK/$bad.gz" master >/dev/null 2>&1; then
