@@ -7,9 +7,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +24,7 @@
 #include "rpc/channel.h"
 #include "rpc/grpc_status.h"
 #include "ufs/local/local_ufs.h"
+#include "ufs/memory/memory_ufs.h"
 #include "worker/block/test_util.h"
 #include "worker/testing/fake_master.h"
 #include "worker/ufs_io/ufs_block_cacher.h"
@@ -644,6 +647,93 @@ TEST_F(WorkerProcessTest, BlocksCachedFromTheUfsArePackedByFile) {
   EXPECT_THAT(own->path, Not(HasSubstr("/.packed/")));
   EXPECT_EQ(ReadRange(Block(61, 1), 0, 1000).data, file.substr(1000, 1000));
   unpacked.Stop();
+}
+
+// Where the UFS reads a file fastest as one stream, copies of the file's blocks take turns in
+// block order and pass the stream on: the copy of block 2 waits while block 1's runs, then reads
+// on with block 1's stream; block 0, asked for after block 1's copy started (a reader after its
+// prefetches), does not wait for it. Where the UFS reads ranges as fast in parallel (S3), nothing
+// waits and each copy opens its own stream.
+TEST_F(WorkerProcessTest, CopiesOfOneFileTakeTurnsInBlockOrder) {
+  std::shared_ptr<ufs::MemoryUfs> mem = ufs::MemoryUfs::Shared("turns");
+  const std::string content = Content(3000, 'T');
+  for (bool sequential : {true, false}) {
+    SCOPED_TRACE(sequential ? "sequential reads fastest" : "parallel reads");
+    const std::string path = sequential ? "memory://turns/seq" : "memory://turns/par";
+    {
+      auto out = mem->Create(path, {});
+      ASSERT_OK(out.status());
+      ASSERT_OK((*out)->Write(content));
+      ASSERT_OK((*out)->Close());
+    }
+    ufs::UfsCapabilities caps;
+    caps.sequential_reads_fastest = sequential;
+    mem->SetCapabilitiesForTest(caps);
+    std::mutex mu;
+    std::condition_variable cv;
+    bool hold = true;
+    std::vector<std::pair<int64_t, const void*>> reads;  // offset, stream
+    mem->SetReadHookForTest([&](const std::string&, int64_t offset, const void* stream) {
+      std::unique_lock<std::mutex> l(mu);
+      reads.emplace_back(offset, stream);
+      if (offset == 1000) cv.wait(l, [&] { return !hold; });  // block 1's first piece
+    });
+    auto read_at = [&](int64_t offset) -> const void* {
+      std::lock_guard<std::mutex> l(mu);
+      for (const auto& [at, stream] : reads) {
+        if (at == offset) return stream;
+      }
+      return nullptr;
+    };
+    auto options = [&](int64_t index) {
+      gb::OpenUfsBlockOptions o;
+      o.set_ufs_path(path);
+      o.set_offset_in_file(index * 1000);
+      o.set_block_size(1000);
+      return o;
+    };
+    const int64_t file = sequential ? 70 : 71;
+    UfsManager ufs(nullptr);
+    UfsBlockCacher cacher(store(), &ufs, 1, 4, /*packed_files=*/true, /*piece_bytes=*/500);
+
+    Status s1 = InternalError("not run"), s2 = InternalError("not run");
+    std::thread t1([&] { s1 = cacher.CacheNow(Block(file, 1), options(1)); });
+    ASSERT_TRUE(WaitFor([&] { return read_at(1000) != nullptr; }));
+    std::thread t2([&] { s2 = cacher.CacheNow(Block(file, 2), options(2)); });
+    if (sequential) {
+      ASSERT_TRUE(WaitFor([&] { return cacher.waiting_for_turn() == 1; }));
+    } else {
+      ASSERT_TRUE(WaitFor([&] { return read_at(2000) != nullptr; }));  // beside block 1
+    }
+    ASSERT_OK(cacher.CacheNow(Block(file, 0), options(0)));  // block 1 is still held
+    if (sequential) {
+      EXPECT_EQ(read_at(2000), nullptr);  // block 2 still waits for block 1
+      EXPECT_EQ(cacher.waiting_for_turn(), 1);
+    }
+    {
+      std::lock_guard<std::mutex> l(mu);
+      hold = false;
+    }
+    cv.notify_all();
+    t1.join();
+    t2.join();
+    ASSERT_OK(s1);
+    ASSERT_OK(s2);
+    EXPECT_EQ(cacher.waiting_for_turn(), 0);
+    if (sequential) {
+      EXPECT_EQ(read_at(2000), read_at(1000));  // block 1's stream, read on
+      EXPECT_EQ(read_at(2500), read_at(1500));
+    } else {
+      EXPECT_NE(read_at(2000), read_at(1000));
+    }
+    EXPECT_NE(read_at(0), read_at(1000));  // block 0 ran beside block 1
+    for (int64_t i = 0; i < 3; ++i) {
+      EXPECT_EQ(ReadRange(Block(file, i), 0, 1000).data, content.substr(i * 1000, 1000)) << i;
+    }
+    mem->SetReadHookForTest(nullptr);
+    cacher.Stop();
+  }
+  mem->SetCapabilitiesForTest({});
 }
 
 TEST(PackBlockSizeTest, TheFileBlockSizeOrZero) {

@@ -339,10 +339,12 @@ class MemoryOutputStream final : public UfsOutputStream {
 
 class MemoryInputStream final : public UfsInputStream {
  public:
-  MemoryInputStream(std::shared_ptr<const std::string> data, std::string path)
-      : data_(std::move(data)), path_(std::move(path)) {}
+  MemoryInputStream(std::shared_ptr<const std::string> data, std::string path,
+                    MemoryUfs::ReadHook hook)
+      : data_(std::move(data)), path_(std::move(path)), hook_(std::move(hook)) {}
 
   Result<size_t> PRead(int64_t offset, char* buf, size_t n) override {
+    if (hook_) hook_(path_, offset, this);
     if (offset < 0) {
       return InvalidArgumentError(fmt::format("Read of {} at negative offset {}", path_, offset));
     }
@@ -355,6 +357,7 @@ class MemoryInputStream final : public UfsInputStream {
  private:
   const std::shared_ptr<const std::string> data_;
   const std::string path_;
+  const MemoryUfs::ReadHook hook_;
 };
 
 class SharedInstances {
@@ -414,6 +417,21 @@ void MemoryUfs::SetMetadataHookForTest(std::function<void(const std::string&)> h
   hook_ = std::move(hook);
 }
 
+void MemoryUfs::SetReadHookForTest(ReadHook hook) {
+  std::lock_guard<std::mutex> l(hook_mu_);
+  read_hook_ = std::move(hook);
+}
+
+void MemoryUfs::SetCapabilitiesForTest(const UfsCapabilities& capabilities) {
+  std::lock_guard<std::mutex> l(hook_mu_);
+  capabilities_ = capabilities;
+}
+
+UfsCapabilities MemoryUfs::capabilities() const {
+  std::lock_guard<std::mutex> l(hook_mu_);
+  return capabilities_;
+}
+
 void MemoryUfs::RunHook(const std::string& path) {
   std::function<void(const std::string&)> hook;
   {
@@ -457,8 +475,13 @@ Result<std::unique_ptr<UfsOutputStream>> MemoryUfs::Create(const std::string& pa
 Result<std::unique_ptr<UfsInputStream>> MemoryUfs::Open(const std::string& path) {
   ASSIGN_OR_RETURN(std::string p, ToPath(path));
   ASSIGN_OR_RETURN(std::shared_ptr<const std::string> data, tree_->Open(p));
+  ReadHook hook;
+  {
+    std::lock_guard<std::mutex> l(hook_mu_);
+    hook = read_hook_;
+  }
   return std::unique_ptr<UfsInputStream>(
-      std::make_unique<MemoryInputStream>(std::move(data), std::move(p)));
+      std::make_unique<MemoryInputStream>(std::move(data), std::move(p), std::move(hook)));
 }
 
 Status MemoryUfs::DeleteFile(const std::string& path) {

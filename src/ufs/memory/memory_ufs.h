@@ -49,9 +49,16 @@ class MemoryUfs final : public UnderFileSystem {
   // Tests: called with the path at the start of every GetStatus, ListStatus and Mkdirs (e.g. to
   // make the store slow); null to stop.
   void SetMetadataHookForTest(std::function<void(const std::string& path)> hook);
+  // Tests: called at the start of every PRead of the streams opened while it is set, with the
+  // path, the offset and the stream (to tell streams apart), e.g. to hold a read; null to stop.
+  using ReadHook =
+      std::function<void(const std::string& path, int64_t offset, const void* stream)>;
+  void SetReadHookForTest(ReadHook hook);
+  // Tests: what capabilities() reports (UfsCapabilities{} until set).
+  void SetCapabilitiesForTest(const UfsCapabilities& capabilities);
 
   std::string_view scheme() const override { return "memory"; }
-  UfsCapabilities capabilities() const override { return UfsCapabilities{}; }
+  UfsCapabilities capabilities() const override;
 
   Result<UfsStatus> GetStatus(const std::string& path) override;
   Result<bool> Exists(const std::string& path) override;
@@ -74,8 +81,10 @@ class MemoryUfs final : public UnderFileSystem {
   void RunHook(const std::string& path);
 
   const std::string authority_;
-  std::mutex hook_mu_;
+  mutable std::mutex hook_mu_;
   std::function<void(const std::string&)> hook_;  // GUARDED_BY(hook_mu_)
+  ReadHook read_hook_;                             // GUARDED_BY(hook_mu_)
+  UfsCapabilities capabilities_;                   // GUARDED_BY(hook_mu_)
   // Shared with output streams, which may outlive this object (shared_ptr for that reason).
   const std::shared_ptr<internal::MemoryTree> tree_;
 };

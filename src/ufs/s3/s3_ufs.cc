@@ -215,6 +215,7 @@ UfsCapabilities S3Ufs::capabilities() const {
   c.consistent_listing = true;
   c.supports_permissions = false;
   c.snapshot_reads = false;
+  c.sequential_reads_fastest = false;
   return c;
 }
 

@@ -129,6 +129,7 @@ void UfsBlockCacher::Stop() {
     stopped_ = true;
   }
   released_.notify_all();
+  turn_ended_.notify_all();
   pool_->Stop();  // drops queued tasks with their claims: nobody waits for them any more
 }
 
@@ -148,6 +149,11 @@ void UfsBlockCacher::Release(BlockId block_id) {
 int UfsBlockCacher::waiting() const {
   std::lock_guard<std::mutex> l(mu_);
   return waiting_;
+}
+
+int UfsBlockCacher::waiting_for_turn() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return waiting_for_turn_;
 }
 
 Status UfsBlockCacher::CacheWaiting(BlockId block_id,
@@ -197,6 +203,79 @@ bool UfsBlockCacher::Submit(BlockId block_id, const grpc::block::OpenUfsBlockOpt
   return queued;
 }
 
+class UfsBlockCacher::FileTurn {
+ public:
+  // Enters the lane of `path` at `offset` (no lane, and no waiting, unless `in_lane`).
+  FileTurn(UfsBlockCacher* cacher, const std::string& path, int64_t offset, bool in_lane)
+      : cacher_(cacher), path_(path), offset_(offset), in_lane_(in_lane) {
+    if (!in_lane_) return;
+    std::lock_guard<std::mutex> l(cacher_->mu_);
+    cacher_->lanes_[path_].offsets.insert(offset_);
+  }
+
+  ~FileTurn() {
+    if (!in_lane_) return;
+    std::unique_ptr<ufs::UfsInputStream> closing;  // closed outside the lock
+    {
+      std::lock_guard<std::mutex> l(cacher_->mu_);
+      auto it = cacher_->lanes_.find(path_);
+      it->second.offsets.erase(it->second.offsets.find(offset_));
+      if (it->second.offsets.empty()) {
+        closing = std::move(it->second.stream);
+        cacher_->lanes_.erase(it);
+      }
+    }
+    cacher_->turn_ended_.notify_all();
+  }
+
+  // Waits until no copy of an earlier part of the file runs or waits. Unavailable when the
+  // cacher stops.
+  Status Wait() {
+    if (!in_lane_) return Status();
+    std::unique_lock<std::mutex> l(cacher_->mu_);
+    ++cacher_->waiting_for_turn_;
+    cacher_->turn_ended_.wait(l, [&] {
+      // Looked up each time: other lanes come and go meanwhile (a flat map moves its values).
+      return cacher_->stopped_ || *cacher_->lanes_.at(path_).offsets.begin() == offset_;
+    });
+    --cacher_->waiting_for_turn_;
+    if (cacher_->stopped_) return UnavailableError("The worker is stopping");
+    return Status();
+  }
+
+  // The stream the previous copy left, when it ended at this copy's offset after checking the
+  // same fingerprint; else null.
+  std::unique_ptr<ufs::UfsInputStream> TakeStream(const std::string& fingerprint) {
+    if (!in_lane_) return nullptr;
+    std::lock_guard<std::mutex> l(cacher_->mu_);
+    FileLane& lane = cacher_->lanes_.at(path_);
+    if (lane.stream == nullptr || lane.stream_at != offset_ ||
+        lane.stream_fingerprint != fingerprint) {
+      return nullptr;
+    }
+    return std::move(lane.stream);
+  }
+
+  // Leaves `stream` (read up to `end`) to the next copy of the file.
+  void KeepStream(std::unique_ptr<ufs::UfsInputStream> stream, int64_t end,
+                  const std::string& fingerprint) {
+    if (!in_lane_) return;
+    std::unique_ptr<ufs::UfsInputStream> replaced;  // closed outside the lock
+    std::lock_guard<std::mutex> l(cacher_->mu_);
+    FileLane& lane = cacher_->lanes_.at(path_);
+    replaced = std::move(lane.stream);
+    lane.stream = std::move(stream);
+    lane.stream_at = end;
+    lane.stream_fingerprint = fingerprint;
+  }
+
+ private:
+  UfsBlockCacher* const cacher_;
+  const std::string path_;
+  const int64_t offset_;
+  const bool in_lane_;
+};
+
 Status UfsBlockCacher::CacheNow(BlockId block_id, const grpc::block::OpenUfsBlockOptions& options) {
   if (store_->HasBlock(block_id)) return Status();
   const std::string& path = options.ufs_path();
@@ -204,10 +283,17 @@ Status UfsBlockCacher::CacheNow(BlockId block_id, const grpc::block::OpenUfsBloc
   if (length < 0) return InvalidArgumentError(fmt::format("Invalid block size {}", length));
   ASSIGN_OR_RETURN(std::shared_ptr<ufs::UnderFileSystem> ufs,
                    ufs_->Get(options.has_mount_id() ? options.mount_id() : -1, path));
+  FileTurn turn(this, path, options.offset_in_file(),
+                ufs->capabilities().sequential_reads_fastest);
+  RETURN_IF_ERROR(turn.Wait());
+  if (store_->HasBlock(block_id)) return Status();  // cached while this copy waited
   RETURN_IF_ERROR(UfsManager::CheckFingerprint(ufs.get(), path, options.ufs_fingerprint()));
-  ASSIGN_OR_RETURN(std::unique_ptr<ufs::UfsInputStream> in, ufs->Open(path));
+  std::unique_ptr<ufs::UfsInputStream> in = turn.TakeStream(options.ufs_fingerprint());
+  if (in == nullptr) {
+    ASSIGN_OR_RETURN(in, ufs->Open(path));
+  }
 
-  return Copy(
+  Status copied = Copy(
       block_id, length, packed_files_ ? PackBlockSize(block_id, options) : 0,
       [&](int64_t pos, char* buf, size_t n) -> Result<size_t> {
         ASSIGN_OR_RETURN(size_t got, in->PRead(options.offset_in_file() + pos, buf, n));
@@ -220,6 +306,10 @@ Status UfsBlockCacher::CacheNow(BlockId block_id, const grpc::block::OpenUfsBloc
         return got;
       },
       path);
+  if (copied.ok()) {
+    turn.KeepStream(std::move(in), options.offset_in_file() + length, options.ufs_fingerprint());
+  }
+  return copied;
 }
 
 Status UfsBlockCacher::Copy(BlockId block_id, int64_t length, int64_t pack_block_size,

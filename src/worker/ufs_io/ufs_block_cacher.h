@@ -12,6 +12,10 @@
 //     stream, which may stall for as long as its client does) is not waited for.
 //   - The copy reads the UFS on the calling thread and writes the block file on a second one, one
 //     piece behind, so the UFS read and the block write overlap.
+//   - Where the UFS reads a file fastest as one stream (UfsCapabilities::sequential_reads_fastest:
+//     a local disk), copies of one file's blocks take turns in block order, and a copy that starts
+//     where the previous one ended goes on with its stream (one descriptor, its readahead warm):
+//     a reader's block and its prefetches read the disk as one sequential stream.
 // Cached blocks land in the top tier, each block of a UFS file at its place in the file's packed
 // container (format page worker-block-store.md, "Packed files") when packed files are enabled, so
 // that a file cached by reading it is one file on the tier, as one written by a short-circuit
@@ -27,6 +31,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include <absl/container/flat_hash_map.h>
@@ -91,6 +96,8 @@ class UfsBlockCacher {
 
   // Callers blocked in CacheWaiting right now (for tests).
   int waiting() const;
+  // Copies waiting for their turn at a UFS file right now (for tests).
+  int waiting_for_turn() const;
 
   // Alias of the tier new cached blocks go to.
   const std::string& top_tier() const { return top_tier_; }
@@ -104,6 +111,18 @@ class UfsBlockCacher {
   Status Copy(BlockId block_id, int64_t length, int64_t pack_block_size,
               const std::function<Result<size_t>(int64_t, char*, size_t)>& read,
               const std::string& what);
+
+  // A copy's turn at reading its UFS file (see the class comment): waits while a copy of an
+  // earlier part of the file runs or waits; a copy of an earlier part than the one running (a
+  // reader's block asked for after its prefetches started) does not wait but runs beside it.
+  class FileTurn;
+  struct FileLane {
+    std::multiset<int64_t> offsets;  // where the copies running or waiting start
+    // The stream of the last copy that ended here, where it ended and the fingerprint it checked.
+    std::unique_ptr<ufs::UfsInputStream> stream;
+    int64_t stream_at = -1;
+    std::string stream_fingerprint;
+  };
 
   BlockStore* const store_;
   UfsManager* const ufs_;
@@ -119,7 +138,10 @@ class UfsBlockCacher {
   std::condition_variable released_;                // a claim was released, or Stop()
   absl::flat_hash_map<BlockId, Claimant> claimed_;  // GUARDED_BY(mu_)
   int waiting_ = 0;                                 // GUARDED_BY(mu_)
+  int waiting_for_turn_ = 0;                        // GUARDED_BY(mu_)
   bool stopped_ = false;                            // GUARDED_BY(mu_)
+  absl::flat_hash_map<std::string, FileLane> lanes_;  // by UFS path; GUARDED_BY(mu_)
+  std::condition_variable turn_ended_;                // a copy left its lane, or Stop()
   std::unique_ptr<internal::TaskPool> pool_;
 };
 
