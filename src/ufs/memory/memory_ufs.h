@@ -51,8 +51,7 @@ class MemoryUfs final : public UnderFileSystem {
   void SetMetadataHookForTest(std::function<void(const std::string& path)> hook);
   // Tests: called at the start of every PRead of the streams opened while it is set, with the
   // path, the offset and the stream (to tell streams apart), e.g. to hold a read; null to stop.
-  using ReadHook =
-      std::function<void(const std::string& path, int64_t offset, const void* stream)>;
+  using ReadHook = std::function<void(const std::string& path, int64_t offset, const void* stream)>;
   void SetReadHookForTest(ReadHook hook);
   // Tests: what capabilities() reports (UfsCapabilities{} until set).
   void SetCapabilitiesForTest(const UfsCapabilities& capabilities);
@@ -83,8 +82,8 @@ class MemoryUfs final : public UnderFileSystem {
   const std::string authority_;
   mutable std::mutex hook_mu_;
   std::function<void(const std::string&)> hook_;  // GUARDED_BY(hook_mu_)
-  ReadHook read_hook_;                             // GUARDED_BY(hook_mu_)
-  UfsCapabilities capabilities_;                   // GUARDED_BY(hook_mu_)
+  ReadHook read_hook_;                            // GUARDED_BY(hook_mu_)
+  UfsCapabilities capabilities_;                  // GUARDED_BY(hook_mu_)
   // Shared with output streams, which may outlive this object (shared_ptr for that reason).
   const std::shared_ptr<internal::MemoryTree> tree_;
 };

@@ -283,8 +283,7 @@ Status UfsBlockCacher::CacheNow(BlockId block_id, const grpc::block::OpenUfsBloc
   if (length < 0) return InvalidArgumentError(fmt::format("Invalid block size {}", length));
   ASSIGN_OR_RETURN(std::shared_ptr<ufs::UnderFileSystem> ufs,
                    ufs_->Get(options.has_mount_id() ? options.mount_id() : -1, path));
-  FileTurn turn(this, path, options.offset_in_file(),
-                ufs->capabilities().sequential_reads_fastest);
+  FileTurn turn(this, path, options.offset_in_file(), ufs->capabilities().sequential_reads_fastest);
   RETURN_IF_ERROR(turn.Wait());
   if (store_->HasBlock(block_id)) return Status();  // cached while this copy waited
   RETURN_IF_ERROR(UfsManager::CheckFingerprint(ufs.get(), path, options.ufs_fingerprint()));

@@ -135,11 +135,11 @@ class UfsBlockCacher {
   std::array<std::mutex, 16> write_locks_;
   const int64_t piece_bytes_;
   mutable std::mutex mu_;
-  std::condition_variable released_;                // a claim was released, or Stop()
-  absl::flat_hash_map<BlockId, Claimant> claimed_;  // GUARDED_BY(mu_)
-  int waiting_ = 0;                                 // GUARDED_BY(mu_)
-  int waiting_for_turn_ = 0;                        // GUARDED_BY(mu_)
-  bool stopped_ = false;                            // GUARDED_BY(mu_)
+  std::condition_variable released_;                  // a claim was released, or Stop()
+  absl::flat_hash_map<BlockId, Claimant> claimed_;    // GUARDED_BY(mu_)
+  int waiting_ = 0;                                   // GUARDED_BY(mu_)
+  int waiting_for_turn_ = 0;                          // GUARDED_BY(mu_)
+  bool stopped_ = false;                              // GUARDED_BY(mu_)
   absl::flat_hash_map<std::string, FileLane> lanes_;  // by UFS path; GUARDED_BY(mu_)
   std::condition_variable turn_ended_;                // a copy left its lane, or Stop()
   std::unique_ptr<internal::TaskPool> pool_;
