@@ -597,6 +597,10 @@ TEST_F(WorkerProcessTest, CacheCopiesInPiecesAndDropsABlockTheUfsCannotFill) {
   o.clear_mount_id();
   ASSERT_OK(cacher.CacheNow(Block(50, 0), o));
   EXPECT_EQ(ReadRange(Block(50, 0), 0, 10500).data, file);
+  // The checksum the copy recorded (hashed piece by piece as it wrote) is the block's.
+  Result<VerifyOutcome> verified = store()->VerifyBlock(Block(50, 0));
+  ASSERT_OK(verified.status());
+  EXPECT_EQ(*verified, VerifyOutcome::kVerified);
 
   const int64_t used = store()->GetStoreMeta().used_bytes;
   WriteFile(ufs_root_ + "/short", file.substr(0, 7300));
@@ -729,6 +733,9 @@ TEST_F(WorkerProcessTest, CopiesOfOneFileTakeTurnsInBlockOrder) {
     EXPECT_NE(read_at(0), read_at(1000));  // block 0 ran beside block 1
     for (int64_t i = 0; i < 3; ++i) {
       EXPECT_EQ(ReadRange(Block(file, i), 0, 1000).data, content.substr(i * 1000, 1000)) << i;
+      Result<VerifyOutcome> verified = store()->VerifyBlock(Block(file, i));
+      ASSERT_OK(verified.status());
+      EXPECT_EQ(*verified, VerifyOutcome::kVerified) << i;
     }
     mem->SetReadHookForTest(nullptr);
     cacher.Stop();

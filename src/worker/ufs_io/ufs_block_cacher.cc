@@ -29,14 +29,18 @@ std::string TopTier(BlockStore* store) {
   return meta.tiers.empty() ? std::string(kAnyTier) : meta.tiers.front().alias;
 }
 
-// Writes pieces of a block file on its own thread while the caller reads the next piece: Write
-// hands over a filled buffer and returns once the previous piece is written, so the caller may
-// refill that one. The first write error is returned by every later call.
+// Writes and hashes pieces of a block file on its own thread while the caller reads the next
+// piece: Write hands over a filled buffer and returns once the previous piece is done, so the
+// caller may refill that one. The first write error is returned by every later call. The reading
+// thread does nothing but read: a disk read ahead by the kernel idles while its reader computes
+// (one stream of 2 MiB preads from this machine's disk: 3.25 GiB/s alone, 2.9 with a hash and a
+// copy of each piece between the reads).
 class PipelinedWriter {
  public:
-  // `serial` (may be null) is held around each write (see UfsBlockCacher::write_locks_).
-  PipelinedWriter(const internal::PosixFile* file, std::mutex* serial)
-      : file_(file), serial_(serial), thread_([this] { Run(); }) {}
+  // `serial` (may be null) is held around each write (see UfsBlockCacher::write_locks_); each
+  // piece is added to `hasher` after it is written, in order.
+  PipelinedWriter(const internal::PosixFile* file, std::mutex* serial, BlockHasher* hasher)
+      : file_(file), serial_(serial), hasher_(hasher), thread_([this] { Run(); }) {}
   ~PipelinedWriter() {
     Finish().IgnoreError();  // an error path: the caller already returns an error
     thread_.join();
@@ -80,6 +84,8 @@ class PipelinedWriter {
         std::unique_lock<std::mutex> one_at_a_time;
         if (serial_ != nullptr) one_at_a_time = std::unique_lock<std::mutex>(*serial_);
         s = file_->PWrite(pos, data);
+        if (one_at_a_time.owns_lock()) one_at_a_time.unlock();
+        if (s.ok()) hasher_->Update(data);
       }
       l.lock();
       if (status_.ok()) status_ = std::move(s);
@@ -90,6 +96,7 @@ class PipelinedWriter {
 
   const internal::PosixFile* const file_;
   std::mutex* const serial_;
+  BlockHasher* const hasher_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool pending_ = false;   // a piece waits for or is in PWrite; GUARDED_BY(mu_)
@@ -326,8 +333,8 @@ Status UfsBlockCacher::Copy(BlockId block_id, int64_t length, int64_t pack_block
   const size_t piece = static_cast<size_t>(std::max<int64_t>(std::min(length, piece_bytes_), 1));
   std::unique_ptr<char[]> bufs[2] = {std::make_unique_for_overwrite<char[]>(piece),
                                      std::make_unique_for_overwrite<char[]>(piece)};
-  // Hashed here while the writer thread writes the previous piece: the commit then need not read
-  // the block back to checksum it (that pass was a quarter of a cold read's CPU).
+  // Hashed as it is written: the commit then need not read the block back to checksum it (that
+  // pass was a quarter of a cold read's CPU).
   BlockHasher hasher;
   {
     // Copies into one packed container take turns at writing (see write_locks_).
@@ -335,7 +342,7 @@ Status UfsBlockCacher::Copy(BlockId block_id, int64_t length, int64_t pack_block
         temp->packed
             ? &write_locks_[static_cast<size_t>(FileIdOfBlock(block_id)) % write_locks_.size()]
             : nullptr;
-    PipelinedWriter writer(&file, serial);  // joined before `bufs` and `file` go
+    PipelinedWriter writer(&file, serial, &hasher);  // joined before `bufs` and `file` go
     for (int64_t pos = 0, i = 0; pos < length; ++i) {
       char* buf = bufs[i % 2].get();
       size_t n = static_cast<size_t>(std::min(length - pos, piece_bytes_));
@@ -345,7 +352,6 @@ Status UfsBlockCacher::Copy(BlockId block_id, int64_t length, int64_t pack_block
                                          block_id, pos + static_cast<int64_t>(got), length));
       }
       RETURN_IF_ERROR(writer.Write(at + pos, std::string_view(buf, n)));
-      hasher.Update(std::string_view(buf, n));
       pos += static_cast<int64_t>(n);
     }
     RETURN_IF_ERROR(writer.Finish());
