@@ -713,6 +713,10 @@ TEST_F(WorkerProcessTest, CopiesOfOneFileTakeTurnsInBlockOrder) {
     if (sequential) {
       EXPECT_EQ(read_at(2000), nullptr);  // block 2 still waits for block 1
       EXPECT_EQ(cacher.waiting_for_turn(), 1);
+      // A copy that must not wait past its deadline gives up its turn (a Cache call's).
+      Status late = cacher.CacheNow(Block(file, 2), options(2), std::chrono::system_clock::now());
+      EXPECT_EQ(late.code(), StatusCode::kDeadlineExceeded) << late.ToString();
+      EXPECT_EQ(read_at(2000), nullptr);
     }
     {
       std::lock_guard<std::mutex> l(mu);

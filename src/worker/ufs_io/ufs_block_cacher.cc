@@ -191,7 +191,8 @@ Status UfsBlockCacher::CacheWaiting(BlockId block_id,
     --waiting_;
     claimed_.emplace(block_id, Claimant::kReader);
   }
-  Status s = CacheNow(block_id, options);  // OK at once if the background copy cached it
+  // OK at once if the background copy cached it.
+  Status s = CacheNow(block_id, options, deadline);
   Release(block_id);
   return s;
 }
@@ -236,17 +237,27 @@ class UfsBlockCacher::FileTurn {
   }
 
   // Waits until no copy of an earlier part of the file runs or waits. Unavailable when the
-  // cacher stops.
-  Status Wait() {
+  // cacher stops, DeadlineExceeded at `deadline`.
+  Status Wait(std::chrono::system_clock::time_point deadline) {
     if (!in_lane_) return Status();
     std::unique_lock<std::mutex> l(cacher_->mu_);
-    ++cacher_->waiting_for_turn_;
-    cacher_->turn_ended_.wait(l, [&] {
+    auto turn = [&] {
       // Looked up each time: other lanes come and go meanwhile (a flat map moves its values).
       return cacher_->stopped_ || *cacher_->lanes_.at(path_).offsets.begin() == offset_;
-    });
+    };
+    ++cacher_->waiting_for_turn_;
+    bool ready = true;
+    if (deadline == std::chrono::system_clock::time_point::max()) {
+      cacher_->turn_ended_.wait(l, turn);
+    } else {
+      ready = cacher_->turn_ended_.wait_until(l, deadline, turn);
+    }
     --cacher_->waiting_for_turn_;
     if (cacher_->stopped_) return UnavailableError("The worker is stopping");
+    if (!ready) {
+      return DeadlineExceededError(
+          fmt::format("Still waiting for copies of earlier parts of {}", path_));
+    }
     return Status();
   }
 
@@ -283,7 +294,8 @@ class UfsBlockCacher::FileTurn {
   const bool in_lane_;
 };
 
-Status UfsBlockCacher::CacheNow(BlockId block_id, const grpc::block::OpenUfsBlockOptions& options) {
+Status UfsBlockCacher::CacheNow(BlockId block_id, const grpc::block::OpenUfsBlockOptions& options,
+                                std::chrono::system_clock::time_point deadline) {
   if (store_->HasBlock(block_id)) return Status();
   const std::string& path = options.ufs_path();
   const int64_t length = options.block_size();
@@ -291,7 +303,7 @@ Status UfsBlockCacher::CacheNow(BlockId block_id, const grpc::block::OpenUfsBloc
   ASSIGN_OR_RETURN(std::shared_ptr<ufs::UnderFileSystem> ufs,
                    ufs_->Get(options.has_mount_id() ? options.mount_id() : -1, path));
   FileTurn turn(this, path, options.offset_in_file(), ufs->capabilities().sequential_reads_fastest);
-  RETURN_IF_ERROR(turn.Wait());
+  RETURN_IF_ERROR(turn.Wait(deadline).WithContext(fmt::format("Block {}", block_id)));
   if (store_->HasBlock(block_id)) return Status();  // cached while this copy waited
   RETURN_IF_ERROR(UfsManager::CheckFingerprint(ufs.get(), path, options.ufs_fingerprint()));
   std::unique_ptr<ufs::UfsInputStream> in = turn.TakeStream(options.ufs_fingerprint());

@@ -72,11 +72,14 @@ class UfsBlockCacher {
   // stopped.
   bool Submit(BlockId block_id, const grpc::block::OpenUfsBlockOptions& options);
 
-  // Copies the block now, on the calling thread (the caller holds no claim). OK also when the
-  // block is cached meanwhile. FailedPrecondition when the UFS file's fingerprint differs from
-  // options.ufs_fingerprint; DataLoss when the file is shorter than the block; the store's
-  // errors (ResourceExhausted) otherwise.
-  Status CacheNow(BlockId block_id, const grpc::block::OpenUfsBlockOptions& options);
+  // Copies the block now, on the calling thread (the caller holds no claim), after its turn at
+  // the file (see the class comment). OK also when the block is cached meanwhile.
+  // FailedPrecondition when the UFS file's fingerprint differs from options.ufs_fingerprint;
+  // DataLoss when the file is shorter than the block; DeadlineExceeded when the turn has not
+  // come at `deadline`; the store's errors (ResourceExhausted) otherwise.
+  Status CacheNow(BlockId block_id, const grpc::block::OpenUfsBlockOptions& options,
+                  std::chrono::system_clock::time_point deadline =
+                      std::chrono::system_clock::time_point::max());
 
   // Caches the block before returning, for a caller that holds no claim: OK at once when it is
   // cached; while a background task holds the claim, waits for it to finish and then caches the
