@@ -10,8 +10,8 @@
 //     already queued or running instead of failing, so a client that prefetched block N+1 and then
 //     asks for it gets it without a second UFS read. A block a reader is caching (a ReadBlock
 //     stream, which may stall for as long as its client does) is not waited for.
-//   - The copy reads the UFS on the calling thread and writes the block file on a second one, one
-//     piece behind, so the UFS read and the block write overlap.
+//   - The copy reads the UFS on the calling thread and writes and hashes the block file on a
+//     second one, one piece behind, so the UFS read and the block write overlap.
 //   - Where the UFS reads a file fastest as one stream (UfsCapabilities::sequential_reads_fastest:
 //     a local disk), copies of one file's blocks take turns in block order, and a copy that starts
 //     where the previous one ended goes on with its stream (one descriptor, its readahead warm):
