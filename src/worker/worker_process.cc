@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -26,8 +27,6 @@ namespace {
 
 namespace k = conf::keys;
 
-constexpr int kCacheThreads = 4;
-constexpr size_t kMaxQueuedCaches = 512;
 constexpr int kPersistThreads = 2;
 
 Status Positive(const conf::PropertyKey& key, int64_t value) {
@@ -80,6 +79,21 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Create(const conf::Configu
   ASSIGN_OR_RETURN(p->max_chunk_bytes_, conf.GetBytes(k::kWorkerNetworkReaderMaxChunkSizeBytes));
   RETURN_IF_ERROR(Positive(k::kWorkerNetworkReaderMaxChunkSizeBytes, p->max_chunk_bytes_));
   ASSIGN_OR_RETURN(p->packed_files_, conf.GetBool(k::kWorkerTieredstorePackedFilesEnabled));
+  // Alluxio's default, max(8, 2 x cores): a reader's prefetches wait for each other's turn at
+  // their file (UfsBlockCacher), so half of these threads may be waiting rather than copying.
+  p->cache_threads_ = std::max(8, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+  if (conf.IsSet(k::kWorkerNetworkAsyncCacheManagerThreadsMax) &&
+      !conf.Get(k::kWorkerNetworkAsyncCacheManagerThreadsMax).empty()) {
+    ASSIGN_OR_RETURN(int64_t threads, conf.GetInt(k::kWorkerNetworkAsyncCacheManagerThreadsMax));
+    RETURN_IF_ERROR(Positive(k::kWorkerNetworkAsyncCacheManagerThreadsMax, threads));
+    p->cache_threads_ = static_cast<int>(threads);  // at most 4096 (the key's bound)
+  }
+  ASSIGN_OR_RETURN(int64_t queued, conf.GetInt(k::kWorkerNetworkAsyncCacheManagerQueueMax));
+  if (queued < 0) {
+    return InvalidArgumentError(fmt::format("Invalid value '{}' for {}: expected 0 or more", queued,
+                                            k::kWorkerNetworkAsyncCacheManagerQueueMax.name));
+  }
+  p->max_queued_caches_ = static_cast<size_t>(queued);
   p->persistence_temp_dir_ = conf.Get(k::kUnderfsPersistenceAsyncTempDir);
   if (p->persistence_temp_dir_.empty() || p->persistence_temp_dir_.find('/') != std::string::npos) {
     return InvalidArgumentError(fmt::format("Invalid value '{}' for {}: expected a directory name",
@@ -117,8 +131,8 @@ Status WorkerProcess::Start() {
                    SyncClient(conf_, FileSystemMasterWorkerSpec(), heartbeat_interval_ms_));
 
   ufs_ = std::make_unique<UfsManager>(fs_master_.get());
-  cacher_ = std::make_unique<UfsBlockCacher>(store_.get(), ufs_.get(), kCacheThreads,
-                                             kMaxQueuedCaches, packed_files_);
+  cacher_ = std::make_unique<UfsBlockCacher>(store_.get(), ufs_.get(), cache_threads_,
+                                             max_queued_caches_, packed_files_);
   persister_ = std::make_unique<FilePersister>(store_.get(), ufs_.get(), persistence_temp_dir_,
                                                kPersistThreads);
   auto worker_id = [this] { return block_sync_ ? block_sync_->worker_id() : 0; };

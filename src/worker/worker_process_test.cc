@@ -1204,6 +1204,22 @@ TEST_F(WorkerProcessTest, PersistFailingAtRenameLeavesNoTempFile) {
   EXPECT_EQ(ListDir(ufs_root_ + "/.alluxio_ufs_persistence"), std::vector<std::string>{});
 }
 
+// alluxio.worker.network.async.cache.manager.{threads,queue}.max: Alluxio's keys, checked when set.
+TEST(WorkerProcessCreateTest, RejectsBadAsyncCacheManagerSettings) {
+  conf::Configuration c;
+  for (const char* bad : {"0", "-1", "4097", "many"}) {
+    Status s = c.Set(k::kWorkerNetworkAsyncCacheManagerThreadsMax, bad);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(std::string(s.message()),
+                HasSubstr("alluxio.worker.network.async.cache.manager.threads.max"))
+        << bad;
+  }
+  EXPECT_EQ(c.Set(k::kWorkerNetworkAsyncCacheManagerQueueMax, "-1").code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_OK(c.Set(k::kWorkerNetworkAsyncCacheManagerThreadsMax, "3"));
+  ASSERT_OK(c.Set(k::kWorkerNetworkAsyncCacheManagerQueueMax, "0"));
+}
+
 TEST(WorkerProcessCreateTest, RejectsBadConfiguration) {
   conf::Configuration c;
   ASSERT_TRUE(c.Set(k::kWorkerTieredstoreLevel0DirsPath, "relative/dir").ok());

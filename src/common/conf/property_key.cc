@@ -640,6 +640,23 @@ const PropertyKey& kWorkerNetworkReaderMaxChunkSizeBytes = Define({
     .default_value = "2MB",
     .description = "Largest chunk the worker sends in one read response.",
 });
+const PropertyKey& kWorkerNetworkAsyncCacheManagerThreadsMax = Define({
+    .name = "alluxio.worker.network.async.cache.manager.threads.max",
+    .type = T::kInt,
+    .default_value = "",
+    .description = "Threads that cache blocks from the UFS or another worker in the background "
+                   "(partial reads, prefetches, AsyncCache). Unset: max(8, 2 x the cores).",
+    .min_value = 1,
+    .max_value = 4096,
+});
+const PropertyKey& kWorkerNetworkAsyncCacheManagerQueueMax = Define({
+    .name = "alluxio.worker.network.async.cache.manager.queue.max",
+    .type = T::kInt,
+    .default_value = "512",
+    .description = "Background caching requests queued beyond the busy threads; later ones are "
+                   "dropped (a later read asks again).",
+    .min_value = 0,
+});
 const PropertyKey& kWorkerTieredstorePackedFilesEnabled = Define({
     .name = "alluxio.worker.tieredstore.packed.files.enabled",
     .type = T::kBool,

@@ -152,6 +152,9 @@ extern const PropertyKey&
 extern const PropertyKey& kWorkerSessionTimeout;  // alluxio.worker.session.timeout
 extern const PropertyKey&
     kWorkerNetworkReaderMaxChunkSizeBytes;  // alluxio.worker.network.reader.max.chunk.size.bytes
+// alluxio.worker.network.async.cache.manager.threads.max, .queue.max
+extern const PropertyKey& kWorkerNetworkAsyncCacheManagerThreadsMax;
+extern const PropertyKey& kWorkerNetworkAsyncCacheManagerQueueMax;
 extern const PropertyKey&
     kWorkerTieredstorePackedFilesEnabled;        // alluxio.worker.tieredstore.packed.files.enabled
 extern const PropertyKey& kMasterWorkerTimeout;  // alluxio.master.worker.timeout
