@@ -82,18 +82,12 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Create(const conf::Configu
   // Alluxio's default, max(8, 2 x cores): a reader's prefetches wait for each other's turn at
   // their file (UfsBlockCacher), so half of these threads may be waiting rather than copying.
   p->cache_threads_ = std::max(8, 2 * static_cast<int>(std::thread::hardware_concurrency()));
-  if (conf.IsSet(k::kWorkerNetworkAsyncCacheManagerThreadsMax) &&
-      !conf.Get(k::kWorkerNetworkAsyncCacheManagerThreadsMax).empty()) {
+  if (conf.GetSource(k::kWorkerNetworkAsyncCacheManagerThreadsMax) != conf::Source::kDefault) {
     ASSIGN_OR_RETURN(int64_t threads, conf.GetInt(k::kWorkerNetworkAsyncCacheManagerThreadsMax));
-    RETURN_IF_ERROR(Positive(k::kWorkerNetworkAsyncCacheManagerThreadsMax, threads));
-    p->cache_threads_ = static_cast<int>(threads);  // at most 4096 (the key's bound)
+    p->cache_threads_ = static_cast<int>(threads);  // 1 to 4096: the key's bounds, checked when set
   }
   ASSIGN_OR_RETURN(int64_t queued, conf.GetInt(k::kWorkerNetworkAsyncCacheManagerQueueMax));
-  if (queued < 0) {
-    return InvalidArgumentError(fmt::format("Invalid value '{}' for {}: expected 0 or more", queued,
-                                            k::kWorkerNetworkAsyncCacheManagerQueueMax.name));
-  }
-  p->max_queued_caches_ = static_cast<size_t>(queued);
+  p->max_queued_caches_ = static_cast<size_t>(queued);  // >= 0, checked when set
   p->persistence_temp_dir_ = conf.Get(k::kUnderfsPersistenceAsyncTempDir);
   if (p->persistence_temp_dir_.empty() || p->persistence_temp_dir_.find('/') != std::string::npos) {
     return InvalidArgumentError(fmt::format("Invalid value '{}' for {}: expected a directory name",

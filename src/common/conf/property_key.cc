@@ -643,9 +643,10 @@ const PropertyKey& kWorkerNetworkReaderMaxChunkSizeBytes = Define({
 const PropertyKey& kWorkerNetworkAsyncCacheManagerThreadsMax = Define({
     .name = "alluxio.worker.network.async.cache.manager.threads.max",
     .type = T::kInt,
-    .default_value = "",
+    .default_value = "8",
     .description = "Threads that cache blocks from the UFS or another worker in the background "
-                   "(partial reads, prefetches, AsyncCache). Unset: max(8, 2 x the cores).",
+                   "(partial reads, prefetches, AsyncCache). Not set: max(8, 2 x the cores), as "
+                   "in Alluxio (8 up to 4 cores).",
     .min_value = 1,
     .max_value = 4096,
 });
