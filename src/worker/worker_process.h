@@ -90,8 +90,8 @@ class WorkerProcess {
   int64_t heartbeat_timeout_ms_ = 0;
   int64_t register_batch_size_ = 0;
   int64_t max_chunk_bytes_ = 0;
-  int cache_threads_ = 8;
-  size_t max_queued_caches_ = 512;
+  int cache_threads_ = 0;  // from the async cache manager keys (Create)
+  size_t max_queued_caches_ = 0;
   bool packed_files_ = true;
   std::string persistence_temp_dir_;
   std::function<void(const Status&)> fatal_handler_;
